@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import { AgentInstallError } from './errors.js';
+
+/** `sha256-<base64>` of the exact bytes, the Subresource Integrity form npm uses too. */
+export function computeIntegrity(bytes: Uint8Array | string): string {
+  return `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+}
+
+const INTEGRITY = /^sha256-[A-Za-z0-9+/]{43}=$/;
+
+export function isIntegrity(value: string): boolean {
+  return INTEGRITY.test(value);
+}
+
+export function assertIntegrity(bytes: Uint8Array, expected: string, what: string): void {
+  const actual = computeIntegrity(bytes);
+  if (actual !== expected) {
+    throw new AgentInstallError(`Integrity mismatch for ${what}: expected ${expected}, got ${actual}`, {
+      code: 'INTEGRITY_MISMATCH',
+      hint: 'The upstream bytes changed since they were locked. Nothing was written. If the change is expected, run `agent-install add` for it again to re-lock.',
+      details: { expected, actual },
+    });
+  }
+}

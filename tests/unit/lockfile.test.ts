@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { LOCKFILE_VERSION, parseLockfile, serializeLockfile, type Lockfile } from '../../src/core/lockfile.js';
+import { computeIntegrity } from '../../src/core/integrity.js';
+import { AgentInstallError } from '../../src/core/errors.js';
+
+const integrity = computeIntegrity('hello');
+const sample: Lockfile = {
+  lockfileVersion: LOCKFILE_VERSION,
+  agents: {
+    zeta: { requested: '^1.0.0', source: 'zeta@1.0.0', integrity, path: 'zeta.md', version: '1.0.0' },
+    alpha: { path: 'alpha.md', integrity, source: 'alpha@2.0.0', requested: '2.0.0', version: '2.0.0' },
+  },
+};
+
+function errorOf(fn: () => unknown): AgentInstallError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AgentInstallError) return error;
+    throw error;
+  }
+  throw new Error('expected an AgentInstallError');
+}
+
+describe('lockfile', () => {
+  it('serialises deterministically: sorted keys, two spaces, trailing newline', () => {
+    const text = serializeLockfile(sample);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.indexOf('"alpha"')).toBeLessThan(text.indexOf('"zeta"'));
+    expect(text).toContain('\n  "agents": {\n    "alpha": {\n      "integrity"');
+    expect(serializeLockfile(parseLockfile(text, 'x'))).toBe(text);
+  });
+
+  it('round-trips entries', () => {
+    expect(parseLockfile(serializeLockfile(sample), 'x')).toEqual(sample);
+  });
+
+  it.each([
+    ['{\n  "lockfileVersion": 1,\n  "agents": {,}\n}\n', 'LOCKFILE_CORRUPT', 'agents.lock.json:3:'],
+    ['', 'LOCKFILE_CORRUPT', 'agents.lock.json:1:'],
+    ['[]', 'LOCKFILE_INVALID', 'expected a JSON object'],
+    ['{"agents":{}}', 'LOCKFILE_INVALID', 'lockfileVersion'],
+    ['{"lockfileVersion":1,"agents":{"a":{"requested":"1","source":"a@1","path":"a.md","integrity":"md5-x"}}}', 'LOCKFILE_INVALID', 'integrity'],
+    ['{"lockfileVersion":1,"agents":{"a":{"source":"a@1","path":"a.md"}}}', 'LOCKFILE_INVALID', 'requested'],
+    ['{"lockfileVersion":99,"agents":{}}', 'LOCKFILE_TOO_NEW', 'lockfileVersion 99'],
+  ])('rejects %j with %s', (text, code, fragment) => {
+    const error = errorOf(() => parseLockfile(text, 'agents.lock.json'));
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(fragment);
+  });
+
+  it('asks to upgrade agent-install for a newer lockfile', () => {
+    const error = errorOf(() => parseLockfile('{"lockfileVersion":99,"agents":{}}', 'f'));
+    expect(error.hint).toMatch(/Upgrade agent-install/);
+  });
+});
