@@ -4,7 +4,12 @@ import { isIntegrity } from './integrity.js';
 import { parseJsonFile, stringifyDeterministic } from './json.js';
 import { writeFileAtomic } from './fs-atomic.js';
 
-export const LOCKFILE_VERSION = 1;
+/**
+ * 2: entries from a registry name which registry (`"registry": "bundled"` or an index URL), so
+ *    that `outdated`, `upgrade` and `install` know where to look once several registries exist.
+ * 1: the first format; its registry entries all came from the bundled registry.
+ */
+export const LOCKFILE_VERSION = 2;
 
 /** One installed agent, keyed by its `name` in {@link Lockfile.agents}. */
 export interface LockEntry {
@@ -18,6 +23,8 @@ export interface LockEntry {
   integrity: string;
   /** File path relative to the agents folder, with `/` separators. */
   path: string;
+  /** For agents resolved by name: `bundled`, or the URL or path of a static registry's index.json. */
+  registry?: string;
 }
 
 export interface Lockfile {
@@ -61,7 +68,21 @@ export function parseLockfile(text: string, file: string): Lockfile {
   for (const [name, value] of Object.entries(agentsRaw as Record<string, unknown>)) {
     agents[name] = parseEntry(value, `${file}: agents.${name}`);
   }
-  return { lockfileVersion: LOCKFILE_VERSION, agents };
+  return { lockfileVersion: LOCKFILE_VERSION, agents: migrate(version, agents) };
+}
+
+// `name@1.2.3`: what a registry entry's `source` looks like.
+const REGISTRY_SOURCE = /^[A-Za-z0-9_][A-Za-z0-9._-]*@\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
+
+/** Upgrades entries written by an older lockfileVersion, one step at a time. */
+function migrate(from: number, agents: Record<string, LockEntry>): Record<string, LockEntry> {
+  let out = agents;
+  if (from < 2) {
+    out = Object.fromEntries(
+      Object.entries(out).map(([name, e]) => [name, e.registry === undefined && REGISTRY_SOURCE.test(e.source) ? { ...e, registry: 'bundled' } : e]),
+    );
+  }
+  return out;
 }
 
 function parseEntry(value: unknown, where: string): LockEntry {
@@ -81,6 +102,8 @@ function parseEntry(value: unknown, where: string): LockEntry {
   };
   const version = str('version', false);
   if (version !== undefined) entry.version = version;
+  const registry = str('registry', false);
+  if (registry !== undefined) entry.registry = registry;
   if (!isIntegrity(entry.integrity)) throw invalid(where, '`integrity` must be `sha256-<base64>`');
   return entry;
 }

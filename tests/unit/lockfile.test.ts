@@ -7,8 +7,8 @@ const integrity = computeIntegrity('hello');
 const sample: Lockfile = {
   lockfileVersion: LOCKFILE_VERSION,
   agents: {
-    zeta: { requested: '^1.0.0', source: 'zeta@1.0.0', integrity, path: 'zeta.md', version: '1.0.0' },
-    alpha: { path: 'alpha.md', integrity, source: 'alpha@2.0.0', requested: '2.0.0', version: '2.0.0' },
+    zeta: { requested: '^1.0.0', source: 'zeta@1.0.0', integrity, path: 'zeta.md', version: '1.0.0', registry: 'bundled' },
+    alpha: { path: 'alpha.md', integrity, source: 'alpha@2.0.0', requested: '2.0.0', version: '2.0.0', registry: 'bundled' },
   },
 };
 
@@ -40,13 +40,28 @@ describe('lockfile', () => {
     ['', 'LOCKFILE_CORRUPT', 'agents.lock.json:1:'],
     ['[]', 'LOCKFILE_INVALID', 'expected a JSON object'],
     ['{"agents":{}}', 'LOCKFILE_INVALID', 'lockfileVersion'],
-    ['{"lockfileVersion":1,"agents":{"a":{"requested":"1","source":"a@1","path":"a.md","integrity":"md5-x"}}}', 'LOCKFILE_INVALID', 'integrity'],
+    ['{"lockfileVersion":2,"agents":{"a":{"requested":"1","source":"a@1","path":"a.md","integrity":"md5-x"}}}', 'LOCKFILE_INVALID', 'integrity'],
     ['{"lockfileVersion":1,"agents":{"a":{"source":"a@1","path":"a.md"}}}', 'LOCKFILE_INVALID', 'requested'],
     ['{"lockfileVersion":99,"agents":{}}', 'LOCKFILE_TOO_NEW', 'lockfileVersion 99'],
   ])('rejects %j with %s', (text, code, fragment) => {
     const error = errorOf(() => parseLockfile(text, 'agents.lock.json'));
     expect(error.code).toBe(code);
     expect(error.message).toContain(fragment);
+  });
+
+  it('migrates lockfileVersion 1: registry entries came from the bundled registry', () => {
+    const v1 = JSON.stringify({
+      lockfileVersion: 1,
+      agents: {
+        a: { requested: '^1.0.0', source: 'a@1.0.0', integrity, path: 'a.md', version: '1.0.0' },
+        b: { requested: './b.md', source: './b.md', integrity, path: 'b.md' },
+      },
+    });
+    const migrated = parseLockfile(v1, 'f');
+    expect(migrated.lockfileVersion).toBe(LOCKFILE_VERSION);
+    expect(migrated.agents.a!.registry).toBe('bundled');
+    expect(migrated.agents.b!.registry).toBeUndefined();
+    expect(serializeLockfile(migrated)).toContain('"lockfileVersion": 2');
   });
 
   it('asks to upgrade agent-install for a newer lockfile', () => {

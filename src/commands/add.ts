@@ -1,0 +1,38 @@
+import { checkCandidate, planWrites, type CheckedCandidate } from '../core/add.js';
+import { parseSpec } from '../core/sources/index.js';
+import { runTransaction } from '../core/transaction.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { formatPlan, planJson, planSummary } from './format-plan.js';
+import { lockTimeout, waitMessage } from './shared.js';
+
+export interface AddOptions {
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+export default async function add(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
+  const scope = commandScope(ctx);
+  const dryRun = options.dryRun === true;
+  // Resolve and validate everything before touching the scope: a bad spec writes nothing.
+  const checked: CheckedCandidate[] = [];
+  for (const raw of specs) {
+    const { source, spec } = parseSpec(raw, ctx);
+    for (const candidate of await source.resolve(spec, ctx)) checked.push(checkCandidate(candidate));
+  }
+  ctx.out(`${dryRun ? 'Would install into' : 'Installing into'} ${scope.agentsDir} (${scope.kind} scope)`);
+  const plan = await runTransaction(scope, (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }), {
+    dryRun,
+    onWait: waitMessage(ctx),
+    ...lockTimeout(ctx),
+  });
+  const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
+  for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
+  const lines = formatPlan(plan, ctx.style, { dryRun });
+  const summary = planSummary(plan, { dryRun });
+  if (summary) lines.push(summary);
+  else lines.push(`Locked in ${displayPath(ctx, scope.lockfilePath)}`);
+  return {
+    json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan), warnings },
+    text: lines.join('\n'),
+  };
+}

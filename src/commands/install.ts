@@ -1,0 +1,61 @@
+import { planWrites } from '../core/add.js';
+import { readScopeLockfile } from '../core/apply.js';
+import { DifferencesFoundError } from '../core/errors.js';
+import { fetchLockedAgents, lockfileWouldChange } from '../core/install.js';
+import { runTransaction } from '../core/transaction.js';
+import add from './add.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { formatPlan, planJson, planSummary } from './format-plan.js';
+import { lockTimeout, waitMessage } from './shared.js';
+
+export interface InstallOptions {
+  frozen?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+/** Codes of refusals that mean "the installed file differs from the lock". */
+const DRIFT = new Set(['LOCALLY_MODIFIED', 'NOT_OWNED', 'SYMLINK_TARGET', 'NAME_TAKEN']);
+
+/**
+ * Installs exactly what the lockfile records. With specs it is `add` (as with npm).
+ * `--frozen` exits 3 instead of changing the lockfile or any installed file.
+ */
+export default async function install(ctx: CommandContext, specs: string[], options: InstallOptions): Promise<CommandResult> {
+  if (specs.length > 0) return add(ctx, specs, options);
+  const scope = commandScope(ctx);
+  const dryRun = options.dryRun === true;
+  const frozen = options.frozen === true;
+  const lockfile = readScopeLockfile(scope);
+  const rewrite = lockfileWouldChange(scope.lockfilePath, lockfile);
+  if (frozen && rewrite) {
+    throw new DifferencesFoundError(`${scope.lockfilePath} would change (it is not in the current lockfileVersion or not in canonical form).`, {
+      code: 'FROZEN_LOCKFILE_CHANGED',
+      hint: 'Run `agent-install install` without --frozen and commit the rewritten lockfile.',
+    });
+  }
+  const checked = await fetchLockedAgents(lockfile, ctx);
+  ctx.out(`${dryRun ? 'Would install into' : 'Installing into'} ${scope.agentsDir} (${scope.kind} scope) from ${displayPath(ctx, scope.lockfilePath)}`);
+  const plan = await runTransaction(
+    scope,
+    (current, installed) => {
+      const result = planWrites(scope, current, installed, checked, { force: options.force === true && !frozen });
+      const drift = result.refusals.filter((r) => DRIFT.has(r.code));
+      if (frozen && drift.length > 0) {
+        throw new DifferencesFoundError(drift.map((r) => `${r.name}: ${r.reason}`).join('\n'), {
+          code: 'FROZEN_DRIFT',
+          hint: 'The installed files differ from the lockfile. See `agent-install verify`; restore them with `agent-install install --force`, or re-lock with `agent-install add`.',
+          details: { drift },
+        });
+      }
+      return result;
+    },
+    { dryRun, rewriteLockfile: rewrite, onWait: waitMessage(ctx), ...lockTimeout(ctx) },
+  );
+  const lines = formatPlan(plan, ctx.style, { dryRun });
+  const summary = planSummary(plan, { dryRun });
+  if (summary === 'Nothing to do.') lines.push(rewrite && !dryRun ? `Rewrote ${displayPath(ctx, scope.lockfilePath)}.` : 'Everything matches the lockfile.');
+  else if (summary) lines.push(summary);
+  else lines.push(`Installed from ${displayPath(ctx, scope.lockfilePath)}`);
+  return { json: { ok: true, dryRun, frozen, scope: scopeJson(scope), actions: planJson(plan) }, text: lines.join('\n') };
+}

@@ -1,0 +1,58 @@
+import { readScopeLockfile } from '../core/apply.js';
+import { inspectScope, markShadowed, type InstalledAgent } from '../core/inspect.js';
+import { projectScope, userScope } from '../core/scope.js';
+import { formatTable, type CommandContext, type CommandResult } from './command.js';
+
+export interface ListOptions {
+  project?: boolean;
+}
+
+export interface ListedAgent {
+  name: string | null;
+  version: string | null;
+  scope: 'project' | 'user';
+  source: string | null;
+  status: InstalledAgent['status'];
+  path: string;
+  requested: string | null;
+}
+
+function toListed(agent: InstalledAgent): ListedAgent {
+  return {
+    name: agent.name,
+    version: agent.entry?.version ?? null,
+    scope: agent.scope,
+    source: agent.entry?.source ?? null,
+    status: agent.status,
+    path: agent.path,
+    requested: agent.entry?.requested ?? null,
+  };
+}
+
+/** Both scopes by default (`-g`: user only, `--project`: project only). */
+export default async function list(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
+  const wantProject = !ctx.global;
+  const wantUser = !options.project;
+  const project = wantProject ? inspectScope(projectScope(ctx), readScopeLockfile(projectScope(ctx))) : [];
+  const user = wantUser ? inspectScope(userScope(ctx), readScopeLockfile(userScope(ctx))) : [];
+  if (wantProject && wantUser) markShadowed(project, user);
+  const agents = [...project, ...user].map(toListed);
+  if (agents.length === 0) return { json: [], text: 'No agents installed.' };
+  const colour: Record<ListedAgent['status'], (s: string) => string> = {
+    ok: ctx.style.green,
+    modified: ctx.style.yellow,
+    missing: ctx.style.red,
+    moved: ctx.style.yellow,
+    unmanaged: ctx.style.dim,
+    invalid: ctx.style.red,
+    shadowed: ctx.style.dim,
+  };
+  const rows = agents.map((a) => [a.name ?? `(${a.path})`, a.version ?? '-', a.scope, a.source ?? '-', a.status]);
+  const table = formatTable(['NAME', 'VERSION', 'SCOPE', 'SOURCE', 'STATUS'], rows, ctx.style);
+  // Colour the status column after padding so widths stay right.
+  const text = table
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : line.replace(/(\S+)$/, (s) => colour[agents[i - 1]!.status](s))))
+    .join('\n');
+  return { json: agents, text };
+}

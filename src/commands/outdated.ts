@@ -1,0 +1,25 @@
+import { readScopeLockfile } from '../core/apply.js';
+import { ExitCode } from '../core/errors.js';
+import { findOutdated } from '../core/outdated.js';
+import { commandScope, formatTable, scopeJson, type CommandContext, type CommandResult } from './command.js';
+
+export interface OutdatedOptions {
+  exitCode?: boolean;
+}
+
+export default async function outdated(ctx: CommandContext, options: OutdatedOptions): Promise<CommandResult> {
+  const scope = commandScope(ctx);
+  const rows = await findOutdated(readScopeLockfile(scope), ctx);
+  const text = rows.length
+    ? formatTable(
+        ['NAME', 'CURRENT', 'WANTED', 'LATEST', 'REQUESTED'],
+        rows.map((r) => [r.name, r.current, r.wanted, r.latest, r.requested]),
+        ctx.style,
+      )
+    : 'All agents are up to date.';
+  return {
+    json: { ok: true, scope: scopeJson(scope), outdated: rows },
+    text,
+    exitCode: options.exitCode && rows.length > 0 ? ExitCode.differences : ExitCode.ok,
+  };
+}

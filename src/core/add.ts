@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AgentInstallError } from './errors.js';
+import { isSymlink } from './fs-atomic.js';
+import { computeIntegrity } from './integrity.js';
+import type { InstalledAgent } from './inspect.js';
+import type { LockEntry, Lockfile } from './lockfile.js';
+import { agentFileName } from './names.js';
+import type { Plan, PlanAction } from './plan.js';
+import type { Scope } from './scope.js';
+import type { Candidate } from './sources/types.js';
+import { checkAgentBytes, type Issue, type LoadedAgent } from './validate.js';
+
+/** A candidate that passed validation, with the name Claude Code will know it by. */
+export interface CheckedCandidate {
+  candidate: Candidate;
+  agent: LoadedAgent;
+  warnings: Issue[];
+}
+
+/** One reason the plan cannot be carried out without `--force`. */
+export interface Refusal {
+  name: string;
+  path: string;
+  code: string;
+  reason: string;
+  hint: string;
+}
+
+export function checkCandidate(candidate: Candidate): CheckedCandidate {
+  const check = checkAgentBytes(candidate.bytes, { fileName: candidate.fileName });
+  const errors = check.issues.filter((i) => i.severity === 'error');
+  if (check.agent === null) {
+    const first = errors[0];
+    throw new AgentInstallError(
+      `${candidate.source} is not an agent Claude Code would load: ${errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('; ') || 'it has no valid frontmatter'}`,
+      { code: 'INVALID_AGENT', hint: first?.fix ?? 'Run `agent-install validate` on the file for details.', details: { issues: check.issues } },
+    );
+  }
+  agentFileName(check.agent.name); // refuses names that could escape the folder
+  return { candidate, agent: check.agent, warnings: check.issues.filter((i) => i.severity === 'warning') };
+}
+
+function entryFor(candidate: Candidate, relative: string): LockEntry {
+  const entry: LockEntry = {
+    requested: candidate.requested,
+    source: candidate.source,
+    integrity: computeIntegrity(candidate.bytes),
+    path: relative,
+  };
+  if (candidate.version !== undefined) entry.version = candidate.version;
+  if (candidate.registry !== undefined) entry.registry = candidate.registry;
+  return entry;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}
+
+export interface PlanWriteOptions {
+  force: boolean;
+}
+
+/**
+ * Plans writing checked candidates into a scope. Never overwrites a file it does not own, an
+ * owned file with local edits, or a symbolic link, and never adds a second agent of a name that
+ * already exists somewhere in the tree — unless `force`. Refusals are returned, not thrown, so
+ * that all of them can be reported together.
+ */
+export function planWrites(
+  scope: Scope,
+  lockfile: Lockfile,
+  installed: InstalledAgent[],
+  items: CheckedCandidate[],
+  options: PlanWriteOptions,
+): { plan: Plan; refusals: Refusal[] } {
+  const actions: PlanAction[] = [];
+  const refusals: Refusal[] = [];
+  const ownerOfPath = new Map(Object.entries(lockfile.agents).map(([name, e]) => [e.path, name]));
+  const seen = new Set<string>();
+
+  for (const { candidate, agent } of items) {
+    const name = agent.name;
+    if (seen.has(name)) {
+      throw new AgentInstallError(`Two of the requested agents are both named "${name}".`, {
+        code: 'DUPLICATE_NAME',
+        hint: 'Claude Code identifies agents by their `name`; install only one of them.',
+      });
+    }
+    seen.add(name);
+    const previous = lockfile.agents[name];
+    const relative = previous?.path ?? agentFileName(name);
+    const target = path.join(scope.agentsDir, relative);
+    const entry = entryFor(candidate, relative);
+    const refuse = (code: string, reason: string, hint: string) => refusals.push({ name, path: relative, code, reason, hint });
+
+    const owner = ownerOfPath.get(relative);
+    if (owner !== undefined && owner !== name) {
+      refuse('PATH_TAKEN', `${relative} belongs to the installed agent "${owner}"`, `Remove "${owner}" first (agent-install remove ${owner}).`);
+      continue;
+    }
+    // A locked file that moved elsewhere in the tree still loads there: writing it again would make two.
+    const clash = installed.find(
+      (a) => a.name === name && (a.status === 'moved' || (a.path !== relative && a.status !== 'missing' && a.status !== 'invalid')),
+    );
+    if (clash && !options.force) {
+      refuse(
+        'NAME_TAKEN',
+        `an agent named "${name}" already exists in ${clash.movedTo ?? clash.path}`,
+        'Claude Code identifies agents by `name`, so one would hide the other. Remove or rename that file, or use --force to install anyway.',
+      );
+      continue;
+    }
+    const link = isSymlink(target);
+    if (link && !options.force) {
+      refuse('SYMLINK_TARGET', `${relative} is a symbolic link`, 'agent-install never writes through links; --force replaces the link itself (its target is left untouched).');
+      continue;
+    }
+    if (!link && !existsSync(target)) {
+      actions.push({ type: 'create', name, path: relative, bytes: candidate.bytes, entry, ...(previous ? { previous } : {}) });
+      continue;
+    }
+    const current = link ? null : readFileSync(target);
+    const upToDate = current !== null && sameBytes(current, candidate.bytes);
+    if (upToDate) {
+      // Already the requested bytes: adopt an unowned copy, or just refresh the entry.
+      actions.push({ type: 'unchanged', name, path: relative, entry, ...(previous ? { previous } : {}), note: previous ? 'already installed' : 'already present; now locked' });
+      continue;
+    }
+    const pristine = previous !== undefined && current !== null && computeIntegrity(current) === previous.integrity;
+    if (!pristine && !options.force) {
+      if (previous === undefined) {
+        refuse('NOT_OWNED', `${relative} exists and was not installed by agent-install`, 'Move it away, or use --force to overwrite it.');
+      } else {
+        refuse('LOCALLY_MODIFIED', `${relative} has local edits`, 'Use `agent-install upgrade` to merge them, `agent-install diff --base` to see them, or --force to overwrite.');
+      }
+      continue;
+    }
+    actions.push({
+      type: 'update',
+      name,
+      path: relative,
+      bytes: candidate.bytes,
+      entry,
+      ...(previous ? { previous } : {}),
+      ...(current ? { current } : {}),
+      ...(link ? { replaceSymlink: true } : {}),
+    });
+  }
+  return { plan: { scope, actions }, refusals };
+}
+
+export function refusalError(refusals: Refusal[]): AgentInstallError {
+  const lines = refusals.map((r) => `${r.name}: refusing to write ${r.path}: ${r.reason}.`);
+  return new AgentInstallError(lines.join('\n'), {
+    code: refusals.length === 1 ? refusals[0]!.code : 'REFUSED',
+    hint: [...new Set(refusals.map((r) => r.hint))].join(' ') + ' Nothing was written.',
+    details: { refusals },
+  });
+}

@@ -1,0 +1,71 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeSandbox } from '../helpers/sandbox.js';
+
+describe('errors and exit codes', () => {
+  it('an unknown option is exit 2 with the message and help on stderr', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['list', '--bogus']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("unknown option '--bogus'");
+    expect(result.stderr).toContain('Usage:');
+    expect(result.stdout).toBe('');
+  });
+
+  it('--json failures print exactly one JSON document on stdout', async () => {
+    const sb = makeSandbox();
+    for (const argv of [['list', '--bogus', '--json'], ['nope-agent', '--json'], ['rm', 'x', '--json']]) {
+      const result = await sb.run(argv);
+      expect(result.exitCode).not.toBe(0);
+      const doc = JSON.parse(result.stdout);
+      expect(doc.ok).toBe(false);
+      expect(typeof doc.error.code).toBe('string');
+      expect(typeof doc.error.message).toBe('string');
+    }
+  });
+
+  it('no arguments is a usage error with help', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run([]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Usage: agent-install');
+  });
+
+  it('--version and --help exit 0 on stdout', async () => {
+    const sb = makeSandbox();
+    const version = await sb.run(['--version']);
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await sb.run(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Exit codes');
+  });
+
+  it('-C runs in another folder; a missing one is a usage error', async () => {
+    const sb = makeSandbox();
+    const other = path.join(sb.root, 'other');
+    mkdirSync(path.join(other, '.git'), { recursive: true });
+    expect((await sb.run(['-C', other, 'fastapi-backend-builder'])).exitCode).toBe(0);
+    expect(sb.exists('.claude/agents/fastapi-backend-builder.md', other)).toBe(true);
+    expect((await sb.run(['-C', path.join(sb.root, 'missing'), 'list'])).exitCode).toBe(2);
+  });
+
+  it('a corrupt lockfile is an error naming file and line, never replaced', async () => {
+    const sb = makeSandbox();
+    mkdirSync(path.join(sb.project, '.claude'), { recursive: true });
+    const lockfile = path.join(sb.project, '.claude', 'agents.lock.json');
+    writeFileSync(lockfile, '{\n  "lockfileVersion": 2,\n  "agents": {\n    oops\n  }\n}\n');
+    const result = await sb.run(['fastapi-backend-builder']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${lockfile}:4:`);
+    expect(sb.read('.claude/agents.lock.json')).toContain('oops');
+    expect(sb.exists('.claude/agents/fastapi-backend-builder.md')).toBe(false);
+  });
+
+  it('colour is off when stdout is not a TTY', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['fastapi-backend-builder']);
+    expect(result.stdout).not.toMatch(/\u001b\[/);
+  });
+});

@@ -1,0 +1,59 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, SEED, sameBytes } from '../helpers/sandbox.js';
+
+// The packed tarball, installed into a fresh folder, run as a user runs it.
+let work: string;
+let bin: string;
+let tarball: string;
+
+beforeAll(() => {
+  work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-e2e-')));
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  tarball = path.join(work, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+  const install = path.join(work, 'install');
+  mkdirSync(install);
+  execFileSync('npm', ['init', '-y'], { cwd: install, stdio: 'ignore' });
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--cache', path.join(work, 'empty-cache'), tarball], { cwd: install, stdio: 'pipe' });
+  bin = path.join(install, 'node_modules', '.bin', 'agent-install');
+}, 180_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const home = path.join(work, 'home');
+  mkdirSync(home, { recursive: true });
+  const result = spawnSync(bin, args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: home, NO_COLOR: '1', CI: 'true', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('packed CLI', () => {
+  it('adds, lists, removes, with the contract exit codes', () => {
+    const project = path.join(work, 'project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+
+    const add = cli(['fastapi-backend-builder@1.0.0'], project);
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    expect(sameBytes(path.join(project, '.claude/agents/fastapi-backend-builder.md'), SEED)).toBe(true);
+
+    const list = cli(['list', '--json'], project);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'fastapi-backend-builder', version: '1.0.0', scope: 'project', status: 'ok' })]);
+
+    expect(cli(['no-such-agent'], project).code).toBe(1);
+    expect(cli(['list', '--no-such-flag'], project).code).toBe(2);
+
+    const remove = cli(['remove', 'fastapi-backend-builder'], project);
+    expect(remove.code).toBe(0);
+    expect(JSON.parse(cli(['list', '--json'], project).stdout)).toEqual([]);
+  });
+
+  it('prints its version', () => {
+    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(cli(['--version'], work).stdout.trim()).toBe(pkg.version);
+  });
+});
