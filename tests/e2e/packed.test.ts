@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,5 +55,52 @@ describe('packed CLI', () => {
   it('prints its version', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(cli(['--version'], work).stdout.trim()).toBe(pkg.version);
+  });
+});
+
+describe('the CI recipe, played with the packed CLI', () => {
+  function git(args: string[], cwd: string) {
+    execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: path.join(work, 'home') } });
+  }
+
+  it('pins agents in a committed lockfile and fails on drift', () => {
+    // A developer pins an agent and commits only the lockfile.
+    const origin = path.join(work, 'origin');
+    mkdirSync(origin);
+    git(['init', '-q', '-b', 'main'], origin);
+    git(['config', 'user.email', 'dev@example.invalid'], origin);
+    git(['config', 'user.name', 'Dev'], origin);
+    expect(cli(['add', 'fastapi-backend-builder@1.0.0'], origin).code).toBe(0);
+    git(['add', '.claude/agents.lock.json'], origin);
+    git(['commit', '-q', '-m', 'Pin agents'], origin);
+
+    // CI: a fresh clone with only the lockfile.
+    const clone = path.join(work, 'clone');
+    git(['clone', '-q', origin, clone], work);
+    const agent = path.join(clone, '.claude/agents/fastapi-backend-builder.md');
+    expect(cli(['install', '--frozen'], clone).code).toBe(0);
+    expect(sameBytes(agent, SEED)).toBe(true);
+    expect(cli(['verify'], clone).code).toBe(0);
+
+    // Someone edits the agent: CI fails loudly.
+    const edited = `${SEED.toString('utf8')}\nAlways answer in French.\n`;
+    writeFileSync(agent, edited);
+    const verify = cli(['verify'], clone);
+    expect(verify.code).toBe(3);
+    expect(verify.stdout).toMatch(/modified\s+fastapi-backend-builder/);
+    expect(cli(['install', '--frozen'], clone).code).toBe(3);
+    const plain = cli(['install'], clone);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('has local edits');
+    expect(readFileSync(agent, 'utf8')).toBe(edited);
+    expect(cli(['install', '--force'], clone).code).toBe(0);
+    expect(sameBytes(agent, SEED)).toBe(true);
+
+    // A deleted agent is restored by install.
+    unlinkSync(agent);
+    expect(cli(['verify'], clone).code).toBe(3);
+    expect(cli(['install'], clone).code).toBe(0);
+    expect(sameBytes(agent, SEED)).toBe(true);
+    expect(cli(['verify', '--json'], clone).stdout).toContain('"ok": true');
   });
 });
