@@ -49,6 +49,8 @@ interface GlobalOptions {
   color?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  offline?: boolean;
+  registry?: string[];
 }
 
 type Loader = () => Promise<{ default: (ctx: CommandContext, ...args: never[]) => Promise<CommandResult> }>;
@@ -77,6 +79,11 @@ function makeContext(io: CliIO, globals: GlobalOptions): CommandContext {
     quiet,
     verbose: globals.verbose === true,
     global: globals.global === true,
+    offline: globals.offline === true,
+    registries: globals.registry ?? [],
+    progress: (message) => {
+      if (!json && !quiet && io.stderr.isTTY) io.stderr.write(`${message}\n`);
+    },
     out: (message) => {
       if (!json && !quiet) io.stdout.write(`${message}\n`);
     },
@@ -101,6 +108,8 @@ function buildProgram(io: CliIO, version: string, run: (load: Loader, command: C
     .option('--no-color', 'disable colour')
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'print more detail')
+    .option('--offline', 'never touch the network; use only the bundled registry and the cache')
+    .option('--registry <url>', 'a static registry index.json (URL or path) to search after the bundled one; repeatable', (value: string, previous: string[] = []) => [...previous, value])
     .showHelpAfterError()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

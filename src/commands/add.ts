@@ -1,4 +1,5 @@
 import { checkCandidate, planWrites, type CheckedCandidate } from '../core/add.js';
+import { rememberCandidate } from '../core/install.js';
 import { parseSpec } from '../core/sources/index.js';
 import { runTransaction } from '../core/transaction.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
@@ -19,6 +20,7 @@ export default async function add(ctx: CommandContext, specs: string[], options:
     const { source, spec } = parseSpec(raw, ctx);
     for (const candidate of await source.resolve(spec, ctx)) checked.push(checkCandidate(candidate));
   }
+  if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);
   ctx.out(`${dryRun ? 'Would install into' : 'Installing into'} ${scope.agentsDir} (${scope.kind} scope)`);
   const plan = await runTransaction(scope, (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }), {
     dryRun,

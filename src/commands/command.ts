@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { Context } from '../core/context.js';
+import type { SourceContext } from '../core/sources/types.js';
 import type { ExitCode } from '../core/errors.js';
 import { resolveScope, type Scope } from '../core/scope.js';
 
 /** What every command receives: the outside world plus the global options. */
-export interface CommandContext extends Context {
+export interface CommandContext extends SourceContext {
   style: ChalkInstance;
   json: boolean;
   quiet: boolean;

@@ -226,7 +226,8 @@ function parseYaml(text: string): YamlResult {
     // Core schema (YAML 1.2), no custom tags: nothing can construct objects or run code.
     const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
     const error = doc.errors[0];
-    if (error) return { ok: false, message: cleanYamlMessage(error.message), offset: error.pos[0] };
+    // Errors found at the very end (a quote never closed) point at the last character written.
+    if (error) return { ok: false, message: cleanYamlMessage(error.message), offset: Math.min(error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
     const contents = doc.contents;
     const keys: Array<{ key: string; offset: number }> = [];
     if (isMap(contents)) {

@@ -1,10 +1,40 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { cacheGet, cachePut } from './cache.js';
 import { checkCandidate, type CheckedCandidate } from './add.js';
 import { AgentInstallError } from './errors.js';
 import { assertIntegrity } from './integrity.js';
-import { serializeLockfile, type Lockfile } from './lockfile.js';
+import { serializeLockfile, type LockEntry, type Lockfile } from './lockfile.js';
 import { sourceForEntry } from './sources/index.js';
-import type { SourceContext } from './sources/types.js';
+import type { Candidate, SourceContext } from './sources/types.js';
+
+/** Keeps fetched bytes in the content-addressed cache (not those the package itself ships). */
+export function rememberCandidate(ctx: SourceContext, candidate: Candidate): void {
+  if (!candidate.alwaysAvailable) cachePut(ctx, candidate.bytes);
+}
+
+/**
+ * The exact upstream bytes a lock entry records: from the cache when present (offline), else
+ * from its source, verified against the recorded integrity either way.
+ */
+export async function fetchLockedCandidate(name: string, entry: LockEntry, ctx: SourceContext): Promise<Candidate> {
+  const cached = cacheGet(ctx, entry.integrity);
+  if (cached !== null) {
+    return {
+      origin: 'cache',
+      requested: entry.requested,
+      source: entry.source,
+      bytes: cached,
+      fileName: path.posix.basename(entry.path),
+      ...(entry.version !== undefined ? { version: entry.version } : {}),
+      ...(entry.registry !== undefined ? { registry: entry.registry } : {}),
+    };
+  }
+  const candidate = await sourceForEntry(entry, ctx).fetchLocked(entry, ctx);
+  assertIntegrity(candidate.bytes, entry.integrity, `${name} (${entry.source})`);
+  rememberCandidate(ctx, candidate);
+  return candidate;
+}
 
 /**
  * Re-fetches every locked agent and verifies its bytes against the recorded integrity before
@@ -14,9 +44,7 @@ export async function fetchLockedAgents(lockfile: Lockfile, ctx: SourceContext):
   const out: CheckedCandidate[] = [];
   for (const name of Object.keys(lockfile.agents).sort()) {
     const entry = lockfile.agents[name]!;
-    const candidate = await sourceForEntry(entry, ctx).fetchLocked(entry, ctx);
-    assertIntegrity(candidate.bytes, entry.integrity, `${name} (${entry.source})`);
-    const checked = checkCandidate(candidate);
+    const checked = checkCandidate(await fetchLockedCandidate(name, entry, ctx));
     if (checked.agent.name !== name) {
       throw new AgentInstallError(`The lockfile records "${name}", but ${entry.source} is named "${checked.agent.name}".`, {
         code: 'LOCKFILE_INVALID',

@@ -106,7 +106,7 @@ function readBundled(ctx: SourceContext, name: string, version: string, requeste
       cause: error,
     });
   }
-  return { origin: 'bundled registry', version, requested, source: `${name}@${version}`, bytes, fileName: `${name}.md`, registry: BUNDLED };
+  return { origin: 'bundled registry', version, requested, source: `${name}@${version}`, bytes, fileName: `${name}.md`, registry: BUNDLED, alwaysAvailable: true };
 }
 
 function lockedName(entry: LockEntry): RegistrySpec {

@@ -17,11 +17,17 @@ export interface Candidate {
   fileName: string;
   /** Which registry resolved it (recorded as `registry`), for agents resolved by name. */
   registry?: string;
+  /** The source can always produce these bytes again offline (the bundled registry): no need to cache them. */
+  alwaysAvailable?: boolean;
 }
 
 export interface SourceContext extends Context {
-  /** Never touch the network. */
+  /** Never touch the network; name what is missing instead. */
   offline?: boolean;
+  /** Static registries (`index.json` URLs or paths) from `--registry` and the config, searched after the bundled one. */
+  registries?: string[];
+  /** Progress for fetches that take longer than a moment (stderr on a TTY; silent with -q/--json). */
+  progress?: (message: string) => void;
 }
 
 /** A parsed spec that a particular source understands. */
