@@ -17,6 +17,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** Defaults to `HOME`, then the OS's idea of home. */
   home?: string;
+  /** Folder holding `agents/` and `templates/`; defaults to this package. */
+  packageRoot?: string;
 }
 
 /** `dist/cli.js` and `src/cli.ts` both sit one level below the package root. */
@@ -73,7 +75,7 @@ function makeContext(io: CliIO, globals: GlobalOptions): CommandContext {
     cwd,
     env: io.env,
     home: io.home ?? io.env.HOME ?? homedir(),
-    packageRoot: PACKAGE_ROOT,
+    packageRoot: io.packageRoot ?? PACKAGE_ROOT,
     style,
     json,
     quiet,
@@ -146,6 +148,27 @@ function buildProgram(io: CliIO, version: string, run: (load: Loader, command: C
     .description('agents with newer versions available')
     .option('--exit-code', 'exit 3 when anything is outdated')
     .action((options, command: Command) => run(() => import('./commands/outdated.js'), command, [options]));
+
+  program
+    .command('diff')
+    .description('unified diff from the installed file to the candidate version (--base: local edits)')
+    .argument('[name...]', 'agent names (default: every locked agent of the scope)')
+    .option('--to <version>', 'compare with this version')
+    .option('--latest', 'compare with the newest version, ignoring the requested range')
+    .option('--base', 'show local edits: the locked version → the installed file')
+    .option('--exit-code', 'exit 3 when there are differences')
+    .action((names: string[], options, command: Command) => run(() => import('./commands/diff.js'), command, [names, options]));
+
+  program
+    .command('upgrade')
+    .alias('update')
+    .description('move to newer versions, three-way merging local edits')
+    .argument('[name...]', 'agent names (default: every locked agent of the scope)')
+    .option('--latest', 'ignore the requested range, take the newest version and rewrite requested')
+    .option('--merge-markers', 'on conflict, write git-style conflict markers instead of refusing')
+    .option('--force', 'on conflict, take the new version (drops conflicting local edits)')
+    .option('--dry-run', 'show the plan, write nothing')
+    .action((names: string[], options, command: Command) => run(() => import('./commands/upgrade.js'), command, [names, options]));
 
   program
     .command('list')

@@ -3,8 +3,11 @@ import type { Plan, PlanAction } from '../core/plan.js';
 import { isWrite, planChangesAnything, sameEntry } from '../core/plan.js';
 
 function label(action: PlanAction): string {
-  const version = 'entry' in action && action.entry?.version ? `@${action.entry.version}` : '';
-  return `${action.name}${version}`;
+  const version = 'entry' in action && action.entry?.version ? action.entry.version : undefined;
+  const before = 'previous' in action ? action.previous?.version : undefined;
+  if (version && before && before !== version && action.type !== 'remove') return `${action.name}@${before} → ${version}`;
+  const shown = version ?? before;
+  return shown ? `${action.name}@${shown}` : action.name;
 }
 
 const VERBS = {
@@ -30,14 +33,30 @@ export function formatPlan(plan: Plan, style: ChalkInstance, options: { dryRun: 
       detail += !sameEntry(action.entry, action.previous) && action.previous ? `; lock entry updated)` : ')';
     }
     if (action.type === 'skip') detail += ` (${action.reason})`;
+    if ((action.type === 'merge' || action.type === 'conflict' || action.type === 'update' || action.type === 'create') && action.note) detail += ` (${action.note})`;
     if (isWrite(action) && action.replaceSymlink) detail += ' (replacing a symbolic link)';
     return `${sign} ${verb.padEnd(14)} ${label(action)}  ${style.dim(detail)}`;
   });
 }
 
 export function planSummary(plan: Plan, options: { dryRun: boolean }): string {
-  if (!planChangesAnything(plan)) return 'Nothing to do.';
+  if (!planChangesAnything(plan)) return plan.actions.some((a) => a.type === 'conflict') ? 'Nothing was written.' : 'Nothing to do.';
   return options.dryRun ? 'Dry run: nothing was written.' : '';
+}
+
+/** Both sides of every conflict, git-style, with the way out. */
+export function formatConflicts(plan: Plan, style: ChalkInstance): string[] {
+  const out: string[] = [];
+  for (const action of plan.actions) {
+    if (action.type !== 'conflict') continue;
+    const theirs = `${action.name}${action.entry.version ? `@${action.entry.version}` : ''}`;
+    out.push(style.red(`Conflicts in ${action.path}; nothing was written for ${action.name}:`));
+    for (const c of action.conflicts) {
+      out.push(style.dim(`  at line ${c.line}:`), `  <<<<<<< installed`, ...c.ours.map((l) => `  ${l}`), '  =======', ...c.theirs.map((l) => `  ${l}`), `  >>>>>>> ${theirs}`);
+    }
+  }
+  out.push('Resolve with --merge-markers (write the markers into the file and edit it), or --force (take the new version and drop the conflicting local edits).');
+  return out;
 }
 
 /** The `--json` form of a plan's actions (bytes left out). */
@@ -52,6 +71,9 @@ export function planJson(plan: Plan): Array<Record<string, unknown>> {
     }
     if (action.type === 'remove') base.deleteFile = action.deleteFile;
     if (action.type === 'skip') base.reason = action.reason;
+    if ('previous' in action && action.previous?.version) base.previousVersion = action.previous.version;
+    if (action.type === 'conflict') base.conflicts = action.conflicts;
+    if (action.type === 'merge') base.conflictMarkers = action.conflictMarkers === true;
     if (action.note) base.note = action.note;
     return base;
   });

@@ -16,7 +16,8 @@ export default async function verify(ctx: CommandContext, options: VerifyOptions
   const rows = report.entries.map((e) => [
     e.status,
     e.name ?? '-',
-    e.movedTo ? `${e.path} → ${e.movedTo}` : e.path + (e.integrity === undefined ? ' (not in the lockfile)' : ''),
+    (e.movedTo ? `${e.path} → ${e.movedTo}` : e.path + (e.integrity === undefined ? ' (not in the lockfile)' : '')) +
+      (e.conflictMarkers ? ' (unresolved conflict markers)' : ''),
   ]);
   const paint = (line: string, i: number) => {
     const entry = report.entries[i - 1];

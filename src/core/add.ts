@@ -41,7 +41,8 @@ export function checkCandidate(candidate: Candidate): CheckedCandidate {
   return { candidate, agent: check.agent, warnings: check.issues.filter((i) => i.severity === 'warning') };
 }
 
-function entryFor(candidate: Candidate, relative: string): LockEntry {
+/** The lock entry recording `candidate` installed at `relative`. */
+export function entryFor(candidate: Candidate, relative: string): LockEntry {
   const entry: LockEntry = {
     requested: candidate.requested,
     source: candidate.source,
@@ -53,7 +54,7 @@ function entryFor(candidate: Candidate, relative: string): LockEntry {
   return entry;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.compare(a, b) === 0;
 }
 

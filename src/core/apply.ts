@@ -110,7 +110,12 @@ export function targetPath(scope: Scope, relative: string): string {
  * The one place that writes agent files and lockfiles. Call with the scope lock held, after
  * `recoverScope`. Conflicts and skips write nothing.
  */
-export function applyPlan(plan: Plan, lockfile: Lockfile): Lockfile {
+export interface ApplyHooks {
+  /** Called after each agent file is written or deleted (tests use it to simulate a crash). */
+  afterFile?: (relative: string) => void;
+}
+
+export function applyPlan(plan: Plan, lockfile: Lockfile, hooks: ApplyHooks = {}): Lockfile {
   const { scope } = plan;
   assertAgentsDirInsideScope(scope);
   const journal: Journal = { changes: [] };
@@ -134,8 +139,10 @@ export function applyPlan(plan: Plan, lockfile: Lockfile): Lockfile {
   for (const action of plan.actions) {
     if (isWrite(action)) {
       writeFileAtomic(targetPath(scope, action.path), action.bytes, { replaceSymlink: action.replaceSymlink === true });
+      hooks.afterFile?.(action.path);
     } else if (action.type === 'remove' && action.deleteFile) {
       removeFile(targetPath(scope, action.path));
+      hooks.afterFile?.(action.path);
     }
   }
   writeLockfile(scope.lockfilePath, next);

@@ -29,6 +29,8 @@ export interface InstalledAgent {
   movedTo?: string;
   /** Validation errors, for `invalid`. */
   issues?: Issue[];
+  /** The file still holds git-style conflict markers (from `upgrade --merge-markers`). */
+  conflictMarkers?: boolean;
 }
 
 /** Which agents Claude Code would load from a scope, and how each relates to the lockfile. */
@@ -55,7 +57,8 @@ export function inspectScope(scope: Scope, lockfile: Lockfile): InstalledAgent[]
     const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), { fileName: path.basename(scanned.file), size: read.size });
     if (integrity && !entry) unlockedByIntegrity.set(integrity, scanned.relative);
     const errors = check.issues.filter((i) => i.severity === 'error');
-    const base = { scope: scope.kind, path: scanned.relative } as const;
+    const markers = check.issues.some((i) => i.code === 'merge-conflict-markers');
+    const base = { scope: scope.kind, path: scanned.relative, ...(markers ? { conflictMarkers: true } : {}) } as const;
     if (check.agent === null) {
       out.push({ ...base, name: owner ?? check.name ?? null, status: 'invalid', issues: errors, ...(entry ? { entry } : {}) });
     } else if (entry && owner !== undefined) {

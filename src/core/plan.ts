@@ -46,7 +46,7 @@ export interface ConflictAction extends ActionBase {
   entry: LockEntry;
   previous: LockEntry;
   /** The conflicting regions, for reporting. */
-  conflicts: Array<{ ours: string[]; base: string[]; theirs: string[] }>;
+  conflicts: Array<{ line: number; ours: string[]; base: string[]; theirs: string[] }>;
 }
 
 /** Nothing to do for this agent, for the reason given. */

@@ -33,11 +33,11 @@ export interface Sandbox {
   write(tree: Tree, base?: string): void;
   read(relative: string, base?: string): string;
   exists(relative: string, base?: string): boolean;
-  run(argv: string[], options?: { cwd?: string; env?: Record<string, string | undefined> }): Promise<RunResult>;
+  run(argv: string[], options?: { cwd?: string; env?: Record<string, string | undefined>; packageRoot?: string }): Promise<RunResult>;
 }
 
 /** A temporary project and HOME, removed when the test finishes. */
-export function makeSandbox(options: { git?: boolean; tree?: Tree } = {}): Sandbox {
+export function makeSandbox(options: { git?: boolean; tree?: Tree; /** A package root with its own `agents/` registry. */ packageRoot?: string } = {}): Sandbox {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-test-')));
   onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   const project = path.join(root, 'project');
@@ -56,6 +56,7 @@ export function makeSandbox(options: { git?: boolean; tree?: Tree } = {}): Sandb
     read: (relative, base = project) => readFileSync(path.join(base, relative), 'utf8'),
     exists: (relative, base = project) => existsSync(path.join(base, relative)),
     async run(argv, runOptions = {}) {
+      const packageRoot = runOptions.packageRoot ?? options.packageRoot;
       let stdout = '';
       let stderr = '';
       const exitCode = await main(argv, {
@@ -63,6 +64,7 @@ export function makeSandbox(options: { git?: boolean; tree?: Tree } = {}): Sandb
         stderr: { write: (t: string) => (stderr += t) },
         cwd: runOptions.cwd ?? project,
         env: { ...env, ...runOptions.env },
+        ...(packageRoot ? { packageRoot } : {}),
       });
       return { exitCode, stdout, stderr, json: () => JSON.parse(stdout) };
     },

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readScopeLockfile } from '../core/apply.js';
+import { ExitCode } from '../core/errors.js';
+import { frontmatterChanges, type FieldChange } from '../core/field-changes.js';
+import { fetchLockedCandidate } from '../core/install.js';
+import { resolveTarget } from '../core/target.js';
+import { diffHunks, formatUnifiedDiff, type DiffHunk } from '../core/text-diff.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { selectLocked } from './select.js';
+
+export interface DiffOptions {
+  to?: string;
+  latest?: boolean;
+  base?: boolean;
+  exitCode?: boolean;
+}
+
+interface AgentDiff {
+  name: string;
+  from: { label: string; version: string | null };
+  to: { label: string; version: string | null };
+  identical: boolean;
+  /** The texts differ only in line endings. */
+  lineEndingsOnly: boolean;
+  fields: FieldChange[];
+  hunks: DiffHunk[];
+}
+
+const decoder = new TextDecoder();
+
+function readInstalled(file: string): string | null {
+  try {
+    return decoder.decode(readFileSync(file));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Installed file → candidate version (default: the newest `requested` allows; `--to`,
+ * `--latest`), or with `--base` locked version → installed file (the local edits).
+ */
+export default async function diff(ctx: CommandContext, names: string[], options: DiffOptions): Promise<CommandResult> {
+  const scope = commandScope(ctx);
+  const lockfile = readScopeLockfile(scope);
+  const results: AgentDiff[] = [];
+  for (const [name, entry] of selectLocked(scope, lockfile, names)) {
+    const file = path.join(scope.agentsDir, entry.path);
+    const installedText = readInstalled(file);
+    const installedLabel = `${displayPath(ctx, file)} (installed${installedText === null ? ', missing' : ''})`;
+    const installed = { label: installedLabel, version: null, text: installedText ?? '' };
+    let other: { label: string; version: string | null; text: string };
+    if (options.base) {
+      const locked = await fetchLockedCandidate(name, entry, ctx);
+      other = { label: `${name}${entry.version ? `@${entry.version}` : ''} (locked)`, version: entry.version ?? null, text: decoder.decode(locked.bytes) };
+    } else {
+      const target = await resolveTarget(name, entry, ctx, { ...(options.to !== undefined ? { to: options.to } : {}), latest: options.latest === true });
+      const version = target.candidate.version ?? null;
+      other = { label: `${name}${version ? `@${version}` : ''} (${target.candidate.source})`, version, text: decoder.decode(target.candidate.bytes) };
+    }
+    const [from, to] = options.base ? [other, installed] : [installed, other];
+    const hunks = diffHunks(from.text, to.text);
+    results.push({
+      name,
+      from: { label: from.label, version: from.version },
+      to: { label: to.label, version: to.version },
+      identical: hunks.length === 0,
+      lineEndingsOnly: hunks.length > 0 && from.text.replace(/\r\n/g, '\n') === to.text.replace(/\r\n/g, '\n'),
+      fields: frontmatterChanges(from.text, to.text),
+      hunks,
+    });
+  }
+  const painter = {
+    add: ctx.style.green,
+    remove: ctx.style.red,
+    hunk: ctx.style.cyan,
+    header: ctx.style.bold,
+  };
+  const blocks = results.map((r) => {
+    if (r.identical) return `${r.name}: no differences (${r.from.label} = ${r.to.label})`;
+    const lines = [ctx.style.bold(`${r.name}: ${r.from.label} → ${r.to.label}`)];
+    if (r.lineEndingsOnly) lines.push('  only line endings differ (CRLF vs LF)');
+    for (const f of r.fields) lines.push(`  ${f.field}: ${f.change}`);
+    lines.push(formatUnifiedDiff(r.from.label, r.to.label, r.hunks, painter));
+    return lines.join('\n');
+  });
+  const different = results.some((r) => !r.identical);
+  return {
+    json: { ok: true, scope: scopeJson(scope), different, agents: results },
+    text: blocks.length ? blocks.join('\n\n') : 'No agents are locked in this scope.',
+    exitCode: options.exitCode && different ? ExitCode.differences : ExitCode.ok,
+  };
+}

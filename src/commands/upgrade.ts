@@ -1,0 +1,50 @@
+import { readScopeLockfile } from '../core/apply.js';
+import { ExitCode } from '../core/errors.js';
+import { fetchLockedCandidate, rememberCandidate } from '../core/install.js';
+import { resolveTarget } from '../core/target.js';
+import { runTransaction } from '../core/transaction.js';
+import { planUpgrade, type UpgradeItem } from '../core/upgrade.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
+import { selectLocked } from './select.js';
+import { lockTimeout, waitMessage } from './shared.js';
+
+export interface UpgradeCommandOptions {
+  latest?: boolean;
+  force?: boolean;
+  mergeMarkers?: boolean;
+  dryRun?: boolean;
+}
+
+export default async function upgrade(ctx: CommandContext, names: string[], options: UpgradeCommandOptions): Promise<CommandResult> {
+  const scope = commandScope(ctx);
+  const dryRun = options.dryRun === true;
+  const lockfile = readScopeLockfile(scope);
+  const items: UpgradeItem[] = [];
+  for (const [name, entry] of selectLocked(scope, lockfile, names)) {
+    const theirs = await resolveTarget(name, entry, ctx, { latest: options.latest === true });
+    const base = (await fetchLockedCandidate(name, entry, ctx)).bytes;
+    if (!dryRun) rememberCandidate(ctx, theirs.candidate);
+    items.push({ name, entry, base, theirs });
+  }
+  if (items.length === 0) return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: [] }, text: 'No agents are locked in this scope.' };
+  ctx.out(`${dryRun ? 'Would upgrade' : 'Upgrading'} ${scope.agentsDir} (${scope.kind} scope)`);
+  const plan = await runTransaction(
+    scope,
+    (current) => planUpgrade(scope, current, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true }),
+    { dryRun, onWait: waitMessage(ctx), ...lockTimeout(ctx) },
+  );
+  const conflicts = plan.actions.filter((a) => a.type === 'conflict');
+  const lines = formatPlan(plan, ctx.style, { dryRun });
+  if (conflicts.length > 0) lines.push('', ...formatConflicts(plan, ctx.style));
+  const summary = planSummary(plan, { dryRun });
+  lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);
+  if (plan.actions.some((a) => a.type === 'merge' && a.conflictMarkers)) {
+    lines.push('Conflict markers were written: edit the files, then check them with `agent-install verify`.');
+  }
+  return {
+    json: { ok: conflicts.length === 0, dryRun, scope: scopeJson(scope), actions: planJson(plan) },
+    text: lines.join('\n'),
+    exitCode: conflicts.length > 0 ? ExitCode.differences : ExitCode.ok,
+  };
+}

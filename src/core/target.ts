@@ -1,0 +1,70 @@
+import semver from 'semver';
+import { checkCandidate, type CheckedCandidate } from './add.js';
+import { AgentInstallError } from './errors.js';
+import { fetchLockedCandidate } from './install.js';
+import type { LockEntry } from './lockfile.js';
+import { wantedVersion } from './outdated.js';
+import { parseSpec, sourceForEntry } from './sources/index.js';
+import type { SourceContext } from './sources/types.js';
+
+export interface TargetOptions {
+  /** Ignore `requested` and take the newest version (rewrites `requested` to `^<version>`). */
+  latest?: boolean;
+  /** An exact version. */
+  to?: string;
+}
+
+/**
+ * The version of a locked agent that `upgrade` moves to and `diff` compares with: the newest
+ * version `requested` allows (or `--latest`, or `--to`). Sources without versions (paths, URLs,
+ * git branches) are resolved again from what was requested.
+ */
+export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceContext, options: TargetOptions = {}): Promise<CheckedCandidate> {
+  const source = sourceForEntry(entry, ctx);
+  if (entry.version !== undefined && source.listVersions && source.fetchVersion) {
+    const versions = (await source.listVersions(entry, ctx)).filter((v) => semver.valid(v) !== null).sort(semver.compare);
+    let version: string | null;
+    if (options.to !== undefined) {
+      version = versions.includes(options.to) ? options.to : null;
+    } else if (options.latest) {
+      version = versions[versions.length - 1] ?? null;
+    } else {
+      version = wantedVersion(versions, entry.requested);
+    }
+    if (version === null) {
+      throw new AgentInstallError(`No version of ${name} matches ${options.to ?? (options.latest ? 'latest' : entry.requested)}.`, {
+        code: 'VERSION_NOT_FOUND',
+        hint: `Available versions: ${versions.join(', ') || '(none)'}.`,
+      });
+    }
+    const candidate = version === entry.version ? await fetchLockedCandidate(name, entry, ctx) : await source.fetchVersion(entry, version, ctx);
+    const requested = options.latest ? `^${version}` : entry.requested;
+    return checkNamed(name, { ...candidate, version, requested });
+  }
+  if (options.to !== undefined) {
+    throw new AgentInstallError(`${name} comes from ${entry.source}, which has no versions.`, {
+      code: 'NO_VERSIONS',
+      hint: 'Leave out --to; the newest bytes of what was requested are used instead.',
+    });
+  }
+  const { source: requestedSource, spec } = parseSpec(entry.requested, ctx);
+  const found = (await requestedSource.resolve(spec, ctx)).map(checkCandidate).find((c) => c.agent.name === name);
+  if (!found) {
+    throw new AgentInstallError(`${entry.requested} no longer provides an agent named "${name}".`, {
+      code: 'AGENT_NOT_FOUND',
+      hint: 'Check the source, or remove the agent with `agent-install remove`.',
+    });
+  }
+  return found;
+}
+
+function checkNamed(name: string, candidate: Parameters<typeof checkCandidate>[0]): CheckedCandidate {
+  const checked = checkCandidate(candidate);
+  if (checked.agent.name !== name) {
+    throw new AgentInstallError(`${candidate.source} is named "${checked.agent.name}", not "${name}".`, {
+      code: 'AGENT_RENAMED',
+      hint: `Install it under its new name with \`agent-install add ${candidate.source}\` and remove "${name}".`,
+    });
+  }
+  return checked;
+}

@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { entryFor, sameBytes, type CheckedCandidate, type Refusal } from './add.js';
+import { isSymlink } from './fs-atomic.js';
+import type { LockEntry, Lockfile } from './lockfile.js';
+import { mergeThreeWay } from './merge.js';
+import type { Plan, PlanAction } from './plan.js';
+import type { Scope } from './scope.js';
+
+/** One agent to upgrade: the bytes it was installed from and the version to move to. */
+export interface UpgradeItem {
+  name: string;
+  entry: LockEntry;
+  /** The locked version's upstream bytes. */
+  base: Uint8Array;
+  theirs: CheckedCandidate;
+}
+
+export interface UpgradeOptions {
+  /** Take theirs when both sides changed the same lines. */
+  force: boolean;
+  /** Write git-style conflict markers instead of refusing. */
+  mergeMarkers: boolean;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Three-way upgrade plan. Base = the locked version's bytes, local = the installed file, theirs
+ * = the target. Local unchanged → take theirs; theirs unchanged → keep local; both changed → a
+ * line merge, written when clean; a conflict writes nothing for that agent unless `mergeMarkers`
+ * or `force`.
+ */
+export function planUpgrade(scope: Scope, lockfile: Lockfile, items: UpgradeItem[], options: UpgradeOptions): { plan: Plan; refusals: Refusal[] } {
+  const actions: PlanAction[] = [];
+  const refusals: Refusal[] = [];
+  for (const { name, entry, base, theirs } of items) {
+    const previous = lockfile.agents[name] ?? entry;
+    const relative = previous.path;
+    const target = path.join(scope.agentsDir, relative);
+    const next = entryFor(theirs.candidate, relative);
+    const bytes = theirs.candidate.bytes;
+    const link = isSymlink(target);
+    if (link && !options.force) {
+      refusals.push({ name, path: relative, code: 'SYMLINK_TARGET', reason: `${relative} is a symbolic link`, hint: 'Use --force to replace the link itself (its target is left untouched).' });
+      continue;
+    }
+    if (link || !existsSync(target)) {
+      actions.push({ type: link ? 'update' : 'create', name, path: relative, bytes, entry: next, previous, ...(link ? { replaceSymlink: true } : {}), note: link ? 'replacing a symbolic link' : 'the file was missing' });
+      continue;
+    }
+    const local = readFileSync(target);
+    if (sameBytes(local, bytes)) {
+      actions.push({ type: 'unchanged', name, path: relative, entry: next, previous, note: previous.integrity === next.integrity ? 'up to date' : 'already holds the new version' });
+    } else if (sameBytes(local, base)) {
+      actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local });
+    } else if (sameBytes(bytes, base)) {
+      actions.push({ type: 'unchanged', name, path: relative, entry: next, previous, note: 'local edits kept; upstream unchanged' });
+    } else {
+      const merged = mergeThreeWay(decoder.decode(base), decoder.decode(local), decoder.decode(bytes), {
+        ours: `${relative} (installed)`,
+        theirs: `${name}${next.version ? `@${next.version}` : ''}`,
+      });
+      if (merged.clean) {
+        actions.push({ type: 'merge', name, path: relative, bytes: Buffer.from(merged.text, 'utf8'), entry: next, previous, current: local, note: 'local edits merged' });
+      } else if (options.force) {
+        actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local, note: 'conflicting local edits overwritten (--force)' });
+      } else if (options.mergeMarkers) {
+        actions.push({ type: 'merge', name, path: relative, bytes: Buffer.from(merged.withMarkers, 'utf8'), entry: next, previous, current: local, conflictMarkers: true, note: `${merged.conflicts.length} conflict${merged.conflicts.length === 1 ? '' : 's'} marked in the file` });
+      } else {
+        actions.push({ type: 'conflict', name, path: relative, entry: next, previous, conflicts: merged.conflicts, note: 'nothing written' });
+      }
+    }
+  }
+  return { plan: { scope, actions }, refusals };
+}

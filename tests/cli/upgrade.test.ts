@@ -1,0 +1,230 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { computeIntegrity } from '../../src/core/integrity.js';
+import { makeRegistryRoot } from '../helpers/registry.js';
+import { makeSandbox, sameBytes, type Sandbox } from '../helpers/sandbox.js';
+
+const BASE = `---
+name: demo
+description: Demo agent.
+model: sonnet
+color: blue
+---
+
+You are demo.
+
+## Rules
+1. Be brief.
+2. Be kind.
+3. Be right.
+
+## Output
+Plain text.
+`;
+// Upstream 1.1.0: a new tools line in the frontmatter and a new output format in the body.
+const THEIRS = BASE.replace('model: sonnet\n', 'tools: Read, Grep\nmodel: sonnet\n').replace('Plain text.', 'Markdown.');
+
+// Local edits, each applied to the installed text.
+const EDITS = {
+  none: (t: string) => t,
+  body: (t: string) => t.replace('2. Be kind.', '2. Be very kind.'),
+  frontmatter: (t: string) => t.replace('color: blue', 'color: green'),
+  crlf: (t: string) => t.replace('2. Be kind.', '2. Be very kind.').replace(/\n/g, '\r\n'),
+  noFinalNewline: (t: string) => t.replace('3. Be right.', '3. Be right, always.').replace(/\n$/, ''),
+  conflict: (t: string) => t.replace('Plain text.', 'Plain text, short.'),
+} as const;
+
+const FILE = '.claude/agents/demo.md';
+const LOCK = '.claude/agents.lock.json';
+
+async function installed(theirs: string, edit: keyof typeof EDITS): Promise<{ sb: Sandbox; local: string }> {
+  const sb = makeSandbox({ packageRoot: makeRegistryRoot({ demo: { '1.0.0': BASE, '1.1.0': theirs } }) });
+  expect((await sb.run(['add', 'demo@^1.0.0'.replace('^1.0.0', '1.0.0')])).exitCode).toBe(0);
+  // Widen the requested range so that upgrade may move within ^1.
+  const lock = JSON.parse(sb.read(LOCK));
+  lock.agents.demo.requested = '^1.0.0';
+  writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify(lock, null, 2)}\n`);
+  const local = EDITS[edit](BASE);
+  writeFileSync(path.join(sb.project, FILE), local);
+  return { sb, local };
+}
+
+const lockEntry = (sb: Sandbox) => JSON.parse(sb.read(LOCK)).agents.demo;
+
+describe('upgrade: (local changed?) × (upstream changed?) × (conflict?)', () => {
+  it('local unchanged, upstream unchanged: nothing to do', async () => {
+    const { sb } = await installed(BASE, 'none');
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode).toBe(0);
+    expect(sb.read(FILE)).toBe(BASE);
+    expect(lockEntry(sb)).toMatchObject({ version: '1.1.0', integrity: computeIntegrity(BASE) });
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+
+  it('local unchanged, upstream changed: takes theirs byte for byte', async () => {
+    const { sb } = await installed(THEIRS, 'none');
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/updated\s+demo@1\.0\.0 → 1\.1\.0/);
+    expect(sb.read(FILE)).toBe(THEIRS);
+    expect(lockEntry(sb)).toMatchObject({ version: '1.1.0', integrity: computeIntegrity(THEIRS), requested: '^1.0.0' });
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+
+  it.each(['body', 'frontmatter', 'crlf', 'noFinalNewline'] as const)('local changed (%s), upstream unchanged: keeps local', async (edit) => {
+    const { sb, local } = await installed(BASE, edit);
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('local edits kept; upstream unchanged');
+    expect(sb.read(FILE)).toBe(local);
+    expect(lockEntry(sb).version).toBe('1.1.0');
+  });
+
+  it.each([
+    ['body', (m: string) => m.includes('2. Be very kind.')],
+    ['frontmatter', (m: string) => m.includes('color: green')],
+    ['crlf', (m: string) => m.includes('2. Be very kind.\r\n') && !/[^\r]\n/.test(m)],
+    ['noFinalNewline', (m: string) => m.includes('3. Be right, always.') && !m.endsWith('\n')],
+  ] as const)('local changed (%s), upstream changed, no conflict: writes the clean merge', async (edit, hasLocalEdit) => {
+    const { sb } = await installed(THEIRS, edit);
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('local edits merged');
+    const merged = sb.read(FILE);
+    expect(hasLocalEdit(merged)).toBe(true);
+    expect(merged).toContain('tools: Read, Grep');
+    expect(merged).toContain('Markdown.');
+    expect(merged).not.toContain('<<<<<<<');
+    expect(lockEntry(sb)).toMatchObject({ version: '1.1.0', integrity: computeIntegrity(THEIRS) });
+    const rows = (await sb.run(['list', '--json', '--project'])).json();
+    expect(rows).toEqual([expect.objectContaining({ name: 'demo', status: 'modified', version: '1.1.0' })]);
+  });
+
+  it('local changed, upstream changed, conflict: writes nothing, shows both sides, exits 3', async () => {
+    const { sb, local } = await installed(THEIRS, 'conflict');
+    const lockBefore = sb.read(LOCK);
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toContain('Plain text, short.');
+    expect(result.stdout).toContain('Markdown.');
+    expect(result.stdout).toContain('--merge-markers');
+    expect(sb.read(FILE)).toBe(local);
+    expect(sb.read(LOCK)).toBe(lockBefore);
+    const json = (await sb.run(['upgrade', '--json'])).json();
+    expect(json.ok).toBe(false);
+    expect(json.actions[0]).toMatchObject({ action: 'conflict', conflicts: [expect.objectContaining({ ours: ['Plain text, short.'], theirs: ['Markdown.'] })] });
+  });
+
+  it('conflict with --merge-markers writes git-style markers that verify and validate report', async () => {
+    const { sb } = await installed(THEIRS, 'conflict');
+    const result = await sb.run(['upgrade', '--merge-markers']);
+    expect(result.exitCode).toBe(0);
+    const text = sb.read(FILE);
+    expect(text).toMatch(/<<<<<<< demo\.md \(installed\)\nPlain text, short\.\n=======\nMarkdown\.\n>>>>>>> demo@1\.1\.0/);
+    expect(text).toContain('tools: Read, Grep');
+    const verify = await sb.run(['verify', '--allow-modified', '--json']);
+    expect(verify.exitCode).toBe(3);
+    expect(verify.json().agents[0]).toMatchObject({ conflictMarkers: true, drift: true });
+  });
+
+  it('conflict with --force takes theirs', async () => {
+    const { sb } = await installed(THEIRS, 'conflict');
+    expect((await sb.run(['upgrade', '--force'])).exitCode).toBe(0);
+    expect(sb.read(FILE)).toBe(THEIRS);
+  });
+
+  it('--dry-run prints the plan and writes nothing', async () => {
+    const { sb, local } = await installed(THEIRS, 'body');
+    const lockBefore = sb.read(LOCK);
+    const result = await sb.run(['upgrade', '--dry-run']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/would merge\s+demo@1\.0\.0 → 1\.1\.0/);
+    expect(sb.read(FILE)).toBe(local);
+    expect(sb.read(LOCK)).toBe(lockBefore);
+  });
+
+  it('both sides made the same change: records the new version, writes nothing', async () => {
+    const { sb } = await installed(THEIRS, 'none');
+    writeFileSync(path.join(sb.project, FILE), THEIRS);
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('already holds the new version');
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+});
+
+describe('upgrade scopes and ranges', () => {
+  const root = () => makeRegistryRoot({ demo: { '1.0.0': BASE, '1.1.0': THEIRS, '2.0.0': THEIRS.replace('Markdown.', 'JSON.') } });
+
+  it('stays in the requested range; --latest leaves it and rewrites requested', async () => {
+    const sb = makeSandbox({ packageRoot: root() });
+    await sb.run(['add', 'demo@^1.0.0']);
+    expect(lockEntry(sb).version).toBe('1.1.0');
+    expect((await sb.run(['upgrade'])).stdout).toContain('Nothing to do.');
+    expect((await sb.run(['upgrade', 'demo', '--latest'])).exitCode).toBe(0);
+    expect(lockEntry(sb)).toMatchObject({ version: '2.0.0', requested: '^2.0.0' });
+    expect(sb.read(FILE)).toContain('JSON.');
+  });
+
+  it('upgrades the user scope with -g and every agent without names', async () => {
+    const sb = makeSandbox({ packageRoot: makeRegistryRoot({ demo: { '1.0.0': BASE, '1.1.0': THEIRS }, other: { '1.0.0': BASE.replace('name: demo', 'name: other'), '1.2.0': THEIRS.replace('name: demo', 'name: other') } }) });
+    await sb.run(['-g', 'add', 'demo@1.0.0', 'other@1.0.0']);
+    const lockfile = path.join(sb.home, '.claude/agents.lock.json');
+    const lock = JSON.parse(readFileSync(lockfile, 'utf8'));
+    for (const name of ['demo', 'other']) lock.agents[name].requested = '^1.0.0';
+    writeFileSync(lockfile, JSON.stringify(lock));
+    expect((await sb.run(['update', '-g'])).exitCode).toBe(0);
+    const after = JSON.parse(readFileSync(lockfile, 'utf8'));
+    expect([after.agents.demo.version, after.agents.other.version]).toEqual(['1.1.0', '1.2.0']);
+    expect(sameBytes(path.join(sb.home, '.claude/agents/other.md'), Buffer.from(THEIRS.replace('name: demo', 'name: other')))).toBe(true);
+  });
+
+  it('an unknown name is exit 1 with a did-you-mean', async () => {
+    const sb = makeSandbox({ packageRoot: root() });
+    await sb.run(['add', 'demo@1.0.0']);
+    const result = await sb.run(['upgrade', 'dmeo']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('Did you mean "demo"?');
+  });
+});
+
+describe('diff', () => {
+  it('shows the installed file → the candidate, with a frontmatter summary; --exit-code exits 3', async () => {
+    const { sb } = await installed(THEIRS.replace('model: sonnet', 'model: opus'), 'none');
+    const result = await sb.run(['diff', '--exit-code']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toContain('tools: all tools → Read, Grep');
+    expect(result.stdout).toContain('model: sonnet → opus');
+    expect(result.stdout).toMatch(/^-Plain text\.$/m);
+    expect(result.stdout).toMatch(/^\+Markdown\.$/m);
+    expect(result.stdout).toMatch(/^@@ -\d+,\d+ \+\d+,\d+ @@$/m);
+  });
+
+  it('--base shows the local edits; --to picks a version; --json gives hunks', async () => {
+    const { sb } = await installed(THEIRS, 'body');
+    const base = await sb.run(['diff', '--base']);
+    expect(base.stdout).toMatch(/^-2\. Be kind\.$/m);
+    expect(base.stdout).toMatch(/^\+2\. Be very kind\.$/m);
+    expect(base.stdout).not.toContain('Markdown.');
+    const to = await sb.run(['diff', 'demo', '--to', '1.0.0', '--json']);
+    const doc = to.json();
+    expect(doc.agents[0]).toMatchObject({ name: 'demo', identical: false, to: { version: '1.0.0' } });
+    expect(doc.agents[0].hunks[0].lines).toEqual(expect.arrayContaining(['-2. Be very kind.', '+2. Be kind.']));
+    expect((await sb.run(['diff', '--to', '9.9.9'])).exitCode).toBe(1);
+  });
+
+  it('no differences exits 0 even with --exit-code', async () => {
+    const { sb } = await installed(BASE, 'none');
+    const result = await sb.run(['diff', '--exit-code']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('no differences');
+  });
+
+  it('tool changes read as +Added −Removed', async () => {
+    const { sb } = await installed(THEIRS, 'none');
+    await sb.run(['upgrade']);
+    writeFileSync(path.join(sb.project, FILE), THEIRS.replace('tools: Read, Grep', 'tools: Read, Bash'));
+    expect((await sb.run(['diff', '--base'])).stdout).toContain('tools: +Bash −Grep');
+  });
+});
