@@ -41,7 +41,7 @@ function listMarkdown(dir: string, prefix = ''): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) out.push(...listMarkdown(path.join(dir, entry.name), relative));
-    else if (entry.name.endsWith('.md') && relative !== 'README.md') out.push(relative);
+    else if (entry.name.endsWith('.md') && relative !== 'README.md' && !/^LICEN[CS]E/i.test(entry.name)) out.push(relative);
   }
   return out;
 }
@@ -94,6 +94,24 @@ describe('agreement with Claude Code 2.1.332 on ../shared/corpus', () => {
       `corpus agreement: ${agreed}/${rows.length} files (${rows.filter((row) => row.loaded).length} loaded, ${rows.filter((row) => !row.loaded).length} skipped by Claude Code)`,
     );
     expect(disagreements).toEqual([]);
+  });
+
+  it("agrees with Claude Code's debug log: unknown keys and YAML failures", () => {
+    const problems: string[] = [];
+    let logged = 0;
+    for (const row of readRows()) {
+      const check = checkAgentBytes(readFileSync(path.join(corpusDir, row.file)), { fileName: path.basename(row.file) });
+      const ours = check.issues.filter((issue) => issue.code === 'unknown-key').map((issue) => /`([^`]+)`/.exec(issue.message)![1]!);
+      const theirs = /does not recognize or apply: (.*?)(?: \| |$)/.exec(row.log)?.[1]?.match(/"[^"]*"/g)?.map((quoted) => quoted.slice(1, -1)) ?? [];
+      if (theirs.length > 0) logged++;
+      // Claude Code names at most five.
+      if (JSON.stringify(ours.slice(0, 5).sort()) !== JSON.stringify(theirs.slice().sort())) problems.push(`${row.file}: unknown keys ${ours} ≠ logged ${theirs}`);
+      const yamlLogged = row.log.includes('failed to parse and was ignored');
+      const yamlOurs = check.issues.some((issue) => issue.code === 'yaml-invalid');
+      if (yamlLogged !== yamlOurs) problems.push(`${row.file}: yaml-invalid ${yamlOurs}, Claude Code logged a YAML failure: ${yamlLogged}`);
+    }
+    expect(logged).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
   });
 
   it('reports only catalogued codes, and a fix with every warning', () => {

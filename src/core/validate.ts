@@ -15,7 +15,6 @@ import {
   MEMORY_SCOPES,
   PERMISSION_MODES,
   agentFieldSchemas,
-  isRecognizedModel,
   type AgentFieldName,
 } from './agent-schema.js';
 import { isKnownTool, splitToolsString, suggestTool } from './claude-tools.js';
@@ -291,9 +290,11 @@ export function checkAgentText(text: string, options: CheckOptions = {}): AgentC
   }
   checkEncoding(checker);
   checkConflictMarkers(checker);
-  if (!document.hasFrontmatter) {
+  if (tooLarge) {
+    // Claude Code never reads it; the caller may not even have passed the bytes.
+  } else if (!document.hasFrontmatter) {
     checkMissingFrontmatter(checker);
-  } else if (!tooLarge) {
+  } else {
     checkDelimiter(checker);
     if (document.parse === 'failed') checkYamlFailure(checker);
     else {
@@ -311,16 +312,20 @@ export function checkAgentText(text: string, options: CheckOptions = {}): AgentC
   return check;
 }
 
+// ignoreBOM: keep the mark in the text, so that it is seen (and reported) like Claude Code sees it.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LOOSE_UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
 /** Checks raw bytes: UTF-8 only (NUL bytes or invalid UTF-8 = binary), at most 1 MiB. */
 export function checkAgentBytes(bytes: Uint8Array, options: CheckOptions = {}): AgentCheck {
   const size = options.size ?? bytes.byteLength;
   let text: string;
   let binary = bytes.includes(0);
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = STRICT_UTF8.decode(bytes);
   } catch {
     binary = true;
-    text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+    text = LOOSE_UTF8.decode(bytes);
   }
   const check = checkAgentText(text, { ...options, size });
   if (binary) {
@@ -489,10 +494,6 @@ function checkMissingFrontmatter(checker: Checker): void {
   }
 }
 
-function hasNameAndDescription(data: Record<string, unknown>): boolean {
-  return typeof data.name === 'string' && data.name !== '' && typeof data.description === 'string' && data.description !== '';
-}
-
 function checkDelimiter(checker: Checker): void {
   const { document } = checker;
   const closing = document.closing!;
@@ -515,12 +516,13 @@ function checkDelimiter(checker: Checker): void {
   const lost = ['name', 'description'].filter(
     (field) => !(typeof document.data[field] === 'string' && document.data[field] !== '') && (!intended || (typeof intended.data[field] === 'string' && intended.data[field] !== '')),
   );
-  const fatal = document.parse === 'failed' || !hasNameAndDescription(document.data);
+  // An error only when the cut is what makes Claude Code skip the file.
+  const fatal = document.parse === 'failed' ? !intended || intended.parse !== 'failed' : lost.length > 0;
   const where = key ? `inside the value of \`${key}\`` : 'inside a line';
   const rest = intended ? ` and ignores everything up to line ${intended.closingLine}` : '';
   let consequence: string;
-  if (document.parse === 'failed') consequence = 'so the frontmatter no longer parses';
-  else if (fatal && lost.length > 0) consequence = `so \`${lost.join('` and `')}\` ${lost.length > 1 ? 'are' : 'is'} lost`;
+  if (document.parse === 'failed' && fatal) consequence = 'so the frontmatter no longer parses';
+  else if (fatal) consequence = `so \`${lost.join('` and `')}\` ${lost.length > 1 ? 'are' : 'is'} lost`;
   else if (key && typeof document.data[key] === 'string') consequence = `so Claude Code reads \`${key}\` as "${show(document.data[key])}"${rest}`;
   else consequence = `so the frontmatter is cut short${rest}`;
   checker.add(
@@ -539,7 +541,10 @@ function checkYamlFailure(checker: Checker): void {
   const lineText = checker.lines.lineText(at.line);
   const owner = checker.ownerKey(at.line);
   let fix = 'fix the YAML on this line; values containing `: `, ` #` or starting with a special character need quotes';
-  if (owner) {
+  const closing = document.closing!;
+  if (!closing.ownLine && closing.position.column > 1) {
+    fix = `rewrite the \`---\` on line ${closing.position.line} (e.g. as \`—\`): Claude Code ends the frontmatter there`;
+  } else if (owner) {
     // Does the owner's value run on past its own line (continuation lines before the next key)?
     const last = document.closing!.position.line - 1;
     let continued = false;

@@ -1,0 +1,320 @@
+import { describe, expect, it } from 'vitest';
+import { agentFrontmatterSchema, isRecognizedModel } from '../../src/core/agent-schema.js';
+import { isKnownTool, splitToolsString } from '../../src/core/claude-tools.js';
+import { didYouMean, editDistance } from '../../src/core/did-you-mean.js';
+import {
+  ISSUE_CODES,
+  MAX_AGENT_BYTES,
+  checkAgentBytes,
+  checkAgentText,
+  findDuplicateNames,
+  fixAgentText,
+  toKebabCase,
+  type CheckOptions,
+} from '../../src/core/validate.js';
+
+const file = (...lines: string[]) => lines.join('\n');
+/** A valid agent with extra frontmatter lines. */
+const agent = (...extra: string[]) => file('---', 'name: code-reviewer', 'description: Reviews code.', ...extra, '---', 'You review code.');
+const codes = (text: string, options?: CheckOptions) => checkAgentText(text, options).issues.map((issue) => `${issue.severity}:${issue.code}`);
+
+describe('checkAgentText: errors (Claude Code skips the file)', () => {
+  it.each<[string, string, string[]]>([
+    ['empty file', '', ['error:no-frontmatter']],
+    ['no frontmatter', '# Code reviewer\n\nYou review code.', ['error:no-frontmatter']],
+    ['blank line before ---', `\n${agent()}`, ['error:no-frontmatter']],
+    ['indented ---', agent().replace(/^/gm, '  '), ['error:no-frontmatter']],
+    ['text after the opening ---', agent().replace('---', '--- yaml'), ['error:no-frontmatter']],
+    ['---js', agent().replace('---', '---js'), ['error:js-frontmatter']],
+    ['---javascript', agent().replace('---', '---javascript'), ['error:js-frontmatter']],
+    ['unclosed', file('---', 'name: a', 'description: b'), ['error:frontmatter-unclosed']],
+    ['YAML fails twice', file('---', 'name: a', 'description: first', 'second line: x', '  user: "hi"', '---'), ['error:yaml-invalid']],
+    ['name missing', file('---', 'description: b', '---'), ['error:name-missing']],
+    ['name empty', file('---', 'name: ""', 'description: b', '---'), ['error:name-missing']],
+    ['name null', file('---', 'name:', 'description: b', '---'), ['error:name-missing']],
+    ['name a number', file('---', 'name: 123', 'description: b', '---'), ['error:name-not-string']],
+    ['name a boolean', file('---', 'name: true', 'description: b', '---'), ['error:name-not-string']],
+    ['name a list', file('---', 'name: [a]', 'description: b', '---'), ['error:name-not-string']],
+    ['name starts with -', file('---', 'name: -reviewer', 'description: b', '---'), ['error:name-leading-dash']],
+    ['name with a colon', file('---', 'name: "a:b"', 'description: b', '---'), ['error:name-colon']],
+    ['name with a full-width colon', file('---', 'name: a：b', 'description: b', '---'), ['error:name-colon']],
+    ['name over 256', file('---', `name: ${'a'.repeat(257)}`, 'description: b', '---'), ['error:name-too-long']],
+    ['description missing', file('---', 'name: a', '---'), ['error:description-missing']],
+    ['description empty', file('---', 'name: a', "description: ''", '---'), ['error:description-missing']],
+    ['description a list', file('---', 'name: a', 'description: [x]', '---'), ['error:description-not-string']],
+    ['description a number', file('---', 'name: a', 'description: 42', '---'), ['error:description-not-string']],
+    ['hooks not a map', agent('hooks: echo hi'), ['error:hooks-invalid']],
+    ['hooks event not a list', agent('hooks:', '  PreToolUse: echo'), ['error:hooks-invalid']],
+    ['hooks unknown event', agent('hooks:', '  BeforeTool: []'), ['error:hooks-invalid']],
+    ['hook without command', agent('hooks:', '  Stop:', '    - hooks:', '        - type: command'), ['error:hooks-invalid']],
+    ['hook of unknown type', agent('hooks:', '  Stop:', '    - hooks:', '        - type: shell', '          command: x'), ['error:hooks-invalid']],
+    ['hook event at the top level', agent('PreToolUse:', '  - hooks: []'), ['error:hooks-top-level']],
+    ['quoted value cut by ---', file('---', 'name: a', 'description: "uses --- here"', '---'), ['error:yaml-invalid', 'error:delimiter-in-value']],
+    ['description lost to ---', file('---', 'name: a', 'description: --- here', '---'), ['error:description-missing', 'error:delimiter-in-value']],
+    ['--- in a value of a file broken anyway', file('---', 'name: a', '  x: y', 'description: "x --- y"', '---'), ['error:yaml-invalid', 'warning:delimiter-in-value']],
+  ])('%s', (_label, text, expected) => {
+    const check = checkAgentText(text);
+    expect(check.agent).toBeNull();
+    expect(codes(text)).toEqual(expected);
+  });
+
+  it('file over 1 MiB', () => {
+    expect(codes(agent(), { size: MAX_AGENT_BYTES + 1 })).toEqual(['error:file-too-large']);
+    expect(checkAgentText(agent(), { size: MAX_AGENT_BYTES }).agent).not.toBeNull();
+    const big = agent() + 'x'.repeat(MAX_AGENT_BYTES);
+    expect(checkAgentText(big)).toMatchObject({ agent: null, issues: [{ code: 'file-too-large' }] });
+    const unread = checkAgentBytes(new Uint8Array(0), { size: 5 * MAX_AGENT_BYTES });
+    expect(unread.issues.map((issue) => issue.code)).toEqual(['file-too-large']);
+  });
+
+  it.each<[string, Uint8Array]>([
+    ['NUL bytes', Buffer.from(`${agent()}\u0000`)],
+    ['invalid UTF-8', Buffer.concat([Buffer.from(agent()), Buffer.from([0xff, 0xfe, 0x00])])],
+    ['lone continuation byte', Buffer.concat([Buffer.from(agent()), Buffer.from([0x80])])],
+  ])('binary: %s', (_label, bytes) => {
+    const check = checkAgentBytes(bytes);
+    expect(check.agent).toBeNull();
+    expect(check.issues[0]).toMatchObject({ severity: 'error', code: 'binary', line: 1, column: 1 });
+  });
+});
+
+describe('checkAgentText: warnings (the agent loads)', () => {
+  it.each<[string, string, string[], RegExp?]>([
+    ['clean file', agent(), []],
+    ['BOM', `\uFEFF${agent()}`, ['warning:bom'], /without a byte-order mark/],
+    ['CRLF', agent().replace(/\n/g, '\r\n'), ['warning:crlf'], /LF/],
+    ['allowed-tools', agent('allowed-tools: Read'), ['warning:unknown-key'], /did you mean `tools`/],
+    ['disallowed-tools', agent('disallowed-tools: Bash'), ['warning:unknown-key'], /did you mean `disallowedTools`/],
+    ['Model', agent('Model: opus'), ['warning:unknown-key'], /did you mean `model`/],
+    ['unrelated key', agent('category: quality'), ['warning:unknown-key'], /remove `category`/],
+    ['tools: (nothing)', agent('tools:'), ['warning:tools-empty'], /remove the `tools` line/],
+    ['tools: ""', agent('tools: ""'), ['warning:tools-empty']],
+    ['tools: []', agent('tools: []'), ['warning:tools-empty']],
+    ['tools: a number', agent('tools: 5'), ['warning:tools-invalid'], /Read, Grep, Glob/],
+    ['tools: read', agent('tools: read'), ['warning:tools-empty', 'warning:tool-unknown'], /did you mean `Read`/],
+    ['tools: Read, websearch', agent('tools: Read, websearch'), ['warning:tool-unknown'], /did you mean `WebSearch`/],
+    ['tools: Copilot names', agent('tools: [codebase, editFiles]'), ['warning:tools-empty', 'warning:tool-unknown', 'warning:tool-unknown']],
+    ['disallowedTools unknown', agent('disallowedTools: Wirte'), ['warning:tool-unknown'], /did you mean `Write`/],
+    ['color: magenta', agent('color: magenta'), ['warning:color-invalid'], /use one of: red, blue, green/],
+    ['color: Blue', agent('color: Blue'), ['warning:color-invalid'], /did you mean `color: blue`/],
+    ['permissionMode', agent('permissionMode: acceptedits'), ['warning:permission-mode-invalid'], /acceptEdits/],
+    ['effort', agent('effort: extreme'), ['warning:effort-invalid'], /low, medium, high/],
+    ['maxTurns: 0', agent('maxTurns: 0'), ['warning:max-turns-invalid'], /positive integer/],
+    ['maxTurns: "5"', agent('maxTurns: "5"'), ['warning:max-turns-invalid'], /`maxTurns: 5` without quotes/],
+    ['memory', agent('memory: global'), ['warning:memory-invalid'], /user, project, local/],
+    ['background: "true"', agent('background: "true"'), ['warning:background-invalid'], /`background: true` without quotes/],
+    ['isolation', agent('isolation: container'), ['warning:isolation-invalid'], /worktree/],
+    ['mcpServers: a string', agent('mcpServers: github'), ['warning:mcp-servers-invalid']],
+    ['model: display name', agent('model: Claude Sonnet 4.5'), ['warning:model-unknown'], /model: sonnet/],
+    ['model: empty', agent('model: ""'), ['warning:model-unknown']],
+    ['model: number', agent('model: 4'), ['warning:model-unknown']],
+    ['hooks: (nothing)', agent('hooks:'), ['warning:hooks-empty']],
+    ['name not kebab', file('---', 'name: Code Reviewer', 'description: b', '---'), ['warning:name-not-kebab'], /name: code-reviewer/],
+    ['name with underscores', file('---', 'name: code_reviewer', 'description: b', '---'), ['warning:name-not-kebab'], /name: code-reviewer/],
+    ['name of 256', file('---', `name: ${'a'.repeat(256)}`, 'description: b', '---'), ['warning:name-not-kebab'], /^name: a{50}$/],
+    ['lenient retry needed', agent('initialPrompt: Start with: the diff'), ['warning:yaml-lenient'], /^quote the value: initialPrompt: "Start with: the diff"$/],
+    ['lenient retry: tabs', agent('hooks:', '\tStop: []'), ['warning:yaml-lenient'], /two spaces/],
+    ['--- inside a value', file('---', 'name: a', 'description: uses --- here', 'model: opus', '---'), ['warning:delimiter-in-value'], /—/],
+    ['text after the closing ---', file('---', 'name: a', 'description: b', '--- end', 'body'), ['warning:closing-delimiter-text']],
+    ['merge conflict in the body', `${agent()}\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> main\n`, ['warning:merge-conflict-markers'], /lines 6, 8, 10/],
+  ])('%s', (_label, text, expected, fix) => {
+    const check = checkAgentText(text);
+    expect(check.agent, JSON.stringify(check.issues)).not.toBeNull();
+    expect(codes(text)).toEqual(expected);
+    for (const issue of check.issues) expect(issue.fix, issue.code).toBeTruthy();
+    if (fix) expect(check.issues.map((issue) => issue.fix).join('\n')).toMatch(fix);
+  });
+
+  it.each<[string, string, CheckOptions, string[]]>([
+    ['same name', agent(), { fileName: 'code-reviewer.md' }, []],
+    ['other name', agent(), { fileName: 'reviewer.md' }, ['warning:name-file-mismatch']],
+    ['path given', agent(), { fileName: '/x/y/code-reviewer.md' }, []],
+  ])('file name: %s', (_label, text, options, expected) => {
+    expect(codes(text, options)).toEqual(expected);
+  });
+
+  it.each<[string, string]>([
+    ['sonnet', agent('model: sonnet')],
+    ['INHERIT', agent('model: INHERIT')],
+    ['full id', agent('model: claude-sonnet-4-20250514')],
+    ['bedrock id', agent('model: us.anthropic.claude-3-7-sonnet-20250219-v1:0')],
+    ['tools with rules and MCP', agent('tools: Read, Bash(git diff:*), Agent(a, b), mcp__github__create_issue, mcp__db, mcp__x__*')],
+    ['tools list', agent('tools: [Read, "Bash(npm test:*)"]')],
+    ['valid hooks', agent('hooks:', '  PreToolUse:', '    - matcher: "Write|Edit"', '      hooks:', '        - type: command', '          command: ./check.sh', '          timeout: 30')],
+    ['all simple fields', agent('color: cyan', 'permissionMode: plan', 'effort: 3', 'maxTurns: 20', 'memory: project', 'background: true', 'isolation: worktree', 'skills: [a, b]', 'mcpServers: [github, {db: {command: x}}]', 'initialPrompt: go', 'omitClaudeMd: false')],
+  ])('no issues: %s', (_label, text) => {
+    expect(codes(text)).toEqual([]);
+  });
+});
+
+describe('checkAgentText: what Claude Code loads', () => {
+  it('turns literal backslash-n into newlines and keeps the data', () => {
+    const check = checkAgentText(file('---', 'name: a', 'description: "one\\\\ntwo"', 'model: opus', 'color: red', 'x: 1', '---'));
+    expect(check.agent).toEqual({ name: 'a', description: 'one\ntwo', model: 'opus', color: 'red', data: { name: 'a', description: 'one\\ntwo', model: 'opus', color: 'red', x: 1 } });
+  });
+
+  it.each<[string, string, string[] | undefined]>([
+    ['absent', agent(), undefined],
+    ['star', agent('tools: "*"'), undefined],
+    ['empty', agent('tools:'), []],
+    ['string', agent('tools: Read, Grep Bash(git diff:*)'), ['Read', 'Grep', 'Bash(git diff:*)']],
+    ['list', agent('tools: [Read, Grep]'), ['Read', 'Grep']],
+  ])('tools %s', (_label, text, tools) => {
+    expect(checkAgentText(text).agent?.tools).toEqual(tools);
+  });
+
+  it('drops an invalid colour but keeps any model string', () => {
+    expect(checkAgentText(agent('color: magenta', 'model: gpt-4')).agent).toMatchObject({ model: 'gpt-4' });
+    expect(checkAgentText(agent('color: magenta')).agent?.color).toBeUndefined();
+  });
+
+  it('gives a best-effort name for skipped files', () => {
+    expect(checkAgentText(file('---', 'name: a', '---')).name).toBe('a');
+    expect(checkAgentText(file('---', 'name: "broken"', 'description: x: y: z', '  u: "v', '---')).name).toBe('broken');
+  });
+
+  it('positions issues in the original text', () => {
+    const check = checkAgentText(`\uFEFF---\r\nname: a\r\ndescription: b\r\ntools: Read, raed\r\ncolour: red\r\n---\r\n`);
+    const at = Object.fromEntries(check.issues.map((issue) => [issue.code, [issue.line, issue.column]]));
+    expect(at).toEqual({ bom: [1, 1], crlf: [1, 5], 'tool-unknown': [4, 14], 'unknown-key': [5, 1] });
+  });
+
+  it('every code it emits is catalogued with its severity', () => {
+    for (const [code, entry] of Object.entries(ISSUE_CODES)) {
+      expect(code).toMatch(/^[a-z]+(?:-[a-z]+)*$/);
+      expect(['error', 'warning', 'error or warning']).toContain(entry.severity);
+    }
+  });
+});
+
+describe('findDuplicateNames', () => {
+  it('warns on each later file with the same name', () => {
+    const a = checkAgentText(agent());
+    const b = checkAgentText(agent());
+    const other = checkAgentText(file('---', 'name: other', 'description: x', '---'));
+    const broken = checkAgentText(file('---', 'name: code-reviewer', '---'));
+    const found = findDuplicateNames([
+      { file: 'a.md', check: a },
+      { file: 'x.md', check: other },
+      { file: 'broken.md', check: broken },
+      { file: 'b.md', check: b },
+      { file: 'c.md', check: b },
+    ]);
+    expect(found.map((entry) => [entry.file, entry.issue.code, entry.issue.line])).toEqual([
+      ['b.md', 'duplicate-name', 2],
+      ['c.md', 'duplicate-name', 2],
+    ]);
+    expect(found[0]!.issue.message).toContain('a.md');
+  });
+});
+
+describe('fixAgentText', () => {
+  it.each<[string, string, string, string[]]>([
+    ['clean file unchanged', agent(), agent(), []],
+    ['BOM', `\uFEFF${agent()}`, agent(), ['removed the byte-order mark']],
+    ['CRLF', agent().replace(/\n/g, '\r\n'), agent(), ['converted CRLF line endings to LF']],
+    [
+      'lenient quoting',
+      file('---', 'name: a', 'description: Use when: x', '---', 'Body: keeps {braces} & "quotes"'),
+      file('---', 'name: a', 'description: "Use when: x"', '---', 'Body: keeps {braces} & "quotes"'),
+      ['line 3: quoted the value of `description`'],
+    ],
+    ['lenient tabs', agent('hooks:', '\tStop: []'), agent('hooks:', '  Stop: []'), ['line 5: replaced leading tabs with spaces']],
+    [
+      'all at once',
+      `\uFEFF---\r\nname: a\r\ndescription: a: b\r\n---\r\nbody\r\n`,
+      '---\nname: a\ndescription: "a: b"\n---\nbody\n',
+      ['line 3: quoted the value of `description`', 'removed the byte-order mark', 'converted CRLF line endings to LF'],
+    ],
+    ['failing YAML left alone', file('---', 'name: a', 'description: "x', '---'), file('---', 'name: a', 'description: "x', '---'), []],
+  ])('%s', (_label, input, output, changes) => {
+    const fixed = fixAgentText(input);
+    expect(fixed).toEqual({ text: output, changes });
+    expect(checkAgentText(fixed.text).agent?.data).toEqual(checkAgentText(input).agent?.data);
+  });
+});
+
+describe('agentFrontmatterSchema', () => {
+  it('checks known fields and keeps unknown keys', () => {
+    expect(agentFrontmatterSchema.parse({ name: 'a', description: 'b', category: 'x' })).toEqual({ name: 'a', description: 'b', category: 'x' });
+    const failed = agentFrontmatterSchema.safeParse({ name: '-a', description: 'b', color: 'teal' });
+    expect(failed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['name', 'name-leading-dash'],
+      ['color', 'color-invalid'],
+    ]);
+  });
+});
+
+describe('helpers', () => {
+  it.each<[string, string[]]>([
+    ['Read, Write', ['Read', 'Write']],
+    ['Read Write\tEdit', ['Read', 'Write', 'Edit']],
+    ['Bash(git diff:*), Read', ['Bash(git diff:*)', 'Read']],
+    ['Agent(a, b) Task', ['Agent(a, b)', 'Task']],
+    [' , Read,,', ['Read']],
+    ['', []],
+    ['*', ['*']],
+  ])('splitToolsString(%j)', (input, expected) => {
+    expect(splitToolsString(input)).toEqual(expected);
+  });
+
+  it.each<[string, boolean]>([
+    ['Read', true],
+    ['read', false],
+    ['MultiEdit', true],
+    ['Task(reviewer)', true],
+    ['Bash(git diff:*)', true],
+    ['mcp__github__create_issue', true],
+    ['mcp__server__*', true],
+    ['mcp__', false],
+    ['*', true],
+    ['codebase', false],
+  ])('isKnownTool(%j) = %s', (input, expected) => {
+    expect(isKnownTool(input)).toBe(expected);
+  });
+
+  it.each<[string, boolean]>([
+    ['sonnet', true],
+    ['Opus', true],
+    ['inherit', true],
+    ['fable', true],
+    ['claude-opus-4-1-20250805', true],
+    ['claude-sonnet-4-5@20250929', true],
+    ['claude-sonnet-4[1m]', true],
+    ['Claude Sonnet 4.5', false],
+    ['gpt-4o', false],
+    ['model', false],
+  ])('isRecognizedModel(%j) = %s', (input, expected) => {
+    expect(isRecognizedModel(input)).toBe(expected);
+  });
+
+  it.each<[string, string[], string | undefined]>([
+    ['Name', ['name', 'description'], 'name'],
+    ['disallowed-tools', ['tools', 'disallowedTools'], 'disallowedTools'],
+    ['descripton', ['name', 'description'], 'description'],
+    ['modle', ['model', 'memory'], 'model'],
+    ['xyz', ['name', 'model'], undefined],
+    ['fastapi-backend', ['fastapi-backend-builder', 'code-reviewer'], undefined],
+    ['code-reviwer', ['fastapi-backend-builder', 'code-reviewer'], 'code-reviewer'],
+  ])('didYouMean(%j)', (input, candidates, expected) => {
+    expect(didYouMean(input, candidates)).toBe(expected);
+  });
+
+  it.each<[string, string, number]>([
+    ['', 'abc', 3],
+    ['kitten', 'sitting', 3],
+    ['ab', 'ba', 1],
+    ['same', 'same', 0],
+  ])('editDistance(%j, %j) = %i', (a, b, expected) => {
+    expect(editDistance(a, b)).toBe(expected);
+  });
+
+  it.each<[string, string]>([
+    ['Code Reviewer', 'code-reviewer'],
+    ['codeReviewer', 'code-reviewer'],
+    ['code_reviewer', 'code-reviewer'],
+    ['Ünïcode  name!', 'unicode-name'],
+  ])('toKebabCase(%j) = %j', (input, expected) => {
+    expect(toKebabCase(input)).toBe(expected);
+  });
+});
