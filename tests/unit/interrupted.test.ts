@@ -1,0 +1,81 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyPlan, journalPath, readScopeLockfile, recoverScope } from '../../src/core/apply.js';
+import { checkCandidate } from '../../src/core/add.js';
+import { computeIntegrity } from '../../src/core/integrity.js';
+import { readLockfile } from '../../src/core/lockfile.js';
+import { projectScope } from '../../src/core/scope.js';
+import { registrySource } from '../../src/core/sources/registry.js';
+import { planUpgrade } from '../../src/core/upgrade.js';
+import { makeRegistryRoot } from '../helpers/registry.js';
+import { makeSandbox } from '../helpers/sandbox.js';
+
+const text = (name: string, body: string) => `---\nname: ${name}\ndescription: ${name} agent.\n---\n\n${body}\n`;
+
+describe('an upgrade interrupted between files', () => {
+  it('leaves each file old or new and the lockfile consistent with them', async () => {
+    const packageRoot = makeRegistryRoot({
+      alpha: { '1.0.0': text('alpha', 'old alpha'), '1.1.0': text('alpha', 'new alpha') },
+      beta: { '1.0.0': text('beta', 'old beta'), '1.1.0': text('beta', 'new beta') },
+    });
+    const sb = makeSandbox({ packageRoot });
+    expect((await sb.run(['add', 'alpha@1.0.0', 'beta@1.0.0'])).exitCode).toBe(0);
+    const ctx = { cwd: sb.project, home: sb.home, env: sb.env, packageRoot };
+    const scope = projectScope(ctx);
+    const lockfile = readLockfile(scope.lockfilePath);
+    const lockBefore = readFileSync(scope.lockfilePath, 'utf8');
+
+    const items = [];
+    for (const name of ['alpha', 'beta']) {
+      const entry = lockfile.agents[name]!;
+      items.push({ name, entry, base: (await registrySource.fetchLocked(entry, ctx)).bytes, theirs: checkCandidate(await registrySource.fetchVersion!(entry, '1.1.0', ctx)) });
+    }
+    const { plan } = planUpgrade(scope, lockfile, items, { force: false, mergeMarkers: false });
+    expect(plan.actions.map((a) => a.type)).toEqual(['update', 'update']);
+
+    // The process dies right after the first file is renamed into place.
+    expect(() =>
+      applyPlan(plan, lockfile, {
+        afterFile: () => {
+          throw new Error('killed');
+        },
+      }),
+    ).toThrow('killed');
+
+    const alpha = readFileSync(path.join(scope.agentsDir, 'alpha.md'), 'utf8');
+    const beta = readFileSync(path.join(scope.agentsDir, 'beta.md'), 'utf8');
+    expect(alpha).toBe(text('alpha', 'new alpha'));
+    expect(beta).toBe(text('beta', 'old beta'));
+    expect(readFileSync(scope.lockfilePath, 'utf8')).toBe(lockBefore);
+    expect(existsSync(journalPath(scope))).toBe(true);
+
+    // Readers already see a lockfile that matches the files on disk.
+    const seen = readScopeLockfile(scope);
+    expect(seen.agents.alpha).toMatchObject({ version: '1.1.0', integrity: computeIntegrity(alpha) });
+    expect(seen.agents.beta).toMatchObject({ version: '1.0.0', integrity: computeIntegrity(beta) });
+    const verify = await sb.run(['verify', '--json']);
+    expect(verify.exitCode).toBe(0);
+
+    // The next writer persists the reconciliation, and finishes the job.
+    recoverScope(scope);
+    expect(existsSync(journalPath(scope))).toBe(false);
+    expect(readLockfile(scope.lockfilePath).agents.alpha!.version).toBe('1.1.0');
+    const lock = JSON.parse(readFileSync(scope.lockfilePath, 'utf8'));
+    lock.agents.beta.requested = '^1.0.0';
+    writeFileSync(scope.lockfilePath, JSON.stringify(lock));
+    expect((await sb.run(['upgrade'])).exitCode).toBe(0);
+    expect(readFileSync(path.join(scope.agentsDir, 'beta.md'), 'utf8')).toBe(text('beta', 'new beta'));
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+
+  it('a journal cut short while being written is ignored', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    const scope = projectScope({ cwd: sb.project, home: sb.home });
+    writeFileSync(journalPath(scope), '{"changes": [{"name": "fastapi-backend-b');
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+    expect((await sb.run(['fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
+    expect(existsSync(journalPath(scope))).toBe(false);
+  });
+});
