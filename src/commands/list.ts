@@ -1,5 +1,6 @@
 import { readScopeLockfile } from '../core/apply.js';
 import { inspectScope, markShadowed, type InstalledAgent } from '../core/inspect.js';
+import { AgentInstallError } from '../core/errors.js';
 import { projectScope, userScope } from '../core/scope.js';
 import { formatTable, type CommandContext, type CommandResult } from './command.js';
 
@@ -29,12 +30,24 @@ function toListed(agent: InstalledAgent): ListedAgent {
   };
 }
 
+/** The user scope's agents; without a home folder there are none (an error only when asked for with -g). */
+function inspectUserScope(ctx: CommandContext, tolerateMissingHome: boolean): InstalledAgent[] {
+  let scope;
+  try {
+    scope = userScope(ctx);
+  } catch (error) {
+    if (tolerateMissingHome && error instanceof AgentInstallError && error.code === 'NO_HOME') return [];
+    throw error;
+  }
+  return inspectScope(scope, readScopeLockfile(scope));
+}
+
 /** Both scopes by default (`-g`: user only, `--project`: project only). */
 export default async function list(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
   const wantProject = !ctx.global;
   const wantUser = !options.project;
   const project = wantProject ? inspectScope(projectScope(ctx), readScopeLockfile(projectScope(ctx))) : [];
-  const user = wantUser ? inspectScope(userScope(ctx), readScopeLockfile(userScope(ctx))) : [];
+  const user = wantUser ? inspectUserScope(ctx, !ctx.global) : [];
   if (wantProject && wantUser) markShadowed(project, user);
   const agents = [...project, ...user].map(toListed);
   if (agents.length === 0) return { json: [], text: 'No agents installed.' };

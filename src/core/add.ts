@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from './errors.js';
 import { isSymlink } from './fs-atomic.js';
@@ -82,13 +82,13 @@ export function planWrites(
 
   for (const { candidate, agent } of items) {
     const name = agent.name;
-    if (seen.has(name)) {
-      throw new AgentInstallError(`Two of the requested agents are both named "${name}".`, {
+    if (seen.has(name.toLowerCase())) {
+      throw new AgentInstallError(`Two of the requested agents are named "${name}" (letter case aside).`, {
         code: 'DUPLICATE_NAME',
         hint: 'Claude Code identifies agents by their `name`; install only one of them.',
       });
     }
-    seen.add(name);
+    seen.add(name.toLowerCase());
     const previous = lockfile.agents[name];
     const relative = previous?.path ?? agentFileName(name);
     const target = path.join(scope.agentsDir, relative);
@@ -110,6 +110,12 @@ export function planWrites(
         `an agent named "${name}" already exists in ${clash.movedTo ?? clash.path}`,
         'Claude Code identifies agents by `name`, so one would hide the other. Remove or rename that file, or use --force to install anyway.',
       );
+      continue;
+    }
+    // macOS and Windows folders are case-insensitive: `Reviewer.md` and `reviewer.md` are one file there.
+    const caseTwin = siblingDifferingInCase(target);
+    if (caseTwin !== null) {
+      refuse('NAME_CASE_CLASH', `${relative} differs only in letter case from the existing ${caseTwin}`, 'On a case-insensitive file system they are the same file. Rename one of the agents.');
       continue;
     }
     const link = isSymlink(target);
@@ -149,6 +155,19 @@ export function planWrites(
     });
   }
   return { plan: { scope, actions }, refusals };
+}
+
+/** Another entry of the target's folder whose name differs from it only in letter case, else null. */
+function siblingDifferingInCase(target: string): string | null {
+  let names: string[];
+  try {
+    names = readdirSync(path.dirname(target));
+  } catch {
+    return null;
+  }
+  const base = path.basename(target);
+  const lower = base.toLowerCase();
+  return names.find((n) => n !== base && n.toLowerCase() === lower) ?? null;
 }
 
 export function refusalError(refusals: Refusal[]): AgentInstallError {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from './context.js';
+import { AgentInstallError } from './errors.js';
 
 export type ScopeKind = 'project' | 'user';
 
@@ -80,6 +81,12 @@ export function projectScope(ctx: Pick<Context, 'cwd' | 'home'>): Scope {
 
 export function userScope(ctx: Pick<Context, 'env' | 'home'>): Scope {
   const claudeDir = userClaudeDir(ctx);
+  if (!ctx.env.CLAUDE_CONFIG_DIR && !isDirectory(ctx.home)) {
+    throw new AgentInstallError(`The home folder ${JSON.stringify(ctx.home)} does not exist, so there is no user scope.`, {
+      code: 'NO_HOME',
+      hint: 'Set HOME to an existing folder, or CLAUDE_CONFIG_DIR to the Claude Code config folder.',
+    });
+  }
   return { kind: 'user', root: claudeDir, claudeDir, agentsDir: path.join(claudeDir, 'agents'), lockfilePath: path.join(claudeDir, 'agents.lock.json') };
 }
 
