@@ -31,7 +31,7 @@ function toListed(agent: InstalledAgent): ListedAgent {
 }
 
 /** The user scope's agents; without a home folder there are none (an error only when asked for with -g). */
-function inspectUserScope(ctx: CommandContext, tolerateMissingHome: boolean): InstalledAgent[] {
+async function inspectUserScope(ctx: CommandContext, tolerateMissingHome: boolean): Promise<InstalledAgent[]> {
   let scope;
   try {
     scope = userScope(ctx);
@@ -46,8 +46,8 @@ function inspectUserScope(ctx: CommandContext, tolerateMissingHome: boolean): In
 export default async function list(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
   const wantProject = !ctx.global;
   const wantUser = !options.project;
-  const project = wantProject ? inspectScope(projectScope(ctx), readScopeLockfile(projectScope(ctx))) : [];
-  const user = wantUser ? inspectUserScope(ctx, !ctx.global) : [];
+  const project = wantProject ? await inspectScope(projectScope(ctx), readScopeLockfile(projectScope(ctx))) : [];
+  const user = wantUser ? await inspectUserScope(ctx, !ctx.global) : [];
   if (wantProject && wantUser) markShadowed(project, user);
   const agents = [...project, ...user].map(toListed);
   if (agents.length === 0) return { json: [], text: 'No agents installed.' };

@@ -11,7 +11,7 @@ export interface VerifyOptions {
 export default async function verify(ctx: CommandContext, options: VerifyOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const lockfile = readScopeLockfile(scope);
-  const report = verifyInstalled(inspectScope(scope, lockfile), { allowModified: options.allowModified === true });
+  const report = verifyInstalled(await inspectScope(scope, lockfile), { allowModified: options.allowModified === true });
   const locked = report.entries.filter((e) => e.integrity !== undefined).length;
   const rows = report.entries.map((e) => [
     e.status,

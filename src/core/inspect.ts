@@ -4,7 +4,7 @@ import type { LockEntry, Lockfile } from './lockfile.js';
 import { readFileBounded } from './read-agent.js';
 import { scanAgentsTree } from './scan.js';
 import type { Scope, ScopeKind } from './scope.js';
-import { checkAgentBytes, type Issue } from './validate.js';
+import type { Issue } from './validate.js';
 
 /**
  * - ok: the installed bytes are the locked upstream bytes
@@ -33,8 +33,12 @@ export interface InstalledAgent {
   conflictMarkers?: boolean;
 }
 
-/** Which agents Claude Code would load from a scope, and how each relates to the lockfile. */
-export function inspectScope(scope: Scope, lockfile: Lockfile): InstalledAgent[] {
+/**
+ * Which agents Claude Code would load from a scope, and how each relates to the lockfile.
+ * Files holding exactly their locked bytes are recognised by hash alone; the YAML parser and the
+ * rules load only when some file needs parsing, which keeps `list` on a clean project fast.
+ */
+export async function inspectScope(scope: Scope, lockfile: Lockfile): Promise<InstalledAgent[]> {
   const files = scanAgentsTree(scope.agentsDir);
   const lockedPaths = new Map<string, string>();
   for (const [name, entry] of Object.entries(lockfile.agents)) lockedPaths.set(entry.path, name);
@@ -54,6 +58,7 @@ export function inspectScope(scope: Scope, lockfile: Lockfile): InstalledAgent[]
       out.push({ name: owner, scope: scope.kind, path: scanned.relative, status: 'ok', entry });
       continue;
     }
+    const { checkAgentBytes } = await import('./validate.js');
     const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), { fileName: path.basename(scanned.file), size: read.size });
     if (integrity && !entry) unlockedByIntegrity.set(integrity, scanned.relative);
     const errors = check.issues.filter((i) => i.severity === 'error');

@@ -22,8 +22,8 @@ export type PlanBuilder = (lockfile: Lockfile, installed: InstalledAgent[]) => {
  * written. Any refusal aborts the whole plan before the first write.
  */
 export async function runTransaction(scope: Scope, build: PlanBuilder, options: TransactionOptions): Promise<Plan> {
-  const plan = (lockfile: Lockfile): Plan => {
-    const { plan, refusals } = build(lockfile, inspectScope(scope, lockfile));
+  const plan = async (lockfile: Lockfile): Promise<Plan> => {
+    const { plan, refusals } = build(lockfile, await inspectScope(scope, lockfile));
     if (refusals.length > 0) throw refusalError(refusals);
     return plan;
   };
@@ -33,10 +33,10 @@ export async function runTransaction(scope: Scope, build: PlanBuilder, options: 
   }
   return withScopeLock(
     scope,
-    () => {
+    async () => {
       recoverScope(scope);
       const lockfile = readScopeLockfile(scope);
-      const result = plan(lockfile);
+      const result = await plan(lockfile);
       if (planChangesAnything(result) || options.rewriteLockfile) applyPlan(result, lockfile);
       return result;
     },
