@@ -6,12 +6,12 @@
 //   - no temporary file is left once a later run has finished.
 // Usage: node tests/stress/crash-stress.mjs [operations] [seed]   (build first: npm run build)
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makePackageCopy } from '../helpers/package-copy.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NAMES = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
 const VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '2.0.0'];
 const END = '<!-- end of agent -->';
@@ -34,13 +34,8 @@ function agentText(name, version) {
 
 /** A copy of the built package whose bundled registry holds the stress agents. */
 function makePackage(work) {
-  const pkg = path.join(work, 'pkg');
-  for (const part of ['bin', 'dist', 'package.json']) cpSync(path.join(ROOT, part), path.join(pkg, part), { recursive: true });
-  for (const name of NAMES) {
-    mkdirSync(path.join(pkg, 'agents', name), { recursive: true });
-    for (const version of VERSIONS) writeFileSync(path.join(pkg, 'agents', name, `${version}.md`), agentText(name, version));
-  }
-  return path.join(pkg, 'bin', 'agent-install.js');
+  const agents = Object.fromEntries(NAMES.map((name) => [name, Object.fromEntries(VERSIONS.map((v) => [v, agentText(name, v)]))]));
+  return makePackageCopy(path.join(work, 'pkg'), agents);
 }
 
 export async function runCrashStress({ operations = 200, seed = 1, log = () => {} } = {}) {
