@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,11 +9,14 @@ import { REPO_ROOT, SEED, sameBytes } from '../helpers/sandbox.js';
 let work: string;
 let bin: string;
 let tarball: string;
+let packed: { size: number; files: Array<{ path: string }> };
 
 beforeAll(() => {
   work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-e2e-')));
   const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  tarball = path.join(work, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+  const info = (JSON.parse(out) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>)[0]!;
+  tarball = path.join(work, info.filename);
+  packed = info;
   const install = path.join(work, 'install');
   mkdirSync(install);
   execFileSync('npm', ['init', '-y'], { cwd: install, stdio: 'ignore' });
@@ -29,6 +32,25 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
   const result = spawnSync(bin, args, { cwd, encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: home, NO_COLOR: '1', CI: 'true', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+describe('the published package', () => {
+  it('ships only what runs, with no runtime dependencies, in one small tarball', () => {
+    const files = packed.files.map((f) => f.path).sort();
+    const tops = [...new Set(files.map((f) => f.split('/')[0]))].sort();
+    expect(tops).toEqual(['LICENSE', 'README.md', 'SECURITY.md', 'agents', 'bin', 'dist', 'package.json', 'schema', 'templates']);
+    expect(files).toEqual(expect.arrayContaining(['bin/agent-install.js', 'dist/cli.js', 'dist/help.txt', 'dist/THIRD-PARTY-LICENSES.md', 'agents/fastapi-backend-builder/1.0.0.md', 'schema/lockfile.schema.json']));
+    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('tests/') || f.endsWith('.map') || f.includes('metafile'))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.optionalDependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies ?? {}).toEqual({});
+    expect(packed.size).toBeLessThanOrEqual(200 * 1024);
+    const licences = readFileSync(path.join(REPO_ROOT, 'dist', 'THIRD-PARTY-LICENSES.md'), 'utf8');
+    for (const name of ['commander', 'yaml', 'zod', 'chalk', 'semver']) expect(licences).toContain(`## ${name}@`);
+    // Installed from the tarball with an empty cache and no network: exactly one file was needed.
+    expect(readdirSync(path.join(work, 'install', 'node_modules')).filter((d) => !d.startsWith('.'))).toEqual(['agent-install']);
+  });
+});
 
 describe('packed CLI', () => {
   it('adds, lists, removes, with the contract exit codes', () => {

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/sandbox.js';
+
+// What start-up loads, traced with a module-loader hook on the built CLI.
+const BIN = path.join(REPO_ROOT, 'bin', 'agent-install.js');
+const TRACE = path.join(REPO_ROOT, 'tests', 'helpers', 'trace-loads.mjs');
+const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-startup-')));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const env = { PATH: process.env.PATH!, HOME: work, NO_COLOR: '1', CI: 'true' };
+
+function loadedBy(args: string[], cwd = work): string[] {
+  const result = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return [...result.stderr.matchAll(/loaded (file:\S+?\.m?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
+}
+
+const heavy = (file: string) => {
+  const text = readFileSync(file, 'utf8');
+  return text.includes('YAMLParseError') || text.includes('$ZodType');
+};
+
+describe('start-up', () => {
+  it.each([['--version'], ['-V'], ['--help'], ['-h']])('%s loads nothing but the bin shim', (flag) => {
+    expect(loadedBy([flag])).toEqual([BIN]);
+  });
+
+  it('the help the shim prints is the CLI help', () => {
+    const shim = spawnSync(process.execPath, [BIN, '--help'], { env, encoding: 'utf8' }).stdout;
+    const full = spawnSync(process.execPath, [BIN, '--no-color', '--help'], { env, encoding: 'utf8' }).stdout;
+    expect(shim).toBe(full);
+  });
+
+  it('list on a project of locked, unmodified agents loads neither the YAML parser nor zod, nor other commands', () => {
+    const project = path.join(work, 'project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    expect(spawnSync(process.execPath, [BIN, 'fastapi-backend-builder'], { cwd: project, env }).status).toBe(0);
+    const loaded = loadedBy(['list'], project);
+    expect(loaded.length).toBeGreaterThan(1);
+    expect(loaded.filter(heavy)).toEqual([]);
+    expect(loaded.map((f) => path.basename(f)).filter((f) => /^(add|diff|upgrade|install|remove|verify|outdated)-/.test(f))).toEqual([]);
+  });
+
+  it('the checks above can see the heavy chunk when it is loaded', () => {
+    const project = path.join(work, 'unmanaged');
+    mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
+    spawnSync('sh', ['-c', `printf -- '---\\nname: mine\\ndescription: d\\n---\\nbody\\n' > ${path.join(project, '.claude/agents/mine.md')}`]);
+    expect(loadedBy(['list'], project).filter(heavy).length).toBe(1);
+  });
+});
