@@ -186,6 +186,20 @@ function buildProgram(io: CliIO, version: string, run: (load: Loader, command: C
     .option('--dry-run', 'show what would be removed, remove nothing')
     .action((names: string[], options, command: Command) => run(() => import('./commands/remove.js'), command, [names, options]));
 
+  program
+    .command('registry')
+    .description('tools for static registries (index.json)')
+    .action(() => {
+      throw new UsageError('registry: name a subcommand (build).');
+    })
+    .command('build')
+    .description('build <dir>/index.json from <dir>/agents/<name>/<version>.md')
+    .argument('<dir>', 'the registry folder')
+    .option('--base-url <url>', 'write absolute file URLs under this base (default: relative to the index)')
+    .option('--out <file>', 'where to write the index (default: <dir>/index.json)')
+    .option('--dry-run', 'check and show the index, write nothing')
+    .action((dir: string, options, command: Command) => run(() => import('./commands/registry.js'), command, [dir, options]));
+
   program.addHelpText(
     'after',
     `

@@ -55,7 +55,7 @@ export default async function diff(ctx: CommandContext, names: string[], options
       const locked = await fetchLockedCandidate(name, entry, ctx);
       other = { label: `${name}${entry.version ? `@${entry.version}` : ''} (locked)`, version: entry.version ?? null, text: decoder.decode(locked.bytes) };
     } else {
-      const target = await resolveTarget(name, entry, ctx, { ...(options.to !== undefined ? { to: options.to } : {}), latest: options.latest === true });
+      const target = await resolveTarget(name, entry, ctx, { ...(options.to !== undefined ? { to: options.to } : {}), latest: options.latest === true, root: scope.root });
       const version = target.candidate.version ?? null;
       other = { label: `${name}${version ? `@${version}` : ''} (${target.candidate.source})`, version, text: decoder.decode(target.candidate.bytes) };
     }

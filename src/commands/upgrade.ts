@@ -22,7 +22,7 @@ export default async function upgrade(ctx: CommandContext, names: string[], opti
   const lockfile = readScopeLockfile(scope);
   const items: UpgradeItem[] = [];
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
-    const theirs = await resolveTarget(name, entry, ctx, { latest: options.latest === true });
+    const theirs = await resolveTarget(name, entry, ctx, { latest: options.latest === true, root: scope.root });
     const base = (await fetchLockedCandidate(name, entry, ctx)).bytes;
     if (!dryRun) rememberCandidate(ctx, theirs.candidate);
     items.push({ name, entry, base, theirs });

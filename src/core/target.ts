@@ -8,6 +8,8 @@ import { parseSpec, sourceForEntry } from './sources/index.js';
 import type { SourceContext } from './sources/types.js';
 
 export interface TargetOptions {
+  /** Folder that relative paths in the lockfile are relative to (the scope's root). */
+  root?: string;
   /** Ignore `requested` and take the newest version (rewrites `requested` to `^<version>`). */
   latest?: boolean;
   /** An exact version. */
@@ -47,8 +49,10 @@ export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceC
       hint: 'Leave out --to; the newest bytes of what was requested are used instead.',
     });
   }
-  const { source: requestedSource, spec } = parseSpec(entry.requested, ctx);
-  const found = (await requestedSource.resolve(spec, ctx)).map(checkCandidate).find((c) => c.agent.name === name);
+  // `requested` paths are relative to the project, not to wherever the command runs.
+  const at = options.root === undefined ? ctx : { ...ctx, cwd: options.root };
+  const { source: requestedSource, spec } = parseSpec(entry.requested, at);
+  const found = (await requestedSource.resolve(spec, at)).map(checkCandidate).find((c) => c.agent.name === name);
   if (!found) {
     throw new AgentInstallError(`${entry.requested} no longer provides an agent named "${name}".`, {
       code: 'AGENT_NOT_FOUND',

@@ -35,8 +35,10 @@ describe('findProjectRoot', () => {
 
 describe('userScope', () => {
   it('honours CLAUDE_CONFIG_DIR', () => {
-    expect(userScope({ env: { CLAUDE_CONFIG_DIR: '/cfg' }, home: '/h' }).agentsDir).toBe(path.resolve('/cfg/agents'));
-    expect(userScope({ env: {}, home: '/h' }).lockfilePath).toBe(path.join('/h', '.claude', 'agents.lock.json'));
+    const home = path.join(tree(['home']), 'home');
+    expect(userScope({ env: { CLAUDE_CONFIG_DIR: '/cfg' }, home: '/no/such/home' }).agentsDir).toBe(path.resolve('/cfg/agents'));
+    expect(userScope({ env: {}, home }).lockfilePath).toBe(path.join(home, '.claude', 'agents.lock.json'));
+    expect(() => userScope({ env: {}, home: path.join(home, 'missing') })).toThrow(/does not exist/);
   });
 });
 

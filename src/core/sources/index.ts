@@ -1,10 +1,12 @@
 import { AgentInstallError } from '../errors.js';
 import type { LockEntry } from '../lockfile.js';
+import { localSource } from './local.js';
 import { registrySource } from './registry.js';
 import type { Source, SourceContext, SourceSpec } from './types.js';
+import { urlSource } from './url.js';
 
-/** Tried in order; the first that parses a spec owns it. */
-const SOURCES: Source[] = [registrySource as Source];
+/** Tried in order; the first that parses a spec owns it. Paths first: `x.md` on disk would otherwise be a registry name. */
+const SOURCES: Source[] = [localSource as Source, urlSource as Source, registrySource as Source];
 
 export function parseSpec(raw: string, ctx: SourceContext): { source: Source; spec: SourceSpec } {
   for (const source of SOURCES) {

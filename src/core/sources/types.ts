@@ -28,6 +28,10 @@ export interface SourceContext extends Context {
   registries?: string[];
   /** Progress for fetches that take longer than a moment (stderr on a TTY; silent with -q/--json). */
   progress?: (message: string) => void;
+  /** The user scope (`-g`): local paths are recorded absolute, and the project's config is not read. */
+  global?: boolean;
+  /** Diagnostics a source reports without failing (e.g. files in a folder Claude Code would not load). */
+  warn?: (message: string) => void;
 }
 
 /** A parsed spec that a particular source understands. */

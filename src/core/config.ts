@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Context } from './context.js';
+import { AgentInstallError } from './errors.js';
+import { parseJsonFile } from './json.js';
+import { projectScope } from './scope.js';
+
+/**
+ * agent-install's configuration. Two optional JSON files, both
+ * `{ "registries": ["https://agents.example.com/index.json", "./registry/index.json"] }`:
+ * - project: `<project>/.claude/agent-install.json` (commit it; not read with `-g`, as npm ignores a
+ *   project's `.npmrc` for global installs);
+ * - user: `$XDG_CONFIG_HOME/agent-install/config.json`, else `~/.config/agent-install/config.json`.
+ * Relative registry paths are relative to the file that names them. Unknown keys are ignored, so
+ * that newer config files still work with older versions.
+ */
+export interface Config {
+  /** Static registries (index.json URLs or absolute paths), searched after the bundled one, in order. */
+  registries: string[];
+}
+
+/** The configuration files that exist for this context, in precedence order (project first). */
+export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): string[] {
+  const user = path.join(ctx.env.XDG_CONFIG_HOME ? path.resolve(ctx.env.XDG_CONFIG_HOME) : path.join(ctx.home, '.config'), 'agent-install', 'config.json');
+  return global ? [user] : [path.join(projectScope(ctx).claudeDir, 'agent-install.json'), user];
+}
+
+function invalid(file: string, message: string): AgentInstallError {
+  return new AgentInstallError(`${file}: ${message}`, {
+    code: 'CONFIG_INVALID',
+    hint: 'Expected {"registries": ["https://host/index.json", "./path/to/index.json"]}.',
+    details: { file },
+  });
+}
+
+/** A URL (`scheme://`) stays as it is; anything else is a path relative to `base`. */
+function resolveLocation(location: string, base: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : path.resolve(base, location);
+}
+
+/** Parses one configuration file's text; relative paths are resolved against the file's folder. */
+export function parseConfig(text: string, file: string): Config {
+  const raw = parseJsonFile(text, file, 'CONFIG_INVALID');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid(file, 'expected a JSON object');
+  const registries = (raw as Record<string, unknown>).registries ?? [];
+  if (!Array.isArray(registries) || registries.some((r) => typeof r !== 'string' || r === '')) {
+    throw invalid(file, '`registries` must be a list of index.json URLs or paths');
+  }
+  return { registries: (registries as string[]).map((r) => resolveLocation(r, path.dirname(file))) };
+}
+
+/** A missing file is an empty configuration. */
+export function readConfigFile(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { registries: [] };
+    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
+  }
+  return parseConfig(text, file);
+}
+
+/** The merged configuration: project entries first, then the user's. */
+export function readConfig(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): Config {
+  return { registries: configFiles(ctx, global).flatMap((file) => readConfigFile(file).registries) };
+}

@@ -1,0 +1,211 @@
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import { AgentInstallError } from '../errors.js';
+import type { LockEntry } from '../lockfile.js';
+import { nameProblem } from '../names.js';
+import { scanAgentsTree } from '../scan.js';
+import { resolveScope } from '../scope.js';
+import { checkAgentBytes, MAX_AGENT_BYTES } from '../validate.js';
+import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
+
+export interface LocalSpec extends SourceSpec {
+  source: 'local';
+  /** The path as written (before `#name`). */
+  target: string;
+  /** `dir#name`: only the agent of this `name`. */
+  pick?: string;
+}
+
+// `./x`, `../x`, `.`, `..`, `/x`, `~/x`, and on Windows `.\x`, `C:\x`, `\\server\share`.
+const EXPLICIT_PATH = /^(?:\.{1,2}(?:[\\/]|$)|~(?:[\\/]|$)|[\\/]|[A-Za-z]:[\\/])/;
+// `npm:`, `github:`, `https://`, … belong to other sources.
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]+:/;
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** `~` and `~/x` are the home folder; relative paths are relative to `base` (the working directory). */
+export function expandPath(target: string, base: string, home: string): string {
+  if (target === '~') return home;
+  if (target.startsWith('~/') || target.startsWith('~\\')) return path.join(home, target.slice(2));
+  return path.resolve(base, target);
+}
+
+/**
+ * How a path is written into the lockfile: relative to the project root (`./agents/x.md`,
+ * `../shared/x.md`, `/`-separated, so the lockfile works in every clone) for the project scope,
+ * absolute for the user scope (whose lockfile is not shared).
+ */
+export function lockPath(absolute: string, ctx: SourceContext): string {
+  const scope = resolveScope(ctx, ctx.global === true);
+  if (scope.kind === 'user') return absolute;
+  const relative = path.relative(scope.root, absolute);
+  if (path.isAbsolute(relative)) return absolute; // another drive on Windows
+  const posix = relative.split(path.sep).join('/');
+  if (posix === '') return '.';
+  return posix === '..' || posix.startsWith('../') ? posix : `./${posix}`;
+}
+
+/** The absolute path a lockfile path names (relative ones are relative to the scope's root). */
+export function resolveLockPath(recorded: string, ctx: SourceContext): string {
+  return expandPath(recorded, resolveScope(ctx, ctx.global === true).root, ctx.home);
+}
+
+/**
+ * Splits `dir#name`. A `#` that is part of an existing file name is kept, so `./a#b.md` works
+ * when that file exists.
+ */
+function splitPick(raw: string, cwd: string, home: string): { target: string; pick?: string } {
+  const hash = raw.lastIndexOf('#');
+  if (hash < 0 || statOrNull(expandPath(raw, cwd, home)) !== null) return { target: raw };
+  return { target: raw.slice(0, hash), pick: raw.slice(hash + 1) };
+}
+
+/**
+ * A path spec: anything written as a path (`./`, `../`, `/`, `~/`, a drive letter), or a spec
+ * that exists on disk and contains a path separator or ends in `.md` (`agents/x.md`, `x.md`).
+ * Bare words stay registry names even when a folder of that name exists.
+ */
+export function parseLocalSpec(raw: string, ctx: SourceContext): LocalSpec | null {
+  if (raw === '') return null;
+  const explicit = EXPLICIT_PATH.test(raw);
+  if (!explicit && SCHEME.test(raw)) return null;
+  const { target, pick } = splitPick(raw, ctx.cwd, ctx.home);
+  if (!explicit) {
+    if (!/[\\/]/.test(target) && !target.endsWith('.md')) return null;
+    if (statOrNull(path.resolve(ctx.cwd, target)) === null) return null;
+  }
+  if (pick !== undefined && pick === '') {
+    throw new AgentInstallError(`${raw}: nothing after "#".`, { code: 'INVALID_SPEC', hint: 'Write dir#name to pick the agent named `name` from a folder.' });
+  }
+  return { source: 'local', raw, target, ...(pick !== undefined ? { pick } : {}) };
+}
+
+function notFound(file: string, what: string): AgentInstallError {
+  return new AgentInstallError(`No such file or folder: ${file} (${what}).`, {
+    code: 'NOT_FOUND',
+    hint: 'Check the path; relative paths on the command line are relative to the working directory.',
+    details: { path: file },
+  });
+}
+
+function readAgentFile(file: string, what: string): Uint8Array {
+  const stats = statOrNull(file);
+  if (stats === null) throw notFound(file, what);
+  if (stats.size > MAX_AGENT_BYTES) {
+    throw new AgentInstallError(`${file} is ${stats.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB.`, {
+      code: 'INVALID_AGENT',
+      hint: 'Shorten the prompt below 1 MiB.',
+      details: { path: file },
+    });
+  }
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
+  }
+}
+
+/**
+ * The file an agent is installed as, `<name>.md`: the upstream file name does not survive the
+ * install, so validation should not warn that it differs from `name`.
+ */
+export function installedFileName(bytes: Uint8Array, fallback: string, name = checkAgentBytes(bytes).name): string {
+  return name !== undefined && nameProblem(name) === null ? `${name}.md` : fallback;
+}
+
+function candidateFor(file: string, bytes: Uint8Array, requested: string, ctx: SourceContext, name?: string): Candidate {
+  // Cached like any fetched file: `install` reproduces the locked bytes after the file changed
+  // (where the cache has them; elsewhere it fails with INTEGRITY_MISMATCH until `add` re-locks),
+  // and `upgrade` finds its merge base.
+  return { origin: file, requested, source: lockPath(file, ctx), bytes, fileName: installedFileName(bytes, path.basename(file), name) };
+}
+
+/** Every agent of a folder, scanned as Claude Code scans; files it would not load are reported and skipped. */
+function resolveFolder(dir: string, spec: LocalSpec, requested: string, ctx: SourceContext): Candidate[] {
+  const found: Candidate[] = [];
+  const names: string[] = [];
+  const skipped: string[] = [];
+  for (const scanned of scanAgentsTree(dir)) {
+    if (scanned.size > MAX_AGENT_BYTES) {
+      skipped.push(`${scanned.relative}: over 1 MiB`);
+      continue;
+    }
+    const bytes = readAgentFile(scanned.file, spec.raw);
+    const check = checkAgentBytes(bytes, { fileName: path.basename(scanned.file) });
+    const name = check.agent?.name ?? check.name;
+    if (spec.pick !== undefined) {
+      // The picked file is returned even when invalid, so that `add` reports exactly why.
+      if (name === spec.pick) found.push(candidateFor(scanned.file, bytes, requested, ctx, name));
+      else if (check.agent) names.push(check.agent.name);
+      continue;
+    }
+    if (check.agent === null) {
+      const first = check.issues.find((i) => i.severity === 'error');
+      skipped.push(`${scanned.relative}: ${first ? `${first.line}:${first.column} ${first.message}` : 'not an agent'}`);
+      continue;
+    }
+    names.push(check.agent.name);
+    found.push(candidateFor(scanned.file, bytes, requested, ctx, check.agent.name));
+  }
+  for (const line of skipped) ctx.warn?.(`${spec.raw}: skipping ${line} (Claude Code would not load it)`);
+  if (found.length > 0) return found;
+  if (spec.pick !== undefined) {
+    throw new AgentInstallError(`No agent named "${spec.pick}" in ${dir}.`, {
+      code: 'AGENT_NOT_FOUND',
+      hint: names.length ? `Agents there: ${names.sort().join(', ')}.` : 'The folder holds no agent Claude Code would load.',
+      details: { path: dir, available: names },
+    });
+  }
+  throw new AgentInstallError(`No agent Claude Code would load in ${dir}.`, {
+    code: 'AGENT_NOT_FOUND',
+    hint: skipped.length ? `Skipped: ${skipped.join('; ')}. Run \`agent-install validate ${spec.target}\` for details.` : 'Agents are `*.md` files with `name` and `description` frontmatter.',
+    details: { path: dir, skipped },
+  });
+}
+
+/**
+ * Agent files on disk: one file, or every agent of a folder (`dir#name` picks one by `name`).
+ * The lockfile records the path relative to the project (absolute for the user scope);
+ * `install` takes the locked bytes from the cache, else re-reads the file, and a file that changed
+ * since fails the integrity check (re-run `add` to re-lock). Local files have no versions.
+ */
+export const localSource: Source<LocalSpec> = {
+  id: 'local',
+  parse: (raw, ctx) => parseLocalSpec(raw, ctx),
+  async resolve(spec, ctx) {
+    const absolute = expandPath(spec.target, ctx.cwd, ctx.home);
+    const stats = statOrNull(absolute);
+    if (stats === null) throw notFound(absolute, spec.raw);
+    const requested = `${lockPath(absolute, ctx)}${spec.pick !== undefined ? `#${spec.pick}` : ''}`;
+    if (stats.isDirectory()) return resolveFolder(absolute, spec, requested, ctx);
+    const bytes = readAgentFile(absolute, spec.raw);
+    if (spec.pick !== undefined) {
+      const name = checkAgentBytes(bytes, { fileName: path.basename(absolute) }).name;
+      if (name !== spec.pick) {
+        throw new AgentInstallError(`${absolute} is named "${name ?? '(no name)'}", not "${spec.pick}".`, {
+          code: 'AGENT_NOT_FOUND',
+          hint: `Leave out #${spec.pick}, or point at the folder: dir#name.`,
+        });
+      }
+    }
+    return [candidateFor(absolute, bytes, requested, ctx)];
+  },
+  async fetchLocked(entry: LockEntry, ctx) {
+    const absolute = resolveLockPath(entry.source, ctx);
+    if (statOrNull(absolute) === null) {
+      throw new AgentInstallError(`${entry.source} is gone (${absolute}); the lockfile installs it from there.`, {
+        code: 'NOT_FOUND',
+        hint: 'Restore the file, or `agent-install remove` the agent and add it again from where it lives now.',
+        details: { path: absolute },
+      });
+    }
+    const bytes = readAgentFile(absolute, entry.source);
+    return { origin: absolute, requested: entry.requested, source: entry.source, bytes, fileName: installedFileName(bytes, path.basename(absolute)) };
+  },
+};
