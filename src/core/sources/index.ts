@@ -1,12 +1,14 @@
 import { AgentInstallError } from '../errors.js';
 import type { LockEntry } from '../lockfile.js';
+import { gitSource } from './git.js';
 import { localSource } from './local.js';
+import { npmSource } from './npm.js';
 import { registrySource } from './registry.js';
 import type { Source, SourceContext, SourceSpec } from './types.js';
 import { urlSource } from './url.js';
 
 /** Tried in order; the first that parses a spec owns it. Paths first: `x.md` on disk would otherwise be a registry name. */
-const SOURCES: Source[] = [localSource as Source, urlSource as Source, registrySource as Source];
+const SOURCES: Source[] = [localSource as Source, urlSource as Source, registrySource as Source, gitSource as Source, npmSource as Source];
 
 export function parseSpec(raw: string, ctx: SourceContext): { source: Source; spec: SourceSpec } {
   for (const source of SOURCES) {
