@@ -171,6 +171,31 @@ function buildProgram(io: CliIO, version: string, run: (load: Loader, command: C
     .action((names: string[], options, command: Command) => run(() => import('./commands/upgrade.js'), command, [names, options]));
 
   program
+    .command('validate')
+    .alias('lint')
+    .description("check agent files or folders against Claude Code's rules (exit 1 on errors)")
+    .argument('<path...>', 'agent files, or folders scanned the way Claude Code scans .claude/agents')
+    .option('--strict', 'treat warnings as errors')
+    .option('--fix', 'rewrite what is safe: quote values, strip a byte-order mark, CRLF to LF')
+    .option('--dry-run', 'with --fix: print the diff, write nothing')
+    .action((paths: string[], options, command: Command) => run(() => import('./commands/validate.js'), command, [paths, options]));
+
+  program
+    .command('new')
+    .description('scaffold an agent file from a template (not recorded in the lockfile)')
+    .argument('<name>', 'the agent name: lower-case letters, digits and -, 3-50 characters')
+    .option('-t, --template <template>', 'blank, code-reviewer or backend-builder', 'blank')
+    .option('-d, --description <text>', 'when Claude should use the agent')
+    .option('--tools <list>', 'comma-separated tool names, or "all" (default: the template\'s)')
+    .option('--model <model>', 'sonnet, opus, haiku, inherit, a model id, or none')
+    .option('--color <color>', 'red, blue, green, yellow, purple, orange, pink, cyan, or none')
+    .option('--effort <effort>', 'low, medium, high, xhigh, max, or a positive integer')
+    .option('--memory <scope>', 'user, project or local')
+    .option('--print', 'write the agent to stdout instead of a file')
+    .option('--dry-run', 'show where it would be written, write nothing')
+    .action((name: string, options, command: Command) => run(() => import('./commands/new.js'), command, [name, options]));
+
+  program
     .command('list')
     .alias('ls')
     .description('list installed agents of both scopes with their status')

@@ -1,0 +1,165 @@
+import { lstatSync } from 'node:fs';
+import path from 'node:path';
+import { AgentInstallError } from '../core/errors.js';
+import { readFileBounded } from '../core/read-agent.js';
+import { scanAgentsTree } from '../core/scan.js';
+import {
+  assertNewAgentName,
+  buildAgentSpec,
+  checkColorOption,
+  checkDescriptionOption,
+  checkEffortOption,
+  checkMemoryOption,
+  checkModelOption,
+  createFileExclusive,
+  loadTemplate,
+  parseToolsOption,
+  renderAgent,
+  type NewAgentOptions,
+} from '../core/scaffold.js';
+import { isInside, projectScope, userScope, type Scope } from '../core/scope.js';
+import { checkAgentBytes, checkAgentText } from '../core/validate.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+
+export interface NewOptions {
+  template?: string;
+  description?: string;
+  tools?: string;
+  model?: string;
+  effort?: string;
+  /** Shares its name with the global `--no-color`: commander merges both into one value. */
+  color?: string | boolean;
+  memory?: string;
+  print?: boolean;
+  dryRun?: boolean;
+}
+
+export const DEFAULT_TEMPLATE = 'blank';
+
+/** `none` removes a line the template would otherwise write. */
+function optional<T>(value: string | undefined, check: (value: string) => T): T | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  return check(value);
+}
+
+function toNewAgentOptions(options: NewOptions): NewAgentOptions {
+  const out: NewAgentOptions = { tools: options.tools === undefined ? 'template' : parseToolsOption(options.tools) };
+  if (options.description !== undefined) out.description = checkDescriptionOption(options.description);
+  const model = optional(options.model, checkModelOption);
+  if (model !== undefined) out.model = model;
+  const effort = optional(options.effort, checkEffortOption);
+  if (effort !== undefined) out.effort = effort;
+  // `true`/`false` come from the global --color/--no-color switch, not from `--color <colour>`.
+  const color = optional(typeof options.color === 'string' ? options.color : undefined, checkColorOption);
+  if (color !== undefined) out.color = color;
+  const memory = optional(options.memory, checkMemoryOption);
+  if (memory !== undefined) out.memory = memory;
+  return out;
+}
+
+/** Files in the scope's tree whose `name` is `name` (Claude Code keys agents on it, not on the file name). */
+function filesNamed(scope: Scope, name: string): string[] {
+  const out: string[] = [];
+  for (const scanned of scanAgentsTree(scope.agentsDir)) {
+    let read;
+    try {
+      read = readFileBounded(scanned.file);
+    } catch {
+      continue;
+    }
+    if (read.bytes === null) continue;
+    const check = checkAgentBytes(read.bytes, { fileName: path.basename(scanned.file) });
+    if (check.name === name) out.push(scanned.relative);
+  }
+  return out;
+}
+
+function occupied(target: string): boolean {
+  try {
+    lstatSync(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Scaffolds `<agents dir>/<name>.md` from a template. Never overwrites, never adds a second agent
+ * of a name the tree already has, and leaves the lockfile alone: the file is the user's own.
+ */
+export default async function newAgent(ctx: CommandContext, name: string, options: NewOptions): Promise<CommandResult> {
+  assertNewAgentName(name);
+  const agentOptions = toNewAgentOptions(options);
+  const templateName = options.template ?? DEFAULT_TEMPLATE;
+  const template = loadTemplate(ctx.packageRoot, templateName);
+  const spec = buildAgentSpec(name, template, agentOptions);
+  const text = renderAgent(spec);
+
+  // The promise of `new`: the file validates with nothing to report. A template or flag combination
+  // that breaks it is our bug, so it is refused rather than written.
+  const issues = checkAgentText(text, { fileName: `${name}.md` }).issues;
+  if (issues.length > 0) {
+    throw new AgentInstallError(
+      `The generated agent would not validate cleanly: ${issues.map((i) => `${i.line}:${i.column} ${i.code} ${i.message}`).join('; ')}`,
+      { code: 'TEMPLATE_INVALID', hint: 'This is a bug in agent-install (or in the template); please report it with the command you ran.', details: { issues } },
+    );
+  }
+
+  const summary = {
+    name,
+    template: templateName,
+    description: spec.description,
+    tools: spec.tools ?? null,
+    model: spec.model ?? null,
+    effort: spec.effort ?? null,
+    color: spec.color ?? null,
+    memory: spec.memory ?? null,
+  };
+  if (options.print) {
+    // Exactly the file on stdout (cli.ts adds the final newline back).
+    return { json: { ok: true, written: false, ...summary, text }, text: text.replace(/\n$/, '') };
+  }
+
+  const scope = commandScope(ctx);
+  const fileName = `${name}.md`;
+  const target = path.join(scope.agentsDir, fileName);
+  if (!isInside(scope.agentsDir, target)) throw new AgentInstallError(`Refusing to write outside ${scope.agentsDir}.`, { code: 'UNSAFE_NAME' });
+  const shown = displayPath(ctx, target);
+  if (occupied(target)) {
+    throw new AgentInstallError(`Refusing to overwrite ${shown}: it already exists.`, {
+      code: 'AGENT_EXISTS',
+      hint: `Choose another name, or edit the existing file. \`agent-install validate ${shown}\` checks it.`,
+    });
+  }
+  const sameName = filesNamed(scope, name);
+  if (sameName.length > 0) {
+    throw new AgentInstallError(`An agent named ${JSON.stringify(name)} already exists in ${displayPath(ctx, scope.agentsDir)}: ${sameName.join(', ')}.`, {
+      code: 'AGENT_NAME_TAKEN',
+      hint: 'Claude Code identifies agents by `name`, not by file name, and loads only one of two with the same name. Choose another name.',
+    });
+  }
+  const other = scope.kind === 'project' ? userScope(ctx) : projectScope(ctx);
+  if (other.agentsDir !== scope.agentsDir && filesNamed(other, name).length > 0) {
+    ctx.warn(
+      scope.kind === 'project'
+        ? `a user agent named ${name} exists too; Claude Code will use this project agent instead of it in this project`
+        : `a project agent named ${name} exists in ${displayPath(ctx, other.agentsDir)}; there it takes precedence over this user agent`,
+    );
+  }
+
+  const dryRun = options.dryRun === true;
+  const json = { ok: true, written: !dryRun, dryRun, scope: scopeJson(scope), path: target, ...summary, managed: false };
+  const header = `${dryRun ? 'Would create in' : 'Creating in'} ${scope.agentsDir} (${scope.kind} scope)`;
+  if (dryRun) {
+    return { json, text: [header, `${ctx.style.green('+')} would create  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`, 'Dry run: nothing was written.'].join('\n') };
+  }
+  ctx.out(header);
+  createFileExclusive(target, text);
+  const lines = [
+    `${ctx.style.green('+')} created  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`,
+    'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
+  ];
+  if (!ctx.quiet) lines.push(`Next: write the prompt${/TODO/.test(text) ? ' (replace the TODOs)' : ''}, then check it with \`agent-install validate ${shown}\`.`);
+  return { json, text: lines.join('\n') };
+}

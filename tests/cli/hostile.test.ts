@@ -1,0 +1,173 @@
+/**
+ * Hostile agent files: nothing in a file is ever executed, and every kind of poison is reported
+ * in bounded time and memory — without reading a huge file whole.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentText, makeSandbox } from '../helpers/sandbox.js';
+
+const GIB = 1024 ** 3;
+const globals = globalThis as Record<string, unknown>;
+
+/** JavaScript front matter whose evaluation creates `marker` and sets a global. */
+function jsPayload(marker: string, flag: string): string {
+  return `{ name: (require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'), globalThis.${flag} = true, 'pwned'), description: 'x' }`;
+}
+
+/** Billion laughs, one level per line (each line is also what Claude Code's lenient retry would quote). */
+const FLOW_BOMB = [
+  '---',
+  'name: bomb',
+  'description: laughs',
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefghi'.split('').map((key, i) => `${key}: &${key} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
+  '---',
+  'Body.',
+].join('\n');
+
+/** The same bomb in block style: the retry cannot rescue it, so Claude Code skips the file. */
+const BLOCK_BOMB = [
+  '---',
+  'name: block-bomb',
+  'description: laughs',
+  'a: &a',
+  ...Array(9).fill('  - lol'),
+  ...'bcdefghi'.split('').flatMap((key, i) => [`${key}: &${key}`, ...Array(9).fill(`  - *${'abcdefgh'[i]}`)]),
+  '---',
+  'Body.',
+].join('\n');
+
+const DEPTH = 10_000;
+const head = '---\nname: deep\ndescription: nested\n';
+
+function hostileTree(): Record<string, string | Uint8Array> {
+  const binary = randomBytes(64 * 1024);
+  binary[100] = 0;
+  return {
+    'js.md': `---js\n${jsPayload('MARKER-js', '__agentInstallPwnedJs')}\n---\nBody\n`,
+    'javascript.md': `---javascript\n${jsPayload('MARKER-javascript', '__agentInstallPwnedJavascript')}\n---\nBody\n`,
+    'flow-bomb.md': FLOW_BOMB,
+    'block-bomb.md': BLOCK_BOMB,
+    'deep-flow.md': `${head}x: ${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}\n---\n`,
+    'deep-map.md': `${head}x: ${'{a: '.repeat(DEPTH)}1${'}'.repeat(DEPTH)}\n---\n`,
+    'deep-seq.md': `${head}x:\n${'- '.repeat(DEPTH)}1\n---\n`,
+    'binary.md': binary,
+    'invalid-utf8.md': Buffer.concat([Buffer.from(agentText('invalid-utf8')), Buffer.from([0xc3, 0x28, 0xa0, 0xa1])]),
+  };
+}
+
+describe('hostile files', () => {
+  it('---js / ---javascript front matter is an error and its payload never runs', async () => {
+    const sb = makeSandbox();
+    const marker = path.join(sb.root, 'MARKER');
+    const payload = jsPayload(marker, '__agentInstallPwned');
+    sb.write({ 'agents/js.md': `---js\n${payload}\n---\nBody\n`, 'agents/javascript.md': `---javascript\n${payload}\n---\nBody\n` });
+
+    // Control: the payload is live code — evaluated, it does create the marker and set the global.
+    const control = path.join(sb.root, 'CONTROL');
+    new Function('require', `return (${jsPayload(control, '__agentInstallControl')});`)(createRequire(import.meta.url));
+    expect(existsSync(control)).toBe(true);
+    expect(globals.__agentInstallControl).toBe(true);
+    delete globals.__agentInstallControl;
+
+    for (const argv of [['validate', 'agents', '--json'], ['validate', '--fix', 'agents', '--json'], ['add', './agents/js.md'], ['list']]) {
+      await sb.run(argv);
+    }
+    const doc = (await sb.run(['validate', 'agents', '--json'])).json();
+    expect(doc.issues.map((i: any) => `${i.file} ${i.severity} ${i.code}`)).toEqual([
+      'agents/javascript.md error js-frontmatter',
+      'agents/js.md error js-frontmatter',
+    ]);
+    expect(existsSync(marker)).toBe(false);
+    expect(globals.__agentInstallPwned).toBeUndefined();
+  });
+
+  it('alias bombs are never expanded; one the lenient retry cannot rescue is an error', async () => {
+    const sb = makeSandbox({ tree: { 'flow-bomb.md': FLOW_BOMB, 'block-bomb.md': BLOCK_BOMB } });
+    const block = (await sb.run(['validate', 'block-bomb.md', '--json'])).json();
+    expect(block).toMatchObject({ ok: false, skipped: 1 });
+    expect(block.issues.map((i: any) => i.code)).toContain('yaml-invalid');
+    // Claude Code's retry quotes every `key: &x [...]` line, so it loads the flow bomb as plain
+    // strings: reported (strict: failed), never expanded.
+    const flow = await sb.run(['validate', '--strict', 'flow-bomb.md', '--json']);
+    expect(flow.exitCode).toBe(1);
+    expect(flow.json().issues.map((i: any) => i.code)).toContain('yaml-lenient');
+    expect(flow.stdout.length).toBeLessThan(20_000);
+  });
+
+  it('every kind of poison, a sparse 1 GiB file, a FIFO, a device and a link loop: errors, fast, in bounded memory', async () => {
+    const sb = makeSandbox();
+    sb.write(hostileTree(), path.join(sb.project, 'hostile'));
+    const dir = path.join(sb.project, 'hostile');
+    // 1 GiB, sparse: costs no disk, and would cost 1 GiB of memory (and seconds) if read whole.
+    const huge = path.join(dir, 'huge.md');
+    const fd = openSync(huge, 'w');
+    writeFileSync(fd, '---\nname: huge\ndescription: big\n---\n');
+    ftruncateSync(fd, GIB);
+    closeSync(fd);
+    expect(statSync(huge).size).toBe(GIB);
+    symlinkSync(dir, path.join(dir, 'loop'));
+    let fifo: string | undefined;
+    if (process.platform !== 'win32') {
+      fifo = path.join(dir, 'fifo.md');
+      execFileSync('mkfifo', [fifo]);
+    }
+
+    // Warm up: load every module first, so that the measurement is of the work only.
+    await sb.run(['validate', '--json', '-q', path.join(dir, 'invalid-utf8.md')]);
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    const result = await sb.run(['validate', 'hostile', '--json']);
+    const explicit = await sb.run(['validate', 'hostile/huge.md', ...(fifo ? ['hostile/fifo.md'] : []), ...(existsSync('/dev/zero') ? ['/dev/zero'] : []), '--json']);
+    const elapsed = performance.now() - started;
+    const growth = process.memoryUsage().rss - rssBefore;
+
+    expect(result.exitCode).toBe(1);
+    const doc = result.json();
+    const codes = (file: string) => doc.issues.filter((i: any) => i.file === `hostile/${file}` && i.severity === 'error').map((i: any) => i.code);
+    expect(codes('js.md')).toEqual(['js-frontmatter']);
+    expect(codes('javascript.md')).toEqual(['js-frontmatter']);
+    expect(codes('block-bomb.md')).toContain('yaml-invalid');
+    expect(codes('deep-flow.md')).toEqual(['yaml-invalid']);
+    expect(codes('deep-map.md')).toEqual(['yaml-invalid']);
+    expect(codes('deep-seq.md')).toEqual(['yaml-invalid']);
+    expect(codes('binary.md')).toContain('binary');
+    expect(codes('invalid-utf8.md')).toEqual(['binary']);
+    expect(codes('huge.md')).toEqual(['file-too-large']);
+    // The FIFO is not a regular file: scanned trees skip it, as Claude Code does. The loop is walked once.
+    expect(doc.issues.some((i: any) => i.file.includes('fifo') || i.file.includes('loop/'))).toBe(false);
+    expect(doc.files).toBe(Object.keys(hostileTree()).length + 1);
+
+    expect(explicit.exitCode).toBe(1);
+    const named = explicit.json().issues.map((i: any) => `${i.file} ${i.code}`);
+    expect(named).toContain('hostile/huge.md file-too-large');
+    if (fifo) expect(named).toContain('hostile/fifo.md unreadable');
+    if (existsSync('/dev/zero')) expect(named).toContain('/dev/zero unreadable');
+    expect(explicit.json().issues.find((i: any) => i.code === 'file-too-large').message).toContain('1,073,741,824 bytes');
+
+    expect(elapsed).toBeLessThan(5_000);
+    expect(growth).toBeLessThan(200 * 1024 * 1024);
+    expect(globals.__agentInstallPwnedJs).toBeUndefined();
+    expect(globals.__agentInstallPwnedJavascript).toBeUndefined();
+    expect(existsSync(path.join(sb.project, 'MARKER-js'))).toBe(false);
+    expect(existsSync(path.join(sb.project, 'MARKER-javascript'))).toBe(false);
+  });
+
+  it('--fix leaves hostile files byte for byte alone', async () => {
+    const sb = makeSandbox();
+    const tree = hostileTree();
+    sb.write(tree, path.join(sb.project, 'hostile'));
+    mkdirSync(path.join(sb.project, 'empty'));
+    const result = await sb.run(['validate', '--fix', 'hostile', '--json']);
+    expect(result.json().fixes.map((f: any) => f.file)).toEqual(['hostile/flow-bomb.md']);
+    const { readFileSync } = await import('node:fs');
+    for (const [name, contents] of Object.entries(tree)) {
+      if (name === 'flow-bomb.md') continue;
+      expect(readFileSync(path.join(sb.project, 'hostile', name)).equals(Buffer.from(contents)), name).toBe(true);
+    }
+  });
+});
