@@ -1,4 +1,5 @@
 import { checkCandidate, planWrites, type CheckedCandidate } from '../core/add.js';
+import { UsageError } from '../core/errors.js';
 import { rememberCandidate } from '../core/install.js';
 import { parseSpec } from '../core/sources/index.js';
 import { runTransaction } from '../core/transaction.js';
@@ -12,6 +13,9 @@ export interface AddOptions {
 }
 
 export default async function add(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
+  if (specs.length === 0) {
+    throw new UsageError('Nothing to add: name at least one agent.', { hint: 'For example `agent-install fastapi-backend-builder`; `agent-install install` installs what the lockfile records.' });
+  }
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
   // Resolve and validate everything before touching the scope: a bad spec writes nothing.

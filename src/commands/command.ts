@@ -1,13 +1,13 @@
 import path from 'node:path';
-import type { ChalkInstance } from 'chalk';
 import type { Context } from '../core/context.js';
 import type { SourceContext } from '../core/sources/types.js';
+import type { Style } from '../style.js';
 import type { ExitCode } from '../core/errors.js';
 import { resolveScope, type Scope } from '../core/scope.js';
 
 /** What every command receives: the outside world plus the global options. */
 export interface CommandContext extends SourceContext {
-  style: ChalkInstance;
+  style: Style;
   json: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -18,6 +18,13 @@ export interface CommandContext extends SourceContext {
   info(message: string): void;
   /** Warnings on stderr; silent with `--json`. */
   warn(message: string): void;
+}
+
+/** A command module: parses nothing, calls the core, returns what to print. */
+export interface CommandModule {
+  // Each command declares its own argument list; `cli-spec.ts` and the parsers keep them in step.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  default: (ctx: CommandContext, ...args: any[]) => Promise<CommandResult>;
 }
 
 /** What a command hands back to `src/cli.ts`, which prints it. */
@@ -44,7 +51,7 @@ export function scopeJson(scope: Scope): Record<string, string> {
 }
 
 /** Plain fixed-width table; the last column is not padded. */
-export function formatTable(header: string[], rows: string[][], style: ChalkInstance): string {
+export function formatTable(header: string[], rows: string[][], style: Style): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [style.bold(line(header)), ...rows.map(line)].join('\n');

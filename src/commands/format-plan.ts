@@ -1,4 +1,4 @@
-import type { ChalkInstance } from 'chalk';
+import type { Style } from '../style.js';
 import type { Plan, PlanAction } from '../core/plan.js';
 import { isWrite, planChangesAnything, sameEntry } from '../core/plan.js';
 
@@ -21,7 +21,7 @@ const VERBS = {
 } as const;
 
 /** One line per action; pure, so `--dry-run` and the real run print the same plan. */
-export function formatPlan(plan: Plan, style: ChalkInstance, options: { dryRun: boolean }): string[] {
+export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean }): string[] {
   return plan.actions.map((action) => {
     const [future, past] = VERBS[action.type];
     const verb = options.dryRun ? `would ${future}` : past;
@@ -45,7 +45,7 @@ export function planSummary(plan: Plan, options: { dryRun: boolean }): string {
 }
 
 /** Both sides of every conflict, git-style, with the way out. */
-export function formatConflicts(plan: Plan, style: ChalkInstance): string[] {
+export function formatConflicts(plan: Plan, style: Style): string[] {
   const out: string[] = [];
   for (const action of plan.actions) {
     if (action.type !== 'conflict') continue;
