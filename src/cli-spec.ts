@@ -133,6 +133,18 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/new.js'),
   },
   {
+    name: 'search',
+    description: 'browse available agents: names and descriptions matching the words (all agents without)',
+    arguments: [{ syntax: '[query...]', description: 'words to find in agent names and descriptions' }],
+    load: () => import('./commands/search.js'),
+  },
+  {
+    name: 'info',
+    description: 'show an available agent: description, versions, model, tools, where it is installed',
+    arguments: [{ syntax: '<name>', description: 'name or name@range' }],
+    load: () => import('./commands/info.js'),
+  },
+  {
     name: 'list',
     aliases: ['ls'],
     description: 'list installed agents of both scopes with their status',

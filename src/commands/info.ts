@@ -1,0 +1,161 @@
+import semver from 'semver';
+import { readScopeLockfile } from '../core/apply.js';
+import { findCatalogAgent, loadCatalog, readAgentDetails, suggestAgentName, type AgentDetails, type Catalog, type CatalogAgent } from '../core/catalog.js';
+import { AgentInstallError, UsageError } from '../core/errors.js';
+import type { LockEntry } from '../core/lockfile.js';
+import { projectScope, userScope, type Scope } from '../core/scope.js';
+import { BUNDLED, parseRegistrySpec, pickVersion, staticRegistries } from '../core/sources/registry.js';
+import type { CommandContext, CommandResult } from './command.js';
+import { reportFailures } from './search.js';
+
+/** A lock entry of the agent in one scope. */
+export interface InstalledInfo {
+  version: string | null;
+  requested: string;
+  source: string;
+  registry: string | null;
+  path: string;
+}
+
+/** `info --json`. */
+export interface AgentInfo {
+  ok: true;
+  name: string;
+  /** The version described: the newest, or the newest the requested range allows. */
+  version: string;
+  latest: string;
+  /** Ascending. */
+  versions: string[];
+  description: string;
+  model: string | null;
+  /** null: all tools. */
+  tools: string[] | null;
+  color: string | null;
+  registry: string;
+  /**
+   * `file`: description, model, tools and color come from the agent file; `index`: only the
+   * static registry's index could be read (`--offline` without the file cached), so the
+   * description is the index's one line and model, tools and color are unknown (null).
+   */
+  detailsFrom: 'file' | 'index';
+  installed: { project: InstalledInfo | null; user: InstalledInfo | null };
+  /** The command that installs this version range into the current scope. */
+  install: string;
+}
+
+const shellWord = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+
+function notFound(name: string, catalog: Catalog): AgentInstallError {
+  // An unreadable registry may list the name: report that, as `add` would.
+  if (catalog.failures.length > 0) return catalog.failures[0]!.error;
+  const available = [...new Set(catalog.agents.map((a) => a.name))].sort();
+  const close = suggestAgentName(name, available);
+  const where = catalog.registries.length === 1 ? 'the bundled registry' : `the bundled registry or ${catalog.registries.slice(1).join(', ')}`;
+  return new AgentInstallError(`Agent "${name}" not found in ${where}.`, {
+    code: 'AGENT_NOT_FOUND',
+    hint: `${close ? `Did you mean "${close}"? ` : ''}Available: ${available.join(', ') || '(none)'}. See \`agent-install search\`.`,
+    details: { name, available, registries: catalog.registries, ...(close ? { suggestion: close } : {}) },
+  });
+}
+
+function entryOf(scope: () => Scope, name: string, ctx: CommandContext): { entry: InstalledInfo | null; note?: string } {
+  let lock: LockEntry | undefined;
+  try {
+    lock = readScopeLockfile(scope()).agents[name];
+  } catch (error) {
+    if (!(error instanceof AgentInstallError)) throw error;
+    // No home folder means no user scope; a broken lockfile is `verify`'s business, not info's.
+    if (error.code !== 'NO_HOME') ctx.warn(error.message);
+    return { entry: null, note: error.code === 'NO_HOME' ? 'unknown (no home folder)' : 'unknown (unreadable lockfile)' };
+  }
+  if (lock === undefined) return { entry: null };
+  return { entry: { version: lock.version ?? null, requested: lock.requested, source: lock.source, registry: lock.registry ?? null, path: lock.path } };
+}
+
+function installedText(found: { entry: InstalledInfo | null; note?: string }, agent: CatalogAgent): string {
+  const { entry } = found;
+  if (entry === null) return found.note ?? 'not installed';
+  const from = entry.registry === agent.registry ? '' : ` from ${entry.source}`;
+  if (entry.version === null) return `installed${from}`;
+  const newer = semver.valid(entry.version) && semver.lt(entry.version, agent.latest) ? ` (${agent.latest} available)` : '';
+  return `${entry.version}${from}${newer}`;
+}
+
+/** `--registry` values that name `registry`, so that the printed install command finds it too. */
+function registryFlag(ctx: CommandContext, registry: string): string | undefined {
+  if (registry === BUNDLED) return undefined;
+  return (ctx.registries ?? []).find((raw) => staticRegistries({ ...ctx, registries: [raw] })[0]?.id === registry);
+}
+
+function installCommand(ctx: CommandContext, name: string, range: string | undefined, registry: string): string {
+  const words = ['agent-install', 'add', range === undefined || range === 'latest' ? name : `${name}@${range}`];
+  if (ctx.global) words.push('-g');
+  const flag = registryFlag(ctx, registry);
+  if (flag !== undefined) words.push('--registry', flag);
+  return words.map(shellWord).join(' ');
+}
+
+function toolsText(tools: string[] | null): string {
+  if (tools === null) return 'all tools';
+  return tools.length === 0 ? 'none (`tools:` is empty: the agent gets no tools)' : tools.join(', ');
+}
+
+/** `info <name>[@range]`: one available agent, its versions and where it is installed. */
+export default async function info(ctx: CommandContext, raw: string): Promise<CommandResult> {
+  const spec = parseRegistrySpec(raw);
+  if (spec === null) {
+    throw new UsageError(`info: "${raw}" is not an agent name (name or name@range).`, { hint: 'Browse names with `agent-install search`.' });
+  }
+  const catalog = await loadCatalog(ctx);
+  const agent = findCatalogAgent(catalog, spec.name);
+  if (agent === undefined) throw notFound(spec.name, catalog);
+  reportFailures(ctx, catalog.failures);
+  const version = pickVersion(agent.name, agent.versions, spec.range);
+
+  let details: AgentDetails | undefined;
+  try {
+    details = await readAgentDetails(agent, version, ctx);
+  } catch (error) {
+    // Browsing still works from the index alone (e.g. --offline before the file was ever fetched).
+    if (!(error instanceof AgentInstallError) || agent.registry === BUNDLED) throw error;
+    ctx.warn(`${agent.name}@${version}: showing the registry index only (${error.message})`);
+  }
+
+  const project = entryOf(() => projectScope(ctx), agent.name, ctx);
+  const user = entryOf(() => userScope(ctx), agent.name, ctx);
+  const result: AgentInfo = {
+    ok: true,
+    name: agent.name,
+    version,
+    latest: agent.latest,
+    versions: agent.versions,
+    description: details?.description ?? (version === agent.latest ? agent.description : ''),
+    model: details?.model ?? null,
+    tools: details ? details.tools : null,
+    color: details?.color ?? null,
+    registry: agent.registry,
+    detailsFrom: details ? 'file' : 'index',
+    installed: { project: project.entry, user: user.entry },
+    install: installCommand(ctx, agent.name, spec.range, agent.registry),
+  };
+
+  const { style } = ctx;
+  const unknown = 'unknown (agent file not available)';
+  const field = (label: string, value: string) => `${style.dim(label.padEnd(10))}${value}`;
+  const lines = [
+    `${style.bold(agent.name)}@${version}${version === agent.latest ? '' : style.dim(` (latest: ${agent.latest})`)}`,
+    field('latest', agent.latest),
+    field('versions', agent.versions.join(', ')),
+    field('model', details ? (details.model ?? 'not set (Claude Code’s default)') : unknown),
+    field('tools', details ? toolsText(details.tools) : unknown),
+    field('color', details ? (details.color ?? 'none') : unknown),
+    field('registry', agent.registry),
+    field('project', installedText(project, agent)),
+    field('user', installedText(user, agent)),
+    '',
+    result.description || style.dim('(no description in the registry index)'),
+    '',
+    `${style.dim('install')}   ${result.install}`,
+  ];
+  return { json: result, text: lines.join('\n') };
+}
