@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'agent-install.js');
+const BIN = path.join(ROOT, 'bin', 'agent-install.cjs');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'agent-install.js');
+const BIN = path.join(ROOT, 'bin', 'agent-install.cjs');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
 const MIN_RATE = Number(process.env.BENCH_MIN_RATE ?? 3000);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/sandbox.js';
 
 // What start-up loads, traced with a module-loader hook on the built CLI.
-const BIN = path.join(REPO_ROOT, 'bin', 'agent-install.js');
+const BIN = path.join(REPO_ROOT, 'bin', 'agent-install.cjs');
 const TRACE = path.join(REPO_ROOT, 'tests', 'helpers', 'trace-loads.mjs');
 const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-startup-')));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -16,7 +16,7 @@ const env = { PATH: process.env.PATH!, HOME: work, NO_COLOR: '1', CI: 'true' };
 function loadedBy(args: string[], cwd = work): string[] {
   const result = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
-  return [...result.stderr.matchAll(/loaded (file:\S+?\.m?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
+  return [...result.stderr.matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
 }
 
 const heavy = (file: string) => {

@@ -13,5 +13,5 @@ export function makePackageCopy(dir, agents) {
     mkdirSync(path.join(dir, 'agents', name), { recursive: true });
     for (const [version, text] of Object.entries(versions)) writeFileSync(path.join(dir, 'agents', name, `${version}.md`), text);
   }
-  return path.join(dir, 'bin', 'agent-install.js');
+  return path.join(dir, 'bin', 'agent-install.cjs');
 }

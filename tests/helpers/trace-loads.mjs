@@ -1,20 +1,29 @@
-// `node --import ./trace-loads.mjs …` prints, at exit, every file: module the program loaded
-// (one per line on stderr, prefixed `loaded `). Used to show what start-up does not load.
-import { register } from 'node:module';
-import { MessageChannel } from 'node:worker_threads';
+// `node --import ./trace-loads.mjs …` prints, at exit, every file the program loaded as a module
+// (ES modules through a loader hook, CommonJS ones from the require cache), one per line on
+// stderr, prefixed `loaded `. Used to show what start-up does not load.
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const loaded = new Set();
-const { port1, port2 } = new MessageChannel();
-port1.on('message', (url) => loaded.add(url));
-port1.unref();
+const dir = mkdtempSync(path.join(tmpdir(), 'trace-loads-'));
+const log = path.join(dir, 'loads');
+appendFileSync(log, '');
+// The hook runs on the loader thread and appends synchronously, so no load is lost at exit.
 const hooks = `
-let port;
-export function initialize(data) { port = data.port; }
+import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
 export async function load(url, context, next) {
-  if (url.startsWith('file:')) port.postMessage(url);
+  if (url.startsWith('file:')) appendFileSync(log, url + '\\n');
   return next(url, context);
 }`;
-register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { port: port2 }, transferList: [port2] });
+register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { log } });
+const cache = createRequire(import.meta.url).cache;
 process.on('exit', () => {
-  for (const url of loaded) process.stderr.write(`loaded ${url}\n`);
+  const urls = new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean));
+  for (const file of Object.keys(cache)) urls.add(pathToFileURL(file).href);
+  rmSync(dir, { recursive: true, force: true });
+  for (const url of urls) process.stderr.write(`loaded ${url}\n`);
 });
