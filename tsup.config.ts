@@ -4,7 +4,8 @@ import { defineConfig } from 'tsup';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+  // `validate` is an entry too so that the build can check the bundled registry with the real rules.
+  entry: { cli: 'src/cli.ts', validate: 'src/core/validate.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

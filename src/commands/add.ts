@@ -22,7 +22,7 @@ export default async function add(ctx: CommandContext, specs: string[], options:
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
     const { source, spec } = parseSpec(raw, ctx);
-    for (const candidate of await source.resolve(spec, ctx)) checked.push(checkCandidate(candidate));
+    for (const candidate of await source.resolve(spec, ctx)) checked.push(await checkCandidate(candidate));
   }
   if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);
   ctx.out(`${dryRun ? 'Would install into' : 'Installing into'} ${scope.agentsDir} (${scope.kind} scope)`);

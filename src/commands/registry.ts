@@ -1,6 +1,7 @@
 import path from 'node:path';
 import semver from 'semver';
 import { writeFileAtomic } from '../core/fs-atomic.js';
+import { loadValidate } from '../core/load-validate.js';
 import { buildRegistryIndex } from '../core/sources/registry.js';
 import { displayPath, type CommandContext, type CommandResult } from './command.js';
 
@@ -14,7 +15,8 @@ export interface RegistryBuildOptions {
 export default async function registryBuild(ctx: CommandContext, dir: string, options: RegistryBuildOptions): Promise<CommandResult> {
   const root = path.resolve(ctx.cwd, dir);
   const outFile = path.resolve(ctx.cwd, options.out ?? path.join(root, 'index.json'));
-  const built = buildRegistryIndex(root, { outFile, ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}) });
+  const { checkAgentBytes } = await loadValidate();
+  const built = buildRegistryIndex(root, { outFile, ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}) }, checkAgentBytes);
   for (const { file, issue } of built.warnings) {
     ctx.warn(`${file}:${issue.line}:${issue.column}  warning  ${issue.code}  ${issue.message}${issue.fix ? ` (fix: ${issue.fix})` : ''}`);
   }

@@ -9,12 +9,14 @@ import { agentFileName } from './names.js';
 import type { Plan, PlanAction } from './plan.js';
 import type { Scope } from './scope.js';
 import type { Candidate } from './sources/types.js';
-import { checkAgentBytes, type Issue, type LoadedAgent } from './validate.js';
+import { loadValidate } from './load-validate.js';
+import type { Issue } from './validate.js';
 
 /** A candidate that passed validation, with the name Claude Code will know it by. */
 export interface CheckedCandidate {
   candidate: Candidate;
-  agent: LoadedAgent;
+  /** The name Claude Code will know it by. */
+  agent: { name: string };
   warnings: Issue[];
 }
 
@@ -27,7 +29,13 @@ export interface Refusal {
   hint: string;
 }
 
-export function checkCandidate(candidate: Candidate): CheckedCandidate {
+export async function checkCandidate(candidate: Candidate): Promise<CheckedCandidate> {
+  if (candidate.checkedName !== undefined) {
+    // Checked when the package was built (the bundled registry): no issues, this name.
+    agentFileName(candidate.checkedName);
+    return { candidate, agent: { name: candidate.checkedName }, warnings: [] };
+  }
+  const { checkAgentBytes } = await loadValidate();
   const check = checkAgentBytes(candidate.bytes, { fileName: candidate.fileName });
   const errors = check.issues.filter((i) => i.severity === 'error');
   if (check.agent === null) {

@@ -44,7 +44,7 @@ export async function fetchLockedAgents(lockfile: Lockfile, ctx: SourceContext):
   const out: CheckedCandidate[] = [];
   for (const name of Object.keys(lockfile.agents).sort()) {
     const entry = lockfile.agents[name]!;
-    const checked = checkCandidate(await fetchLockedCandidate(name, entry, ctx));
+    const checked = await checkCandidate(await fetchLockedCandidate(name, entry, ctx));
     if (checked.agent.name !== name) {
       throw new AgentInstallError(`The lockfile records "${name}", but ${entry.source} is named "${checked.agent.name}".`, {
         code: 'LOCKFILE_INVALID',

@@ -52,7 +52,11 @@ export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceC
   // `requested` paths are relative to the project, not to wherever the command runs.
   const at = options.root === undefined ? ctx : { ...ctx, cwd: options.root };
   const { source: requestedSource, spec } = parseSpec(entry.requested, at);
-  const found = (await requestedSource.resolve(spec, at)).map(checkCandidate).find((c) => c.agent.name === name);
+  let found: CheckedCandidate | undefined;
+  for (const candidate of await requestedSource.resolve(spec, at)) {
+    const checked = await checkCandidate(candidate);
+    if (checked.agent.name === name) found = checked;
+  }
   if (!found) {
     throw new AgentInstallError(`${entry.requested} no longer provides an agent named "${name}".`, {
       code: 'AGENT_NOT_FOUND',
@@ -62,8 +66,8 @@ export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceC
   return found;
 }
 
-function checkNamed(name: string, candidate: Parameters<typeof checkCandidate>[0]): CheckedCandidate {
-  const checked = checkCandidate(candidate);
+async function checkNamed(name: string, candidate: Parameters<typeof checkCandidate>[0]): Promise<CheckedCandidate> {
+  const checked = await checkCandidate(candidate);
   if (checked.agent.name !== name) {
     throw new AgentInstallError(`${candidate.source} is named "${checked.agent.name}", not "${name}".`, {
       code: 'AGENT_RENAMED',

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
-import { checkAgentBytes, MAX_AGENT_BYTES } from '../validate.js';
+import { loadValidate } from '../load-validate.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
 
 /** Folders searched, in order, when a spec names no path inside the repository or package. */
 export const DEFAULT_AGENT_DIRS = ['.claude/agents', 'agents'] as const;
@@ -90,12 +91,13 @@ export interface AgentBytes {
  * From a folder's `.md` files, those Claude Code would load as agents; the others (a README, a
  * broken file) are skipped with a warning. Fails when none is left.
  */
-export function keepLoadableAgents(
+export async function keepLoadableAgents(
   files: AgentBytes[],
   skipped: Array<{ path: string; reason: string }>,
   where: string,
   warn: ((message: string) => void) | undefined,
-): AgentBytes[] {
+): Promise<AgentBytes[]> {
+  const { checkAgentBytes } = await loadValidate();
   const kept: AgentBytes[] = [];
   const notLoaded: Array<{ path: string; reason: string }> = [...skipped];
   for (const file of files) {

@@ -315,7 +315,7 @@ async function readCandidates({ spec, fetched, resolved, ctx, fileOnly }: ReadOp
   } else wanted = selection.files;
   const blobs = await fetched.readBlobs(wanted.map((f) => oids.get(f.path)!));
   let items: AgentBytes[] = wanted.map((f) => ({ path: f.path, bytes: blobs.get(oids.get(f.path)!) ?? new Uint8Array() }));
-  if (selection.kind === 'dir') items = keepLoadableAgents(items, selection.skipped, where, ctx.warn);
+  if (selection.kind === 'dir') items = await keepLoadableAgents(items, selection.skipped, where, ctx.warn);
   return items.map(({ path: file, bytes }) => ({
     origin: at,
     requested: resolved.requested,

@@ -5,7 +5,8 @@ import type { LockEntry } from '../lockfile.js';
 import { nameProblem } from '../names.js';
 import { scanAgentsTree } from '../scan.js';
 import { resolveScope } from '../scope.js';
-import { checkAgentBytes, MAX_AGENT_BYTES } from '../validate.js';
+import { loadValidate, type CheckAgentBytes } from '../load-validate.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
 export interface LocalSpec extends SourceSpec {
@@ -115,19 +116,19 @@ function readAgentFile(file: string, what: string): Uint8Array {
  * The file an agent is installed as, `<name>.md`: the upstream file name does not survive the
  * install, so validation should not warn that it differs from `name`.
  */
-export function installedFileName(bytes: Uint8Array, fallback: string, name = checkAgentBytes(bytes).name): string {
+export function installedFileName(fallback: string, name: string | undefined): string {
   return name !== undefined && nameProblem(name) === null ? `${name}.md` : fallback;
 }
 
-function candidateFor(file: string, bytes: Uint8Array, requested: string, ctx: SourceContext, name?: string): Candidate {
+function candidateFor(file: string, bytes: Uint8Array, requested: string, ctx: SourceContext, name: string | undefined): Candidate {
   // Cached like any fetched file: `install` reproduces the locked bytes after the file changed
   // (where the cache has them; elsewhere it fails with INTEGRITY_MISMATCH until `add` re-locks),
   // and `upgrade` finds its merge base.
-  return { origin: file, requested, source: lockPath(file, ctx), bytes, fileName: installedFileName(bytes, path.basename(file), name) };
+  return { origin: file, requested, source: lockPath(file, ctx), bytes, fileName: installedFileName(path.basename(file), name) };
 }
 
 /** Every agent of a folder, scanned as Claude Code scans; files it would not load are reported and skipped. */
-function resolveFolder(dir: string, spec: LocalSpec, requested: string, ctx: SourceContext): Candidate[] {
+function resolveFolder(dir: string, spec: LocalSpec, requested: string, ctx: SourceContext, checkAgentBytes: CheckAgentBytes): Candidate[] {
   const found: Candidate[] = [];
   const names: string[] = [];
   const skipped: string[] = [];
@@ -183,10 +184,11 @@ export const localSource: Source<LocalSpec> = {
     const stats = statOrNull(absolute);
     if (stats === null) throw notFound(absolute, spec.raw);
     const requested = `${lockPath(absolute, ctx)}${spec.pick !== undefined ? `#${spec.pick}` : ''}`;
-    if (stats.isDirectory()) return resolveFolder(absolute, spec, requested, ctx);
+    const { checkAgentBytes } = await loadValidate();
+    if (stats.isDirectory()) return resolveFolder(absolute, spec, requested, ctx, checkAgentBytes);
     const bytes = readAgentFile(absolute, spec.raw);
+    const name = checkAgentBytes(bytes, { fileName: path.basename(absolute) }).name;
     if (spec.pick !== undefined) {
-      const name = checkAgentBytes(bytes, { fileName: path.basename(absolute) }).name;
       if (name !== spec.pick) {
         throw new AgentInstallError(`${absolute} is named "${name ?? '(no name)'}", not "${spec.pick}".`, {
           code: 'AGENT_NOT_FOUND',
@@ -194,7 +196,7 @@ export const localSource: Source<LocalSpec> = {
         });
       }
     }
-    return [candidateFor(absolute, bytes, requested, ctx)];
+    return [candidateFor(absolute, bytes, requested, ctx, name)];
   },
   async fetchLocked(entry: LockEntry, ctx) {
     const absolute = resolveLockPath(entry.source, ctx);
@@ -206,6 +208,8 @@ export const localSource: Source<LocalSpec> = {
       });
     }
     const bytes = readAgentFile(absolute, entry.source);
-    return { origin: absolute, requested: entry.requested, source: entry.source, bytes, fileName: installedFileName(bytes, path.basename(absolute)) };
+    const { checkAgentBytes } = await loadValidate();
+    const fileName = installedFileName(path.basename(absolute), checkAgentBytes(bytes).name);
+    return { origin: absolute, requested: entry.requested, source: entry.source, bytes, fileName };
   },
 };

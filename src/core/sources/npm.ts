@@ -6,7 +6,7 @@ import { fetchBytes } from '../http.js';
 import type { LockEntry } from '../lockfile.js';
 import { authFor, loadNpmConfig, registryFor, type NpmConfig } from '../npmrc.js';
 import { readTgz, type TarEntry } from '../tar.js';
-import { MAX_AGENT_BYTES } from '../validate.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
 import { defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type AgentBytes, type TreeFile } from './agent-tree.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
@@ -358,7 +358,7 @@ async function readCandidates({ name, version, inner, requested, ctx, fileOnly }
     }
     items = [{ path: file.path, bytes }];
   } else {
-    items = keepLoadableAgents(
+    items = await keepLoadableAgents(
       selection.files.map((f) => ({ path: f.path, bytes: bytesOf.get(f.path)! })),
       selection.skipped,
       dir === '' ? what : `${dir}/ of ${what}`,

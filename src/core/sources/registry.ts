@@ -12,7 +12,9 @@ import { parseJsonFile, stringifyDeterministic } from '../json.js';
 import type { LockEntry } from '../lockfile.js';
 import { nameProblem } from '../names.js';
 import { suggest } from '../did-you-mean.js';
-import { checkAgentBytes, MAX_AGENT_BYTES, type Issue } from '../validate.js';
+import { loadValidate, type CheckAgentBytes } from '../load-validate.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
+import type { Issue } from '../validate.js';
 import { expandPath, lockPath, resolveLockPath } from './local.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
@@ -104,6 +106,22 @@ export function requestedFor(range: string | undefined, version: string): string
   return range === undefined || range === 'latest' ? `^${version}` : range;
 }
 
+/** `dist/bundled-index.json`, written at build time: name → version → integrity of every bundled file that passed validation with no issues. */
+const checkedAtBuild = new Map<string, Record<string, Record<string, string>> | null>();
+
+function buildCheckedIntegrity(ctx: SourceContext, name: string, version: string): string | undefined {
+  let index = checkedAtBuild.get(ctx.packageRoot);
+  if (index === undefined) {
+    try {
+      index = JSON.parse(readFileSync(path.join(ctx.packageRoot, 'dist', 'bundled-index.json'), 'utf8')) as Record<string, Record<string, string>>;
+    } catch {
+      index = null; // running from source, or a registry without a build: validate at run time
+    }
+    checkedAtBuild.set(ctx.packageRoot, index);
+  }
+  return index?.[name]?.[version];
+}
+
 function readBundled(ctx: SourceContext, name: string, version: string, requested: string): Candidate {
   const file = path.join(bundledAgentsDir(ctx), name, `${version}.md`);
   let bytes: Uint8Array;
@@ -116,7 +134,11 @@ function readBundled(ctx: SourceContext, name: string, version: string, requeste
       cause: error,
     });
   }
-  return { origin: 'bundled registry', version, requested, source: `${name}@${version}`, bytes, fileName: `${name}.md`, registry: BUNDLED, alwaysAvailable: true };
+  const candidate: Candidate = { origin: 'bundled registry', version, requested, source: `${name}@${version}`, bytes, fileName: `${name}.md`, registry: BUNDLED, alwaysAvailable: true };
+  // The same bytes the build validated need not be parsed again (that keeps `add` fast).
+  const checked = buildCheckedIntegrity(ctx, name, version);
+  if (checked !== undefined && checked === computeIntegrity(bytes)) candidate.checkedName = name;
+  return candidate;
 }
 
 function lockedName(entry: LockEntry): RegistrySpec {
@@ -353,6 +375,7 @@ async function fetchFromIndex(registry: StaticRegistry, index: RegistryIndex, na
       });
     }
   }
+  const { checkAgentBytes } = await loadValidate();
   const named = checkAgentBytes(bytes, { fileName: `${name}.md` }).name;
   if (named !== undefined && named !== name) {
     throw indexInvalid(registry.id, `agents.${name}.versions.${version} is a file named "${named}"`);
@@ -440,7 +463,7 @@ const encodePath = (relative: string): string => relative.split('/').map(encodeU
  * Code and be named after its folder; any error fails the whole build (nothing is returned to
  * write). Output is deterministic: sorted keys, no timestamps.
  */
-export function buildRegistryIndex(dir: string, options: BuildIndexOptions): BuiltIndex {
+export function buildRegistryIndex(dir: string, options: BuildIndexOptions, checkAgentBytes: CheckAgentBytes): BuiltIndex {
   const agentsDir = path.join(dir, 'agents');
   let names: string[];
   try {

@@ -19,6 +19,8 @@ export interface Candidate {
   registry?: string;
   /** The source can always produce these bytes again offline (the bundled registry): no need to cache them. */
   alwaysAvailable?: boolean;
+  /** Set when these exact bytes were validated when the package was built (no errors, no warnings): the agent's `name`. */
+  checkedName?: string;
 }
 
 export interface SourceContext extends Context {

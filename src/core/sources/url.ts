@@ -4,7 +4,8 @@ import { AgentInstallError } from '../errors.js';
 import { fetchBytes, assertFetchableUrl } from '../http.js';
 import { computeIntegrity, isIntegrity } from '../integrity.js';
 import type { LockEntry } from '../lockfile.js';
-import { MAX_AGENT_BYTES } from '../validate.js';
+import { loadValidate } from '../load-validate.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
 import { installedFileName } from './local.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
@@ -57,6 +58,11 @@ function fileNameOf(url: string): string {
   return base === '' || /[\\/\0]/.test(base) ? 'agent.md' : base;
 }
 
+async function installedName(bytes: Uint8Array, fallback: string): Promise<string> {
+  const { checkAgentBytes } = await loadValidate();
+  return installedFileName(fallback, checkAgentBytes(bytes).name);
+}
+
 function pinMismatch(spec: UrlSpec, actual: string, finalUrl: string): AgentInstallError {
   return new AgentInstallError(`Integrity mismatch for ${spec.url}: the URL pins ${spec.integrity}, the server sent ${actual}${finalUrl !== spec.url ? ` (from ${finalUrl})` : ''}.`, {
     code: 'INTEGRITY_MISMATCH',
@@ -76,7 +82,7 @@ function offlineMissing(url: string, what: string): AgentInstallError {
 async function download(spec: UrlSpec, requested: string, ctx: SourceContext, what: string): Promise<Candidate> {
   if (spec.integrity !== undefined) {
     const cached = cacheGet(ctx, spec.integrity);
-    if (cached !== null) return { origin: `${spec.url} (cache)`, requested, source: `${spec.url}#${spec.integrity}`, bytes: cached, fileName: installedFileName(cached, fileNameOf(spec.url)) };
+    if (cached !== null) return { origin: `${spec.url} (cache)`, requested, source: `${spec.url}#${spec.integrity}`, bytes: cached, fileName: await installedName(cached, fileNameOf(spec.url)) };
   }
   assertFetchableUrl(new URL(spec.url), what);
   if (ctx.offline) throw offlineMissing(spec.url, what);
@@ -84,7 +90,7 @@ async function download(spec: UrlSpec, requested: string, ctx: SourceContext, wh
   const integrity = computeIntegrity(response.bytes);
   if (spec.integrity !== undefined && integrity !== spec.integrity) throw pinMismatch(spec, integrity, response.url);
   // `source` is the URL that answered, pinned: pasted into `add` it demands exactly these bytes.
-  return { origin: response.url, requested, source: `${response.url}#${integrity}`, bytes: response.bytes, fileName: installedFileName(response.bytes, fileNameOf(response.url)) };
+  return { origin: response.url, requested, source: `${response.url}#${integrity}`, bytes: response.bytes, fileName: await installedName(response.bytes, fileNameOf(response.url)) };
 }
 
 // The caller of fetchLocked checks the lock's integrity itself, with its own message.
