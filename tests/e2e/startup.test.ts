@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/sandbox.js';
+// @ts-expect-error -- plain ES module helper shared with the stress script
+import { makePackageCopy } from '../helpers/package-copy.mjs';
 
 // What start-up loads, traced with a module-loader hook on the built CLI.
 const BIN = path.join(REPO_ROOT, 'bin', 'agent-install.cjs');
@@ -45,10 +47,29 @@ describe('start-up', () => {
     expect(loaded.map((f) => path.basename(f)).filter((f) => /^(add|diff|upgrade|install|remove|verify|outdated)-/.test(f))).toEqual([]);
   });
 
+  it('adding a bundled agent trusts the bytes the build validated and loads neither the YAML parser nor zod', () => {
+    const project = path.join(work, 'add-project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    expect(loadedBy(['fastapi-backend-builder'], project).filter(heavy)).toEqual([]);
+  });
+
+  it('bundled bytes that differ from what the build validated are validated again', () => {
+    const pkg = path.join(work, 'tampered');
+    const bin = makePackageCopy(pkg, {});
+    cpSync(path.join(REPO_ROOT, 'agents'), path.join(pkg, 'agents'), { recursive: true });
+    writeFileSync(path.join(pkg, 'agents/fastapi-backend-builder/1.1.0.md'), 'no frontmatter: not an agent\n');
+    const project = path.join(work, 'tampered-project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    const result = spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.1.0', '--json'], { cwd: project, env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout).error.code).toBe('INVALID_AGENT');
+    expect(spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.0.0'], { cwd: project, env }).status).toBe(0);
+  });
+
   it('the checks above can see the heavy chunk when it is loaded', () => {
     const project = path.join(work, 'unmanaged');
     mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
     spawnSync('sh', ['-c', `printf -- '---\\nname: mine\\ndescription: d\\n---\\nbody\\n' > ${path.join(project, '.claude/agents/mine.md')}`]);
-    expect(loadedBy(['list'], project).filter(heavy).length).toBe(1);
+    expect(loadedBy(['list'], project).filter(heavy).length).toBeGreaterThan(0);
   });
 });
