@@ -42,7 +42,7 @@ interface GlobalOptions {
   registry?: string[];
 }
 
-function makeContext(io: CliIO, globals: GlobalOptions, style: Style): CommandContext {
+function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: Style): CommandContext {
   const cwd = globals.cwd ? path.resolve(io.cwd, globals.cwd) : io.cwd;
   if (globals.cwd) {
     let ok = false;
@@ -77,9 +77,16 @@ function makeContext(io: CliIO, globals: GlobalOptions, style: Style): CommandCo
       if (!json && !quiet) io.stderr.write(`${message}\n`);
     },
     warn: (message) => {
-      if (!json) io.stderr.write(`${style.yellow('warning')} ${message}\n`);
+      if (!json) io.stderr.write(`${errStyle.yellow('warning')} ${message}\n`);
     },
   };
+}
+
+/** The `--json` document of a result; a failure (exit 3, or validation errors) adds `ok: false` and `error`. */
+function withFailure(result: CommandResult): unknown {
+  const { json, failure } = result;
+  if (!failure || json === null || typeof json !== 'object' || Array.isArray(json)) return json;
+  return { ...json, ok: false, error: failure };
 }
 
 function errorJson(error: AgentInstallError): string {
@@ -102,10 +109,13 @@ async function helpText(): Promise<string> {
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const wantsJson = argv.includes('--json');
-  const style = await makeStyle(colorLevel(io.env, io.stdout.isTTY === true, !argv.includes('--no-color')));
+  // Each stream is coloured only when it is a terminal itself (`2>log` gets plain text).
+  const colorFlag = !argv.includes('--no-color');
+  const style = await makeStyle(colorLevel(io.env, io.stdout.isTTY === true, colorFlag));
+  const errStyle = await makeStyle(colorLevel(io.env, io.stderr.isTTY === true, colorFlag));
   let result: CommandResult | undefined;
   const invoke = async ({ command, args, options, globals }: Invocation): Promise<void> => {
-    const ctx = makeContext(io, globals as GlobalOptions, style);
+    const ctx = makeContext(io, globals as GlobalOptions, style, errStyle);
     const module = await command.load!();
     result = await module.default(ctx, ...args, options);
   };
@@ -130,15 +140,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       }
     }
     if (result === undefined) return ExitCode.ok;
-    if (wantsJson) io.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+    if (wantsJson) io.stdout.write(`${JSON.stringify(withFailure(result), null, 2)}\n`);
     else if (result.text) io.stdout.write(`${result.text}\n`);
     return result.exitCode ?? ExitCode.ok;
   } catch (error) {
     if (error instanceof AgentInstallError) {
       if (wantsJson) io.stdout.write(errorJson(error));
       else {
-        io.stderr.write(`${style.red('error')} ${error.message}\n`);
-        if (error.hint) io.stderr.write(`${style.dim('hint')}  ${error.hint}\n`);
+        io.stderr.write(`${errStyle.red('error')} ${error.message}\n`);
+        if (error.hint) io.stderr.write(`${errStyle.dim('hint')}  ${error.hint}\n`);
       }
       if (error instanceof UsageError && !wantsJson) io.stderr.write(`\n${await helpText()}`);
       return error.exitCode;
@@ -147,7 +157,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (wantsJson) {
       io.stdout.write(errorJson(new AgentInstallError(unexpected?.message ?? String(error), { code: 'INTERNAL', hint: 'This is a bug in agent-install; please report it with the command you ran.' })));
     }
-    io.stderr.write(`${style.red('internal error')} ${unexpected?.stack ?? String(error)}\nThis is a bug in agent-install; please report it with the command you ran and this output.\n`);
+    io.stderr.write(`${errStyle.red('internal error')} ${unexpected?.stack ?? String(error)}\nThis is a bug in agent-install; please report it with the command you ran and this output.\n`);
     return ExitCode.failed;
   }
 }

@@ -1,5 +1,7 @@
 import { checkCandidate, planWrites, type CheckedCandidate } from '../core/add.js';
-import { UsageError } from '../core/errors.js';
+import { COMMANDS } from '../cli-spec.js';
+import { suggest } from '../core/did-you-mean.js';
+import { AgentInstallError, UsageError } from '../core/errors.js';
 import { rememberCandidate } from '../core/install.js';
 import { parseSpec } from '../core/sources/index.js';
 import { runTransaction } from '../core/transaction.js';
@@ -12,6 +14,20 @@ export interface AddOptions {
   dryRun?: boolean;
 }
 
+/**
+ * `agent-install lsit` reaches `add` as a spec. When no agent has that name but a command has
+ * nearly that name, it was a mistyped command: a usage error (exit 2), not a missing agent.
+ */
+function mistypedCommand(raw: string, specs: string[], error: unknown): UsageError | null {
+  if (specs.length !== 1 || !(error instanceof AgentInstallError) || error.code !== 'AGENT_NOT_FOUND' || !/^[a-z-]+$/.test(raw)) return null;
+  const command = suggest(raw, COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]));
+  if (command === undefined) return null;
+  return new UsageError(`Unknown command "${raw}" (and no agent has that name). Did you mean \`agent-install ${command}\`?`, {
+    code: 'UNKNOWN_COMMAND',
+    hint: 'Run `agent-install --help` for the commands; `agent-install search` lists the agents.',
+  });
+}
+
 export default async function add(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
   if (specs.length === 0) {
     throw new UsageError('Nothing to add: name at least one agent.', { hint: 'For example `agent-install fastapi-backend-builder`; `agent-install install` installs what the lockfile records.' });
@@ -22,7 +38,13 @@ export default async function add(ctx: CommandContext, specs: string[], options:
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
     const { source, spec } = parseSpec(raw, ctx);
-    for (const candidate of await source.resolve(spec, ctx)) checked.push(await checkCandidate(candidate));
+    let candidates;
+    try {
+      candidates = await source.resolve(spec, ctx);
+    } catch (error) {
+      throw mistypedCommand(raw, specs, error) ?? error;
+    }
+    for (const candidate of candidates) checked.push(await checkCandidate(candidate));
   }
   if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);
   ctx.out(`${dryRun ? 'Would install into' : 'Installing into'} ${scope.agentsDir} (${scope.kind} scope)`);

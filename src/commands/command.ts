@@ -34,6 +34,8 @@ export interface CommandResult {
   /** Human output for stdout (may be empty). */
   text: string;
   exitCode?: ExitCode;
+  /** Why a non-zero exit (differences found, errors in validated files): added to the `--json` document as `error`, with `ok: false`. */
+  failure?: { code: string; message: string; hint?: string };
 }
 
 /** A path for humans: relative to the working directory when inside it. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readScopeLockfile } from '../core/apply.js';
+import { readScopeLockfile, targetPath } from '../core/apply.js';
 import { ExitCode } from '../core/errors.js';
 import { frontmatterChanges, type FieldChange } from '../core/field-changes.js';
 import { fetchLockedCandidate } from '../core/install.js';
@@ -27,7 +27,8 @@ interface AgentDiff {
   hunks: DiffHunk[];
 }
 
-const decoder = new TextDecoder();
+// Keep a byte-order mark, so that a diff shows it like any other change.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function readInstalled(file: string): string | null {
   try {
@@ -46,7 +47,7 @@ export default async function diff(ctx: CommandContext, names: string[], options
   const lockfile = readScopeLockfile(scope);
   const results: AgentDiff[] = [];
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
-    const file = path.join(scope.agentsDir, entry.path);
+    const file = targetPath(scope, entry.path);
     const installedText = readInstalled(file);
     const installedLabel = `${displayPath(ctx, file)} (installed${installedText === null ? ', missing' : ''})`;
     const installed = { label: installedLabel, version: null, text: installedText ?? '' };
@@ -90,5 +91,8 @@ export default async function diff(ctx: CommandContext, names: string[], options
     json: { ok: true, scope: scopeJson(scope), different, agents: results },
     text: blocks.length ? blocks.join('\n\n') : 'No agents are locked in this scope.',
     exitCode: options.exitCode && different ? ExitCode.differences : ExitCode.ok,
+    ...(options.exitCode && different
+      ? { failure: { code: 'DIFFERENCES', message: `${results.filter((r) => !r.identical).length} agent(s) differ.` } }
+      : {}),
   };
 }

@@ -65,8 +65,10 @@ function entryOf(scope: () => Scope, name: string, ctx: CommandContext): { entry
   } catch (error) {
     if (!(error instanceof AgentInstallError)) throw error;
     // No home folder means no user scope; a broken lockfile is `verify`'s business, not info's.
-    if (error.code !== 'NO_HOME') ctx.warn(error.message);
-    return { entry: null, note: error.code === 'NO_HOME' ? 'unknown (no home folder)' : 'unknown (unreadable lockfile)' };
+    if (error.code === 'NO_HOME') return { entry: null, note: 'unknown (no home folder)' };
+    if (error.code === 'NOT_A_PROJECT') return { entry: null, note: 'none (not in a project)' };
+    ctx.warn(error.message);
+    return { entry: null, note: 'unknown (unreadable lockfile)' };
   }
   if (lock === undefined) return { entry: null };
   return { entry: { version: lock.version ?? null, requested: lock.requested, source: lock.source, registry: lock.registry ?? null, path: lock.path } };

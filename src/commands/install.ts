@@ -2,6 +2,7 @@ import { planWrites } from '../core/add.js';
 import { readScopeLockfile } from '../core/apply.js';
 import { DifferencesFoundError } from '../core/errors.js';
 import { fetchLockedAgents, lockfileWouldChange } from '../core/install.js';
+import { sameEntry } from '../core/plan.js';
 import { runTransaction } from '../core/transaction.js';
 import add from './add.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
@@ -39,13 +40,24 @@ export default async function install(ctx: CommandContext, specs: string[], opti
   const plan = await runTransaction(
     scope,
     (current, installed) => {
-      const result = planWrites(scope, current, installed, checked, { force: options.force === true && !frozen });
+      // Only what was fetched for the entries as they still are: a run that finished while this
+      // one waited for the lock has already installed what it locked.
+      const fresh = checked.filter((c) => sameEntry(current.agents[c.agent.name], lockfile.agents[c.agent.name]));
+      const result = planWrites(scope, current, installed, fresh, { force: options.force === true && !frozen });
+      if (!frozen) return result;
       const drift = result.refusals.filter((r) => DRIFT.has(r.code));
-      if (frozen && drift.length > 0) {
+      if (drift.length > 0) {
         throw new DifferencesFoundError(drift.map((r) => `${r.name}: ${r.reason}`).join('\n'), {
           code: 'FROZEN_DRIFT',
           hint: 'The installed files differ from the lockfile. See `agent-install verify`; restore them with `agent-install install --force`, or re-lock with `agent-install add`.',
           details: { drift },
+        });
+      }
+      const relocked = result.plan.actions.filter((a) => a.type === 'update' || (a.type === 'unchanged' && !sameEntry(a.entry, a.previous)));
+      if (relocked.length > 0) {
+        throw new DifferencesFoundError(`The lockfile would change: ${relocked.map((a) => a.name).join(', ')}.`, {
+          code: 'FROZEN_LOCKFILE_CHANGED',
+          hint: 'Run `agent-install install` without --frozen and commit the rewritten lockfile.',
         });
       }
       return result;

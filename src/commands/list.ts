@@ -42,11 +42,23 @@ async function inspectUserScope(ctx: CommandContext, tolerateMissingHome: boolea
   return inspectScope(scope, readScopeLockfile(scope));
 }
 
+/** The project scope's agents; in the home folder there is no project (an error only with --project). */
+async function inspectProjectScope(ctx: CommandContext, tolerateNoProject: boolean): Promise<InstalledAgent[]> {
+  let scope;
+  try {
+    scope = projectScope(ctx);
+  } catch (error) {
+    if (tolerateNoProject && error instanceof AgentInstallError && error.code === 'NOT_A_PROJECT') return [];
+    throw error;
+  }
+  return inspectScope(scope, readScopeLockfile(scope));
+}
+
 /** Both scopes by default (`-g`: user only, `--project`: project only). */
 export default async function list(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
   const wantProject = !ctx.global;
   const wantUser = !options.project;
-  const project = wantProject ? await inspectScope(projectScope(ctx), readScopeLockfile(projectScope(ctx))) : [];
+  const project = wantProject ? await inspectProjectScope(ctx, !options.project) : [];
   const user = wantUser ? await inspectUserScope(ctx, !ctx.global) : [];
   if (wantProject && wantUser) markShadowed(project, user);
   const agents = [...project, ...user].map(toListed);

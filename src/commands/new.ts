@@ -139,8 +139,13 @@ export default async function newAgent(ctx: CommandContext, name: string, option
       hint: 'Claude Code identifies agents by `name`, not by file name, and loads only one of two with the same name. Choose another name.',
     });
   }
-  const other = scope.kind === 'project' ? userScope(ctx) : projectScope(ctx);
-  if (other.agentsDir !== scope.agentsDir && filesNamed(other, name).length > 0) {
+  let other: ReturnType<typeof userScope> | undefined;
+  try {
+    other = scope.kind === 'project' ? userScope(ctx) : projectScope(ctx);
+  } catch {
+    other = undefined; // no home folder, or no project here: nothing to compare with
+  }
+  if (other && other.agentsDir !== scope.agentsDir && filesNamed(other, name).length > 0) {
     ctx.warn(
       scope.kind === 'project'
         ? `a user agent named ${name} exists too; Claude Code will use this project agent instead of it in this project`

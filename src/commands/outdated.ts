@@ -21,5 +21,8 @@ export default async function outdated(ctx: CommandContext, options: OutdatedOpt
     json: { ok: true, scope: scopeJson(scope), outdated: rows },
     text,
     exitCode: options.exitCode && rows.length > 0 ? ExitCode.differences : ExitCode.ok,
+    ...(options.exitCode && rows.length > 0
+      ? { failure: { code: 'OUTDATED', message: `${rows.length} agent(s) have newer versions.`, hint: 'Run `agent-install upgrade` (or `upgrade --latest`).' } }
+      : {}),
   };
 }

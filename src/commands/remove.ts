@@ -12,6 +12,7 @@ export interface RemoveOptions {
 export default async function remove(ctx: CommandContext, names: string[], options: RemoveOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
+  ctx.out(`${dryRun ? 'Would remove from' : 'Removing from'} ${scope.agentsDir} (${scope.kind} scope)`);
   const plan = await runTransaction(scope, (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }), {
     dryRun,
     onWait: waitMessage(ctx),

@@ -1,5 +1,4 @@
-import { suggest } from '../core/did-you-mean.js';
-import { AgentInstallError } from '../core/errors.js';
+import { notInstalledError } from '../core/not-installed.js';
 import type { LockEntry, Lockfile } from '../core/lockfile.js';
 import type { Scope } from '../core/scope.js';
 
@@ -9,13 +8,7 @@ export function selectLocked(scope: Scope, lockfile: Lockfile, names: string[]):
   const wanted = names.length > 0 ? names : all;
   return wanted.map((name) => {
     const entry = lockfile.agents[name];
-    if (entry === undefined) {
-      const close = suggest(name, all);
-      throw new AgentInstallError(`"${name}" is not in ${scope.lockfilePath}.`, {
-        code: 'AGENT_NOT_INSTALLED',
-        hint: `${close ? `Did you mean "${close}"? ` : ''}Locked agents: ${all.join(', ') || '(none)'}.${scope.kind === 'project' ? ' Use -g for the user scope.' : ''}`,
-      });
-    }
+    if (entry === undefined) throw notInstalledError(scope, name, all);
     return [name, entry];
   });
 }

@@ -31,7 +31,7 @@ export default async function upgrade(ctx: CommandContext, names: string[], opti
   ctx.out(`${dryRun ? 'Would upgrade' : 'Upgrading'} ${scope.agentsDir} (${scope.kind} scope)`);
   const plan = await runTransaction(
     scope,
-    (current) => planUpgrade(scope, current, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true }),
+    (current, installed) => planUpgrade(scope, current, installed, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true }),
     { dryRun, onWait: waitMessage(ctx), ...lockTimeout(ctx) },
   );
   const conflicts = plan.actions.filter((a) => a.type === 'conflict');
@@ -46,5 +46,14 @@ export default async function upgrade(ctx: CommandContext, names: string[], opti
     json: { ok: conflicts.length === 0, dryRun, scope: scopeJson(scope), actions: planJson(plan) },
     text: lines.join('\n'),
     exitCode: conflicts.length > 0 ? ExitCode.differences : ExitCode.ok,
+    ...(conflicts.length > 0
+      ? {
+          failure: {
+            code: 'MERGE_CONFLICT',
+            message: `Conflicting local edits in ${conflicts.map((c) => c.name).join(', ')}; nothing was written for ${conflicts.length === 1 ? 'it' : 'them'}.`,
+            hint: 'Use --merge-markers to write git-style markers and resolve them by hand, or --force to take the new version.',
+          },
+        }
+      : {}),
   };
 }

@@ -321,5 +321,10 @@ export default async function validate(ctx: CommandContext, paths: string[], opt
     lines.push(summary);
   }
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return { json, text: lines.join('\n'), exitCode: ok ? ExitCode.ok : ExitCode.failed };
+  const failure = ok
+    ? undefined
+    : failedFixes.length > 0 && errors === 0
+      ? { code: 'FIX_FAILED', message: `Could not write the fix for ${plural(failedFixes.length, 'file')}.` }
+      : { code: 'INVALID_AGENTS', message: `${plural(errors, 'error')} in ${plural(checked.length, 'file')} checked${strict ? ' (--strict: warnings count as errors)' : ''}.` };
+  return { json, text: lines.join('\n'), exitCode: ok ? ExitCode.ok : ExitCode.failed, ...(failure ? { failure } : {}) };
 }

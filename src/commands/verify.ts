@@ -33,5 +33,8 @@ export default async function verify(ctx: CommandContext, options: VerifyOptions
     json: { ok: report.drift === 0, scope: scopeJson(scope), drift: report.drift, agents: report.entries },
     text: [table, summary].filter(Boolean).join('\n'),
     exitCode: report.drift > 0 ? ExitCode.differences : ExitCode.ok,
+    ...(report.drift > 0
+      ? { failure: { code: 'DRIFT', message: summary, hint: 'Restore with `agent-install install --force`, keep edits with --allow-modified, or re-lock with `agent-install add`.' } }
+      : {}),
   };
 }

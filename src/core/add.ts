@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from './errors.js';
 import { isSymlink } from './fs-atomic.js';
@@ -126,9 +126,13 @@ export function planWrites(
       refuse('NAME_CASE_CLASH', `${relative} differs only in letter case from the existing ${caseTwin}`, 'On a case-insensitive file system they are the same file. Rename one of the agents.');
       continue;
     }
+    if (isFolder(target)) {
+      refuse('PATH_IS_FOLDER', `${relative} is a folder`, 'Rename or remove that folder; agent-install never replaces folders.');
+      continue;
+    }
     const link = isSymlink(target);
     if (link && !options.force) {
-      refuse('SYMLINK_TARGET', `${relative} is a symbolic link`, 'agent-install never writes through links; --force replaces the link itself (its target is left untouched).');
+      refusals.push(symlinkRefusal(name, relative, 'write'));
       continue;
     }
     if (!link && !existsSync(target)) {
@@ -165,6 +169,14 @@ export function planWrites(
   return { plan: { scope, actions }, refusals };
 }
 
+export function isFolder(target: string): boolean {
+  try {
+    return lstatSync(target).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Another entry of the target's folder whose name differs from it only in letter case, else null. */
 function siblingDifferingInCase(target: string): string | null {
   let names: string[];
@@ -176,6 +188,17 @@ function siblingDifferingInCase(target: string): string | null {
   const base = path.basename(target);
   const lower = base.toLowerCase();
   return names.find((n) => n !== base && n.toLowerCase() === lower) ?? null;
+}
+
+/** The refusal every planner gives for a symbolic link at the target. */
+export function symlinkRefusal(name: string, relative: string, verb: 'write' | 'delete'): Refusal {
+  return {
+    name,
+    path: relative,
+    code: 'SYMLINK_TARGET',
+    reason: `${relative} is a symbolic link`,
+    hint: `agent-install never ${verb}s through links; --force ${verb === 'write' ? 'replaces' : 'deletes'} the link itself (its target is left untouched).`,
+  };
 }
 
 export function refusalError(refusals: Refusal[]): AgentInstallError {

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from './errors.js';
 import { cleanupTempFiles, removeFile, writeFileAtomic } from './fs-atomic.js';
-import { computeIntegrity } from './integrity.js';
+import { computeIntegrity, hashFile } from './integrity.js';
 import { parseJsonFile, stringifyDeterministic } from './json.js';
 import { readLockfile, writeLockfile, type LockEntry, type Lockfile } from './lockfile.js';
 import { isWrite, sameEntry, type Plan } from './plan.js';
@@ -20,14 +20,6 @@ interface Journal {
 
 export function journalPath(scope: Scope): string {
   return path.join(scope.claudeDir, 'agents.lock.json.journal');
-}
-
-function hashFile(file: string): string | null {
-  try {
-    return computeIntegrity(readFileSync(file));
-  } catch {
-    return null;
-  }
 }
 
 function readJournal(scope: Scope): Journal | null {
@@ -95,13 +87,31 @@ export function assertAgentsDirInsideScope(scope: Scope): void {
   }
 }
 
+/**
+ * The file `relative` names inside the agents folder, refused when it is not a `.md` file there
+ * — also when a folder on the way is a symbolic link leading out of the agents folder (a
+ * committed `.claude/agents/sub -> /elsewhere` must not let a lock entry `sub/x.md` write
+ * elsewhere).
+ */
 export function targetPath(scope: Scope, relative: string): string {
   const target = path.resolve(scope.agentsDir, relative);
-  if (!isInside(scope.agentsDir, target) || !target.endsWith('.md')) {
-    throw new AgentInstallError(`Refusing to write ${relative}: it is not an agent file inside ${scope.agentsDir}.`, {
+  const refuse = (why: string) =>
+    new AgentInstallError(`Refusing to touch ${relative}: ${why}.`, {
       code: 'PATH_OUTSIDE_SCOPE',
-      hint: 'The lockfile or the source names a path outside the agents folder.',
+      hint: 'The lockfile or the source names a path outside the agents folder. Fix the lockfile entry, or replace the symbolic link with a real folder.',
     });
+  if (!isInside(scope.agentsDir, target) || !target.endsWith('.md')) throw refuse(`it is not an agent file inside ${scope.agentsDir}`);
+  const parent = path.dirname(target);
+  if (parent !== scope.agentsDir) {
+    let realParent: string;
+    let realAgents: string;
+    try {
+      realParent = realpathSync(parent);
+      realAgents = realpathSync(scope.agentsDir);
+    } catch {
+      return target; // not created yet: mkdir makes real folders
+    }
+    if (!isInside(realAgents, realParent)) throw refuse(`its folder resolves to ${realParent}, outside ${scope.agentsDir}`);
   }
   return target;
 }

@@ -22,7 +22,14 @@ export interface Config {
 /** The configuration files that exist for this context, in precedence order (project first). */
 export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): string[] {
   const user = path.join(ctx.env.XDG_CONFIG_HOME ? path.resolve(ctx.env.XDG_CONFIG_HOME) : path.join(ctx.home, '.config'), 'agent-install', 'config.json');
-  return global ? [user] : [path.join(projectScope(ctx).claudeDir, 'agent-install.json'), user];
+  if (global) return [user];
+  let project: string;
+  try {
+    project = path.join(projectScope(ctx).claudeDir, 'agent-install.json');
+  } catch {
+    return [user]; // no project here (the home folder)
+  }
+  return [project, user];
 }
 
 function invalid(file: string, message: string): AgentInstallError {

@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AgentInstallError } from './errors.js';
 
 /** `sha256-<base64>` of the exact bytes, the Subresource Integrity form npm uses too. */
 export function computeIntegrity(bytes: Uint8Array | string): string {
   return `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+}
+
+/** The integrity of a file's bytes, or null when it cannot be read (missing, a folder). */
+export function hashFile(file: string): string | null {
+  try {
+    return computeIntegrity(readFileSync(file));
+  } catch {
+    return null;
+  }
 }
 
 const INTEGRITY = /^sha256-[A-Za-z0-9+/]{43}=$/;

@@ -3,6 +3,7 @@ import { AgentInstallError } from './errors.js';
 import { isIntegrity } from './integrity.js';
 import { parseJsonFile, stringifyDeterministic } from './json.js';
 import { writeFileAtomic } from './fs-atomic.js';
+import { nameProblem } from './names.js';
 
 /**
  * 2: entries from a registry name which registry (`"registry": "bundled"` or an index URL), so
@@ -10,6 +11,12 @@ import { writeFileAtomic } from './fs-atomic.js';
  * 1: the first format; its registry entries all came from the bundled registry.
  */
 export const LOCKFILE_VERSION = 2;
+
+/** `x.md` or `team/x.md`: relative, `/`-separated, no `.` or `..` segments, no NUL. */
+export function isSafeRelativeAgentPath(value: string): boolean {
+  if (!value.endsWith('.md') || value.startsWith('/') || value.includes('\\') || value.includes('\0') || /^[A-Za-z]:/.test(value)) return false;
+  return value.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
 
 /** One installed agent, keyed by its `name` in {@link Lockfile.agents}. */
 export interface LockEntry {
@@ -66,6 +73,8 @@ export function parseLockfile(text: string, file: string): Lockfile {
   if (agentsRaw === null || typeof agentsRaw !== 'object' || Array.isArray(agentsRaw)) throw invalid(file, '`agents` must be an object');
   const agents: Record<string, LockEntry> = {};
   for (const [name, value] of Object.entries(agentsRaw as Record<string, unknown>)) {
+    const problem = nameProblem(name);
+    if (problem !== null) throw invalid(file, `agent name ${JSON.stringify(name)} is unusable: ${problem}`);
     agents[name] = parseEntry(value, `${file}: agents.${name}`);
   }
   return { lockfileVersion: LOCKFILE_VERSION, agents: migrate(version, agents) };
@@ -100,6 +109,7 @@ function parseEntry(value: unknown, where: string): LockEntry {
     integrity: str('integrity', true)!,
     path: str('path', true)!,
   };
+  if (!isSafeRelativeAgentPath(entry.path)) throw invalid(where, '`path` must be a relative `.md` path inside the agents folder (no `..`, no absolute path, `/` separators)');
   const version = str('version', false);
   if (version !== undefined) entry.version = version;
   const registry = str('registry', false);

@@ -1,22 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AgentInstallError } from './errors.js';
 import { isSymlink } from './fs-atomic.js';
-import { computeIntegrity } from './integrity.js';
+import { hashFile } from './integrity.js';
 import type { InstalledAgent } from './inspect.js';
 import type { Lockfile } from './lockfile.js';
 import type { Plan, PlanAction } from './plan.js';
 import type { Scope } from './scope.js';
-import { suggest } from './did-you-mean.js';
-import type { Refusal } from './add.js';
-
-function hashOrNull(file: string): string | null {
-  try {
-    return computeIntegrity(readFileSync(file));
-  } catch {
-    return null;
-  }
-}
+import { notInstalledError } from './not-installed.js';
+import { symlinkRefusal, type Refusal } from './add.js';
 
 /**
  * Plans removing agents by name. An owned file is deleted only while it still holds the
@@ -37,13 +27,8 @@ export function planRemove(
     if (entry === undefined) {
       const unmanaged = installed.find((a) => a.name === name);
       if (unmanaged === undefined) {
-        const known = [...new Set([...Object.keys(lockfile.agents), ...installed.flatMap((a) => (a.name ? [a.name] : []))])];
-        const close = suggest(name, known);
-        throw new AgentInstallError(`No agent named "${name}" is installed in ${scope.agentsDir}.`, {
-          code: 'AGENT_NOT_INSTALLED',
-          hint: `${close ? `Did you mean "${close}"? ` : ''}Run \`agent-install list\` to see installed agents${scope.kind === 'project' ? ' (use -g for the user scope)' : ''}.`,
-          details: { name, installed: known },
-        });
+        const known = [...new Set([...Object.keys(lockfile.agents), ...installed.flatMap((a) => (a.name ? [a.name] : []))])].sort();
+        throw notInstalledError(scope, name, known);
       }
       if (!options.force) {
         refusals.push({
@@ -61,13 +46,13 @@ export function planRemove(
     const file = path.join(scope.agentsDir, entry.path);
     if (isSymlink(file)) {
       if (!options.force) {
-        refusals.push({ name, path: entry.path, code: 'SYMLINK_TARGET', reason: `${entry.path} is a symbolic link`, hint: 'Use --force to delete the link itself (its target is left untouched).' });
+        refusals.push(symlinkRefusal(name, entry.path, 'delete'));
         continue;
       }
       actions.push({ type: 'remove', name, path: entry.path, deleteFile: true, previous: entry });
       continue;
     }
-    const current = hashOrNull(file);
+    const current = hashFile(file);
     if (current === null) {
       actions.push({ type: 'remove', name, path: entry.path, deleteFile: false, previous: entry, note: 'file already gone; forgetting the lock entry' });
     } else if (current === entry.integrity || options.force) {

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { AgentInstallError } from './errors.js';
@@ -17,6 +18,8 @@ interface Holder {
   pid: number;
   host: string;
   started: number;
+  /** Unique per acquisition, so that a run only ever removes its own lock. */
+  token?: string;
 }
 
 export function scopeLockPath(scope: Scope): string {
@@ -70,13 +73,14 @@ export async function withScopeLock<T>(scope: Scope, fn: () => Promise<T> | T, o
       cause: error,
     });
   }
+  const token = randomBytes(8).toString('hex');
   const deadline = Date.now() + timeoutMs;
   let told = false;
   let delay = 25;
   for (;;) {
     try {
       const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), started: Date.now() } satisfies Holder));
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), started: Date.now(), token } satisfies Holder));
       closeSync(fd);
       break;
     } catch (error) {
@@ -90,11 +94,7 @@ export async function withScopeLock<T>(scope: Scope, fn: () => Promise<T> | T, o
       }
     }
     if (isStale(file, staleMs)) {
-      try {
-        unlinkSync(file);
-      } catch {
-        /* another waiter removed it first */
-      }
+      breakStaleLock(file);
       continue;
     }
     const holder = readHolder(file);
@@ -115,10 +115,41 @@ export async function withScopeLock<T>(scope: Scope, fn: () => Promise<T> | T, o
   try {
     return await fn();
   } finally {
-    try {
-      unlinkSync(file);
-    } catch {
-      /* removed as stale by someone else: nothing to do */
+    // Only our own lock: after an unusually long run another process may have taken over.
+    if (readHolder(file)?.token === token) {
+      try {
+        unlinkSync(file);
+      } catch {
+        /* already gone */
+      }
     }
+  }
+}
+
+/**
+ * Removes a lock judged stale without ever removing a live one: the file is first renamed away
+ * (only one waiter can win that), and if what was renamed turns out to be a fresh lock that a
+ * faster waiter created in the meantime, it is put back.
+ */
+function breakStaleLock(file: string): void {
+  const judged = readHolder(file);
+  const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // another waiter got there first
+  }
+  const taken = readHolder(aside);
+  if (judged !== null && taken !== null && taken.token !== judged.token) {
+    try {
+      linkSync(aside, file); // put the live lock back, unless yet another one exists
+    } catch {
+      /* the lock was re-created meanwhile: the live one wins */
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    /* nothing left to clean */
   }
 }

@@ -75,6 +75,13 @@ export function userClaudeDir(ctx: Pick<Context, 'env' | 'home'>): string {
 
 export function projectScope(ctx: Pick<Context, 'cwd' | 'home'>): Scope {
   const root = findProjectRoot(ctx.cwd, ctx.home);
+  if (root === path.resolve(ctx.home)) {
+    // `~/.claude` is the user scope; a "project" there would be the same folder under another name.
+    throw new AgentInstallError(`${root} is your home folder, not a project: its .claude folder is the user scope.`, {
+      code: 'NOT_A_PROJECT',
+      hint: 'Use -g for the user scope, or run agent-install inside a project folder (or with -C <project>).',
+    });
+  }
   const claudeDir = path.join(root, '.claude');
   return { kind: 'project', root, claudeDir, agentsDir: path.join(claudeDir, 'agents'), lockfilePath: path.join(claudeDir, 'agents.lock.json') };
 }

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { entryFor, sameBytes, type CheckedCandidate, type Refusal } from './add.js';
+import { entryFor, isFolder, sameBytes, symlinkRefusal, type CheckedCandidate, type Refusal } from './add.js';
 import { isSymlink } from './fs-atomic.js';
 import type { LockEntry, Lockfile } from './lockfile.js';
 import { mergeThreeWay } from './merge.js';
-import type { Plan, PlanAction } from './plan.js';
+import { sameEntry, type Plan, type PlanAction } from './plan.js';
+import type { InstalledAgent } from './inspect.js';
 import type { Scope } from './scope.js';
 
 /** One agent to upgrade: the bytes it was installed from and the version to move to. */
@@ -23,7 +24,8 @@ export interface UpgradeOptions {
   mergeMarkers: boolean;
 }
 
-const decoder = new TextDecoder();
+// Keep a byte-order mark: it is part of the bytes being merged.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Three-way upgrade plan. Base = the locked version's bytes, local = the installed file, theirs
@@ -31,18 +33,44 @@ const decoder = new TextDecoder();
  * line merge, written when clean; a conflict writes nothing for that agent unless `mergeMarkers`
  * or `force`.
  */
-export function planUpgrade(scope: Scope, lockfile: Lockfile, items: UpgradeItem[], options: UpgradeOptions): { plan: Plan; refusals: Refusal[] } {
+export function planUpgrade(
+  scope: Scope,
+  lockfile: Lockfile,
+  installed: InstalledAgent[],
+  items: UpgradeItem[],
+  options: UpgradeOptions,
+): { plan: Plan; refusals: Refusal[] } {
   const actions: PlanAction[] = [];
   const refusals: Refusal[] = [];
   for (const { name, entry, base, theirs } of items) {
-    const previous = lockfile.agents[name] ?? entry;
+    const previous = lockfile.agents[name];
+    if (previous === undefined || !sameEntry(previous, entry)) {
+      // Another run changed or removed this agent while we waited for the lock: our base is stale.
+      actions.push({ type: 'skip', name, path: entry.path, reason: 'changed by another run meanwhile; run upgrade again' });
+      continue;
+    }
     const relative = previous.path;
     const target = path.join(scope.agentsDir, relative);
     const next = entryFor(theirs.candidate, relative);
     const bytes = theirs.candidate.bytes;
     const link = isSymlink(target);
     if (link && !options.force) {
-      refusals.push({ name, path: relative, code: 'SYMLINK_TARGET', reason: `${relative} is a symbolic link`, hint: 'Use --force to replace the link itself (its target is left untouched).' });
+      refusals.push(symlinkRefusal(name, relative, 'write'));
+      continue;
+    }
+    if (isFolder(target)) {
+      refusals.push({ name, path: relative, code: 'PATH_IS_FOLDER', reason: `${relative} is a folder`, hint: 'Rename or remove that folder; agent-install never replaces folders.' });
+      continue;
+    }
+    const moved = installed.find((a) => a.name === name && a.status === 'moved');
+    if (moved && !options.force) {
+      refusals.push({
+        name,
+        path: relative,
+        code: 'NAME_TAKEN',
+        reason: `its file moved to ${moved.movedTo}; writing ${relative} would make two agents named "${name}"`,
+        hint: `Move it back to ${relative}, or remove the lock entry (agent-install remove ${name}) and add it again.`,
+      });
       continue;
     }
     if (link || !existsSync(target)) {

@@ -58,8 +58,8 @@ describe('validate: output', () => {
     const result = await sb.run(['lint', 'agents', '--json']);
     expect(result.exitCode).toBe(1);
     const doc = result.json();
-    expect(Object.keys(doc)).toEqual(['ok', 'files', 'errors', 'warnings', 'skipped', 'issues']);
-    expect(doc).toMatchObject({ ok: false, files: 2, errors: 1, warnings: 2, skipped: 1 });
+    expect(Object.keys(doc)).toEqual(['ok', 'files', 'errors', 'warnings', 'skipped', 'issues', 'error']);
+    expect(doc).toMatchObject({ ok: false, files: 2, errors: 1, warnings: 2, skipped: 1, error: { code: 'INVALID_AGENTS', message: '1 error in 2 files checked.' } });
     for (const issue of doc.issues) expect(Object.keys(issue)).toEqual(['file', 'line', 'column', 'severity', 'code', 'message', 'fix']);
     expect(doc.issues.map((i: any) => `${i.file}:${i.line}:${i.column} ${i.severity} ${i.code}`)).toEqual([
       'agents/x.md:4:1 warning tools-empty',

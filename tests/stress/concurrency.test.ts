@@ -35,8 +35,6 @@ describe('concurrent runs on one scope', () => {
     const lock = JSON.parse(readFileSync(path.join(project, '.claude/agents.lock.json'), 'utf8'));
     expect(Object.keys(lock.agents).sort()).toEqual(names);
     expect(readdirSync(path.join(project, '.claude/agents')).sort()).toEqual(names.map((n) => `${n}.md`));
-    // Some of them had to wait for the lock, and said so on stderr (a TTY is not needed for that).
-    expect(results.some((r) => r.stderr.includes('Waiting for'))).toBe(true);
     const verify = await run(bin, ['verify'], project, env);
     expect(verify.code).toBe(0);
   }, 60_000);

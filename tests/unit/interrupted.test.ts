@@ -31,7 +31,7 @@ describe('an upgrade interrupted between files', () => {
       const entry = lockfile.agents[name]!;
       items.push({ name, entry, base: (await registrySource.fetchLocked(entry, ctx)).bytes, theirs: await checkCandidate(await registrySource.fetchVersion!(entry, "1.1.0", ctx)) });
     }
-    const { plan } = planUpgrade(scope, lockfile, items, { force: false, mergeMarkers: false });
+    const { plan } = planUpgrade(scope, lockfile, [], items, { force: false, mergeMarkers: false });
     expect(plan.actions.map((a) => a.type)).toEqual(['update', 'update']);
 
     // The process dies right after the first file is renamed into place.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCKFILE_VERSION, parseLockfile, serializeLockfile, type Lockfile } from '../../src/core/lockfile.js';
 import { computeIntegrity } from '../../src/core/integrity.js';
 import { AgentInstallError } from '../../src/core/errors.js';
+import { jsonErrorOffset } from '../../src/core/json.js';
 
 const integrity = computeIntegrity('hello');
 const sample: Lockfile = {
@@ -67,5 +68,22 @@ describe('lockfile', () => {
   it('asks to upgrade agent-install for a newer lockfile', () => {
     const error = errorOf(() => parseLockfile('{"lockfileVersion":99,"agents":{}}', 'f'));
     expect(error.hint).toMatch(/Upgrade agent-install/);
+  });
+});
+
+describe('jsonErrorOffset', () => {
+  it.each([
+    ['{"a": 1}', -1],
+    ['[1, 2, {"b": [true, false, null, -1.5e3]}]', -1],
+    ['{"a": 1,}', 8],
+    ['{\n  "a": {\n    oops\n  }\n}', 15],
+    ['{"a": "unterminated', 19],
+    ['', 0],
+    ['{"a": 1} trailing', 9],
+    ['{"a" 1}', 5],
+    ['{"a": 01}', 7],
+    ['{"a": "tab\there"}', 10],
+  ])('%j → %i', (text, offset) => {
+    expect(jsonErrorOffset(text)).toBe(offset);
   });
 });
