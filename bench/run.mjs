@@ -3,14 +3,13 @@
 // RUNS runs after a warm-up. Prints a Markdown report (pasted into the README).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'agent-install.cjs');
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const work = mkdtempSync(path.join(tmpdir(), 'agent-install-bench-'));
@@ -107,19 +106,7 @@ for (const count of [500, 5000]) {
   add(`\`list\`, ${count.toLocaleString('en')} unmanaged agents`, ms, floor, count === 5000 ? '≤ 1 s' : 'linear', mb === null ? '' : `${mb.toFixed(0)} MB peak`);
 }
 
-let corpusLine = '';
-if (existsSync(CORPUS)) {
-  const countFiles = (dir) => readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile() && d.name.endsWith('.md') && d.name !== 'README.md').length;
-  const files = countFiles(CORPUS);
-  const emptyDir = path.join(work, 'no-agents');
-  mkdirSync(emptyDir);
-  // The corpus holds files Claude Code skips, so validate exits 1 there.
-  const full = measure(node, [BIN, 'validate', CORPUS, '--json'], { runs: Math.max(5, Math.floor(RUNS / 2)), okCodes: [1] });
-  const startup = measure(node, [BIN, 'validate', emptyDir, '--json'], { runs: Math.max(5, Math.floor(RUNS / 2)), okCodes: [0, 1] });
-  const rate = files / ((full - startup) / 1000);
-  add(`\`validate\` over the corpus (${files} files)`, full, floor, '≥ 3,000 files/s', `${Math.round(rate).toLocaleString('en')} files/s after start-up`);
-  corpusLine = `validate: ${Math.round(rate)} files/s`;
-}
+// `validate` over the corpus is measured by bench/validate-corpus.mjs (npm run bench runs both).
 
 const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }))[0];
 const pkg = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: ROOT, encoding: 'utf8' }));
@@ -135,5 +122,4 @@ const lines = [
   `Package: tarball ${(pack.size / 1024).toFixed(1)} KB (${pack.entryCount} files, unpacked ${(pack.unpackedSize / 1024).toFixed(0)} KB); runtime dependencies: ${Object.keys(pkg.dependencies ?? {}).length}.`,
 ];
 console.log(lines.join('\n'));
-if (corpusLine) console.error(corpusLine);
 rmSync(work, { recursive: true, force: true });
