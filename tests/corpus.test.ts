@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseAgentFile } from '../src/core/agent-file.js';
+import { isKnownInvalidYaml, parseAgentFile, parseFlatYaml, rewriteLenient } from '../src/core/agent-file.js';
 import { ISSUE_CODES, checkAgentBytes, fixAgentText, type AgentCheck } from '../src/core/validate.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -147,6 +148,51 @@ describe('agreement with Claude Code 2.1.332 on ../shared/corpus', () => {
     }
     expect(lenient).toBeGreaterThan(0);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the fast reader of flat frontmatter on ../shared/corpus', () => {
+  /** The `yaml` package's reading, as agent-file.ts uses it (duplicate keys allowed, core schema). */
+  function yamlReading(text: string): { data: Record<string, unknown>; keys: Array<{ key: string; offset: number }> } | undefined {
+    try {
+      const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
+      if (doc.errors.length > 0) return undefined;
+      const keys: Array<{ key: string; offset: number }> = [];
+      if (isMap(doc.contents)) for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
+      const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+      const mapping = isMap(doc.contents) && value !== null && typeof value === 'object' && !Array.isArray(value);
+      return { data: mapping ? (value as Record<string, unknown>) : {}, keys };
+    } catch {
+      return undefined;
+    }
+  }
+
+  it('reads every frontmatter (and every lenient rewrite) it accepts exactly as the yaml package does, and accepts nearly all', () => {
+    const problems: string[] = [];
+    let frontmatters = 0;
+    let read = 0;
+    for (const row of readRows()) {
+      const document = parseAgentFile(readFileSync(path.join(corpusDir, row.file), 'utf8'), { yaml: false });
+      if (!document.hasFrontmatter) continue;
+      frontmatters++;
+      const strict = document.frontmatterText;
+      for (const [stage, text] of [['strict', strict], ['retry', rewriteLenient(strict).text]] as const) {
+        const flat = parseFlatYaml(text);
+        if (stage === 'strict' && flat) read++;
+        if (isKnownInvalidYaml(text)) {
+          if (yamlReading(text)) problems.push(`${row.file} (${stage}): the fast reader calls it invalid, yaml reads it`);
+          continue;
+        }
+        if (!flat) continue;
+        const reference = yamlReading(text);
+        if (!reference) problems.push(`${row.file} (${stage}): the fast reader reads it, yaml fails`);
+        else if (JSON.stringify(Object.entries(flat.value as object)) !== JSON.stringify(Object.entries(reference.data))) problems.push(`${row.file} (${stage}): values differ`);
+        else if (JSON.stringify(flat.keys) !== JSON.stringify(reference.keys)) problems.push(`${row.file} (${stage}): key positions differ`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // The speed of `validate` depends on it (bench/validate-corpus.mjs).
+    expect(read / frontmatters).toBeGreaterThan(0.9);
   });
 });
 

@@ -11,7 +11,12 @@
  *   ``{}[]*&#!|>%@` ``, then turn leading tabs into two spaces each).
  *
  * Nothing here executes anything: no custom YAML tags, no JavaScript front matter; alias expansion
- * and nesting depth are bounded so that hostile input costs bounded time and memory.
+ * and nesting depth (flow and block) are bounded so that hostile input costs bounded time and
+ * memory.
+ *
+ * Speed: the flat frontmatter nearly every agent has (`key: value` lines, one-line or block
+ * scalars) is read by a small exact reader (scanFlat) instead of the `yaml` package, which gets
+ * everything else; positions are indexed only as far as the frontmatter.
  */
 import { isMap, isScalar, parseDocument } from 'yaml';
 
@@ -103,21 +108,47 @@ export interface ParseAgentFileOptions {
 export const MAX_YAML_ALIASES = 100;
 /** Deepest flow nesting (`[[[…` / `{{{…`) we hand to the YAML parser. */
 export const MAX_YAML_FLOW_DEPTH = 256;
+/**
+ * Deepest block nesting (indentation, and `- - -` / `? ? ?` / `a: b: c` on one line) we hand to
+ * the YAML parser, as estimated by {@link blockDepthExceeds}. The parser itself gives up (stack
+ * overflow) a few levels past a thousand, after time and memory that grow with the depth
+ * (seconds and hundreds of MB for a 1 MiB `- - - …`); agent files use a handful.
+ */
+export const MAX_YAML_BLOCK_DEPTH = 256;
 
-/** Offsets ↔ 1-based line/column over one text; lines end at `\n` (a CRLF's `\r` stays on its line). */
+/**
+ * Offsets ↔ 1-based line/column over one text; lines end at `\n` (a CRLF's `\r` stays on its line).
+ * Lines are indexed on demand, only as far as asked: positions in the frontmatter never cost a
+ * scan of the (often much longer) body.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** true once every line start is known */
+  private complete = false;
 
-  constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  constructor(readonly text: string) {}
+
+  /** Indexes one more line; false when there is none. */
+  private more(): boolean {
+    if (this.complete) return false;
+    const next = this.text.indexOf('\n', this.starts[this.starts.length - 1]!);
+    if (next === -1) {
+      this.complete = true;
+      return false;
+    }
+    this.starts.push(next + 1);
+    return true;
   }
 
   get lineCount(): number {
+    while (this.more());
     return this.starts.length;
   }
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    // Index until a line starts after the offset (or the text ends): its line is then known.
+    while (this.starts[this.starts.length - 1]! <= clamped && this.more());
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {
@@ -128,14 +159,18 @@ export class LineIndex {
     return { line: low + 1, column: clamped - this.starts[low]! + 1 };
   }
 
-  /** Offset of the first character of a 1-based line. */
+  /** Offset of the first character of a 1-based line (the last line's for lines past the end). */
   lineStart(line: number): number {
+    while (this.starts.length < line && this.more());
     return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
   }
 
   /** A line's text without its line break (and without the `\r` of a CRLF). */
   lineText(line: number): string {
-    if (line < 1 || line > this.starts.length) return '';
+    if (line < 1) return '';
+    // The line's end is the next line's start, so index one line further.
+    while (this.starts.length <= line && this.more());
+    if (line > this.starts.length) return '';
     const start = this.starts[line - 1]!;
     const next = line < this.starts.length ? this.starts[line]! - 1 : this.text.length;
     const end = next > start && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;
@@ -204,9 +239,9 @@ function needsLenientQuotes(value: string): boolean {
   return value.includes(': ') || LENIENT_SPECIAL.test(value);
 }
 
-type YamlResult =
-  | { ok: true; value: unknown; isMapping: boolean; keys: Array<{ key: string; offset: number }> }
-  | { ok: false; message: string; offset: number };
+type YamlKey = { key: string; offset: number };
+type YamlOk = { ok: true; value: unknown; isMapping: boolean; keys: YamlKey[] };
+type YamlResult = YamlOk | { ok: false; message: string; offset: number };
 
 function flowDepthExceeds(text: string, limit: number): number {
   let depth = 0;
@@ -219,9 +254,436 @@ function flowDepthExceeds(text: string, limit: number): number {
   return -1;
 }
 
-function parseYaml(text: string): YamlResult {
-  const deep = text.includes('[') || text.includes('{') ? flowDepthExceeds(text, MAX_YAML_FLOW_DEPTH) : -1;
-  if (deep !== -1) return { ok: false, message: `flow collections nested deeper than ${MAX_YAML_FLOW_DEPTH} levels`, offset: deep };
+const isBlank = (ch: number): boolean => ch === 32 || ch === 9 || ch === 13;
+
+/**
+ * Offset where block collections nest deeper than `limit`, or -1; an upper bound found in one
+ * pass without parsing. Each line opens a level per indentation column in use above it (a stack
+ * of the columns of less indented lines still open) plus one per block indicator on it: `- `,
+ * `? `, `: ` at the start of a token, and `: ` after a key (as in `- - - x`, `- a: - b: …`).
+ * Anchors and tags are stepped over; quoted scalars (even over several lines), block scalar
+ * contents (`|`, `>` without an explicit indentation digit, following the `yaml` lexer's rule for
+ * where they end) and comments are skipped. Multi-line plain scalars and flow collections are
+ * scanned like structure, which can only over-count; real agent files stay in single digits.
+ */
+export function blockDepthExceeds(text: string, limit: number): number {
+  const length = text.length;
+  const stack: number[] = [];
+  /** while in a block scalar: its lines are those indented more than this; else -1 */
+  let scalarAbove = -1;
+  /** indentation of the block scalar's first non-empty line, once seen */
+  let scalarIndent = -1;
+  let lineStart = 0;
+  while (lineStart < length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = length;
+    let i = lineStart;
+    while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+    const indent = i - lineStart;
+    const blank = i === lineEnd || (i + 1 === lineEnd && text.charCodeAt(i) === 13);
+    if (scalarAbove >= 0) {
+      if (blank || (scalarIndent === -1 ? indent > scalarAbove : indent >= scalarIndent)) {
+        if (!blank && scalarIndent === -1) scalarIndent = indent;
+        lineStart = lineEnd + 1;
+        continue;
+      }
+      scalarAbove = -1;
+      scalarIndent = -1;
+    }
+    if (blank || text.charCodeAt(i) === 35) {
+      lineStart = lineEnd + 1;
+      continue;
+    }
+    while (stack.length > 0 && stack[stack.length - 1]! >= indent) stack.pop();
+    stack.push(indent);
+    if (stack.length > limit) return i;
+    /** column after the leading indicators: where the line's first real token starts */
+    let valueColumn = indent;
+    let leading = true;
+    let tokenStart = true;
+    let afterBlank = true;
+    let flow = 0;
+    while (i < lineEnd) {
+      const ch = text.charCodeAt(i);
+      if (isBlank(ch)) {
+        afterBlank = true;
+        i++;
+        continue;
+      }
+      if (ch === 35 && afterBlank) break; // a comment
+      afterBlank = false;
+      const nextBlank = i + 1 >= lineEnd || isBlank(text.charCodeAt(i + 1));
+      if (tokenStart) {
+        if ((ch === 45 || ch === 63 || ch === 58) && nextBlank && flow === 0) {
+          // `- `, `? `, `: `: a block collection (or its value) starts after it
+          i++;
+          while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
+          if (leading) valueColumn = i - lineStart;
+          stack.push(i - lineStart);
+          if (stack.length > limit) return i - 1;
+          afterBlank = true;
+          continue;
+        }
+        leading = false;
+        if (ch === 38 || ch === 33 || ch === 42) {
+          // anchor, tag or alias: the `yaml` lexer looks for indicators again after it
+          while (i < lineEnd && !isBlank(text.charCodeAt(i))) i++;
+          continue;
+        }
+        if (ch === 34 || ch === 39) {
+          const close = quoteEnd(text, i);
+          if (close === -1) return -1; // the rest is one (unclosed) scalar
+          if (close >= lineEnd) {
+            lineStart = text.lastIndexOf('\n', close) + 1;
+            lineEnd = text.indexOf('\n', close);
+            if (lineEnd === -1) lineEnd = length;
+          }
+          // like after an alias: what follows is a new token (only a plain scalar runs on)
+          i = close + 1;
+          continue;
+        }
+        if (ch === 91 || ch === 123) {
+          flow++;
+          i++;
+          continue;
+        }
+        if ((ch === 124 || ch === 62) && flow === 0) {
+          // block scalar header; with an explicit indentation digit its end is not tracked (its
+          // lines are then scanned like structure, which can only over-count)
+          let h = i + 1;
+          while (h < lineEnd && (text.charCodeAt(h) === 43 || text.charCodeAt(h) === 45)) h++;
+          const digit = h < lineEnd && text.charCodeAt(h) >= 49 && text.charCodeAt(h) <= 57;
+          if (!digit) {
+            scalarAbove = valueColumn;
+            scalarIndent = -1;
+          }
+          break;
+        }
+        tokenStart = false;
+      }
+      if (ch === 58 && (nextBlank || (flow > 0 && /[,[\]{}]/.test(text[i + 1] ?? '')))) {
+        // `key: value`
+        i++;
+        while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
+        if (flow === 0) {
+          stack.push(i - lineStart);
+          if (stack.length > limit) return i - 1;
+        }
+        tokenStart = true;
+        afterBlank = true;
+        continue;
+      }
+      if (flow > 0) {
+        if (ch === 44) tokenStart = true;
+        else if (ch === 91 || ch === 123) {
+          flow++;
+          tokenStart = true;
+        } else if (ch === 93 || ch === 125) {
+          flow--;
+          tokenStart = true;
+        }
+      }
+      i++;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return -1;
+}
+
+/** Offset of the quote that closes the quoted scalar opening at `open`, or -1. */
+function quoteEnd(text: string, open: number): number {
+  const quote = text[open]!;
+  let from = open + 1;
+  for (;;) {
+    const at = text.indexOf(quote, from);
+    if (at === -1) return -1;
+    if (quote === "'") {
+      if (text.charCodeAt(at + 1) !== 39) return at;
+      from = at + 2; // '' is an escaped quote
+    } else {
+      let backslashes = 0;
+      while (text.charCodeAt(at - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) return at;
+      from = at + 1;
+    }
+  }
+}
+
+/*
+ * The fast path. Nearly every agent file's frontmatter is flat: top-level `key: value` lines
+ * whose value is a one-line plain, double- or single-quoted scalar or a `|` / `>` block scalar,
+ * with blank and comment lines between them. scanFlat reads exactly that and gives up on anything
+ * else, which then goes to the `yaml` package. What it accepts, it reads as `yaml` does (core
+ * schema: null, booleans, decimal integers, strings); tests compare the two on the corpus and on
+ * generated edge cases.
+ */
+
+/** Characters left to the full parser: tabs, control characters, lone CRs, BOMs, Unicode line breaks. */
+const FLAT_UNSAFE = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)/;
+const NULL_OR_BOOL = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+/** Every character a core-schema number can have; a digit-led plain scalar with another one is a string. */
+const NUMBER_CHARS = /^[0-9a-fA-Fox.+-]+$/;
+/** The core schema's other digit-led numbers: octal, hexadecimal, floats (the fast path leaves them to `yaml`). */
+const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|(?:[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+/** Longest key the fast path reads (`yaml` limits implicit keys to 1024 characters). */
+const FLAT_MAX_KEY = 256;
+
+const isKeyStart = (ch: number): boolean => (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || ch === 95;
+const isKeyChar = (ch: number): boolean => isKeyStart(ch) || (ch >= 48 && ch <= 57) || ch === 45;
+/** A first character that makes a plain scalar a string whatever follows (no indicator, digit, sign, `~`, `.`). */
+const isPlainStart = (ch: number): boolean =>
+  isKeyStart(ch) || ch >= 0xa1 || ch === 47 || ch === 40 || ch === 41 || ch === 60 || ch === 36 || ch === 92 || ch === 61 || ch === 59 || ch === 94;
+
+const DQ_ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+};
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** The value of a one-line double-quoted scalar from `from` (after the quote) to its closing quote at `close`; undefined on a bad escape. */
+function decodeDoubleQuoted(text: string, from: number, close: number): string | undefined {
+  let out = '';
+  let segment = from;
+  for (let i = text.indexOf('\\', from); i !== -1 && i < close; i = text.indexOf('\\', i)) {
+    out += text.slice(segment, i);
+    const escape = text[i + 1]!;
+    const simple = Object.hasOwn(DQ_ESCAPES, escape) ? DQ_ESCAPES[escape] : undefined;
+    if (simple !== undefined) {
+      out += simple;
+      i += 2;
+    } else {
+      const width = escape === 'x' ? 2 : escape === 'u' ? 4 : escape === 'U' ? 8 : 0;
+      const hex = text.slice(i + 2, i + 2 + width);
+      if (width === 0 || i + 2 + width > close || !HEX.test(hex)) return undefined;
+      const code = parseInt(hex, 16);
+      if (code > 0x10ffff) return undefined;
+      out += String.fromCodePoint(code);
+      i += 2 + width;
+    }
+    segment = i;
+  }
+  return out + text.slice(segment, close);
+}
+
+/** Whether only spaces, optionally followed by a comment, come from `from` to the line's end. */
+function restIsComment(text: string, from: number, end: number): boolean {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  return i === end || (i > from && text.charCodeAt(i) === 35);
+}
+
+/**
+ * A top-level `|`, `|-`, `>` or `>-` block scalar whose header is at `header` on a line ending at
+ * `end` (next line break at `lineBreak`): its value and where the next line starts; undefined for
+ * anything unusual (keep chomping, indentation digit, more-indented folded lines, whitespace-only
+ * lines deeper than the content, no content, no line break after the last line).
+ */
+function readBlockScalar(text: string, header: number, end: number, lineBreak: number): { value: string; resume: number } | undefined {
+  const folded = text.charCodeAt(header) === 62;
+  let i = header + 1;
+  const strip = text.charCodeAt(i) === 45;
+  if (strip) i++;
+  if (i < end && text.charCodeAt(i) !== 32) return undefined; // `+`, a digit, or anything else
+  if (!restIsComment(text, i, end)) return undefined;
+  const length = text.length;
+  const parts: string[] = [];
+  let indent = -1;
+  let deepestLeading = 0;
+  let pos = lineBreak + 1;
+  while (pos < length) {
+    let next = text.indexOf('\n', pos);
+    if (next === -1) next = length;
+    const lineEnd = next > pos && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    let spaces = 0;
+    while (pos + spaces < lineEnd && text.charCodeAt(pos + spaces) === 32) spaces++;
+    if (pos + spaces === lineEnd) {
+      // an empty line (or only spaces)
+      if (next === length) return undefined;
+      if (indent === -1) deepestLeading = Math.max(deepestLeading, spaces);
+      else if (spaces > indent) return undefined;
+      parts.push('');
+      pos = next + 1;
+      continue;
+    }
+    if (indent === -1) {
+      if (spaces === 0 || deepestLeading > spaces) return undefined;
+      indent = spaces;
+    } else if (spaces < indent) {
+      if (spaces > 0) return undefined;
+      break;
+    }
+    if (next === length || (folded && spaces > indent)) return undefined;
+    parts.push(text.slice(pos + indent, lineEnd));
+    pos = next + 1;
+  }
+  if (indent === -1) return undefined;
+  let last = parts.length;
+  while (parts[last - 1] === '') last--;
+  let value = '';
+  if (folded) {
+    let empty = 0;
+    let started = false;
+    for (let k = 0; k < last; k++) {
+      const part = parts[k]!;
+      if (part === '') {
+        empty++;
+        continue;
+      }
+      value += started && empty === 0 ? ' ' : '\n'.repeat(empty);
+      value += part;
+      started = true;
+      empty = 0;
+    }
+  } else {
+    value = parts.slice(0, last).join('\n');
+  }
+  return { value: strip ? value : `${value}\n`, resume: pos };
+}
+
+/** What scanFlat says about a text `yaml` certainly rejects: a flat frontmatter with a `key: a: b` line, or a value starting with `*`, `]`, `}`, `,`, `@`, `` ` `` or `%`. */
+const NOT_YAML = Symbol('not YAML');
+
+/**
+ * Reads flat frontmatter as `yaml` would; undefined when the text is anything else, and NOT_YAML
+ * when it would be flat but for top-level values `yaml` always rejects: a plain value holding `: `
+ * or ending in `:` (a nested mapping in a compact one: the text Claude Code's retry is for), or
+ * one starting with `*`, `]`, `}`, `,`, `@`, `` ` `` or `%`.
+ */
+function scanFlat(text: string): YamlOk | typeof NOT_YAML | undefined {
+  if (FLAT_UNSAFE.test(text)) return undefined;
+  const data: Record<string, unknown> = {};
+  const keys: YamlKey[] = [];
+  const length = text.length;
+  // Next ` #`, `: ` and `\` at or after the current line (searched again only once passed: linear).
+  let hash = -2;
+  let colon = -2;
+  let backslash = -2;
+  let invalid = false;
+  let pos = 0;
+  while (pos < length) {
+    let next = text.indexOf('\n', pos);
+    if (next === -1) next = length;
+    const end = next > pos && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    const first = text.charCodeAt(pos);
+    if (pos === end || first === 35) {
+      pos = next + 1;
+      continue;
+    }
+    if (first === 32) {
+      // only a line of spaces
+      let i = pos + 1;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      if (i < end) return undefined;
+      pos = next + 1;
+      continue;
+    }
+    if (!isKeyStart(first)) return undefined;
+    let i = pos + 1;
+    while (i < end && isKeyChar(text.charCodeAt(i))) i++;
+    if (i === end || text.charCodeAt(i) !== 58 || i - pos > FLAT_MAX_KEY) return undefined;
+    if (i + 1 < end && text.charCodeAt(i + 1) !== 32) return undefined;
+    const key = text.slice(pos, i);
+    if (key === '__proto__' || NULL_OR_BOOL.test(key)) return undefined;
+    let v = i + 1;
+    while (v < end && text.charCodeAt(v) === 32) v++;
+    let value: unknown;
+    let resume = next + 1;
+    const ch = v < end ? text.charCodeAt(v) : 35;
+    if (ch === 35) {
+      value = null; // nothing, or only a comment
+    } else if (ch === 34) {
+      const close = text.indexOf('"', v + 1);
+      if (close === -1 || close >= end) return undefined;
+      let at = close;
+      if (text.charCodeAt(close - 1) === 92) {
+        at = quoteEnd(text, v);
+        if (at === -1 || at >= end) return undefined;
+      }
+      if (backslash < v && backslash !== -1) backslash = text.indexOf('\\', v);
+      const decoded = backslash !== -1 && backslash < at ? decodeDoubleQuoted(text, v + 1, at) : text.slice(v + 1, at);
+      if (decoded === undefined || !restIsComment(text, at + 1, end)) return undefined;
+      value = decoded;
+    } else if (ch === 39) {
+      let close = text.indexOf("'", v + 1);
+      while (close !== -1 && close < end && text.charCodeAt(close + 1) === 39) close = text.indexOf("'", close + 2);
+      if (close === -1 || close >= end || !restIsComment(text, close + 1, end)) return undefined;
+      const raw = text.slice(v + 1, close);
+      value = raw.includes("''") ? raw.replace(/''/g, "'") : raw;
+    } else if (ch === 42 || ch === 93 || ch === 125 || ch === 44 || ch === 64 || ch === 96 || ch === 37) {
+      // An alias (`tools: *`; flat text has no anchors, so `yaml` cannot resolve it), or what no
+      // value can start with: `]`, `}`, `,`, `@`, `` ` ``, `%`.
+      invalid = true;
+      pos = next + 1;
+      continue;
+    } else if (ch === 124 || ch === 62) {
+      const block = readBlockScalar(text, v, end, next);
+      if (block === undefined) return undefined;
+      value = block.value;
+      resume = block.resume;
+    } else {
+      const digit = ch >= 48 && ch <= 57;
+      if (!digit && !isPlainStart(ch)) return undefined;
+      if (hash < v && hash !== -1) hash = text.indexOf(' #', v);
+      let stop = hash !== -1 && hash < end ? hash : end;
+      while (stop > v && text.charCodeAt(stop - 1) === 32) stop--;
+      if (colon < v && colon !== -1) colon = text.indexOf(': ', v);
+      if ((colon !== -1 && colon < stop) || text.charCodeAt(stop - 1) === 58) {
+        // `key: a: b` — read on: the rest must be flat too for the verdict to be certain
+        invalid = true;
+        pos = next + 1;
+        continue;
+      }
+      const raw = text.slice(v, stop);
+      if (digit && NUMBER_CHARS.test(raw)) {
+        if (/^[0-9]+$/.test(raw)) value = parseInt(raw, 10);
+        else if (OTHER_NUMBER.test(raw)) return undefined;
+        else value = raw; // `1.0.1`
+      } else if (!digit && NULL_OR_BOOL.test(raw)) {
+        value = ch === 110 || ch === 78 ? null : ch === 116 || ch === 84;
+      } else {
+        value = raw;
+      }
+    }
+    data[key] = value;
+    keys.push({ key, offset: pos });
+    pos = resume;
+  }
+  if (invalid) return NOT_YAML;
+  return { ok: true, value: data, isMapping: keys.length > 0, keys };
+}
+
+/** Reads flat frontmatter (see scanFlat) as `yaml` would; undefined when the text is anything else. */
+export function parseFlatYaml(text: string): YamlOk | undefined {
+  const result = scanFlat(text);
+  return result === NOT_YAML ? undefined : result;
+}
+
+/** Whether the fast path knows, without parsing, that `yaml` rejects the text. */
+export function isKnownInvalidYaml(text: string): boolean {
+  return scanFlat(text) === NOT_YAML;
+}
+
+/** The `yaml` package's reading, behind the alias and depth guards. */
+function parseYamlFully(text: string): YamlResult {
+  const deep = flowGuard(text);
+  if (deep) return deep;
+  const deepBlock = blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH);
+  if (deepBlock !== -1) return { ok: false, message: `block collections nested deeper than ${MAX_YAML_BLOCK_DEPTH} levels`, offset: deepBlock };
   try {
     // Core schema (YAML 1.2), no custom tags: nothing can construct objects or run code.
     const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
@@ -229,7 +691,7 @@ function parseYaml(text: string): YamlResult {
     // Errors found at the very end (a quote never closed) point at the last character written.
     if (error) return { ok: false, message: cleanYamlMessage(error.message), offset: Math.min(error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
     const contents = doc.contents;
-    const keys: Array<{ key: string; offset: number }> = [];
+    const keys: YamlKey[] = [];
     if (isMap(contents)) {
       for (const pair of contents.items) {
         const key = pair.key;
@@ -245,6 +707,32 @@ function parseYaml(text: string): YamlResult {
   }
 }
 
+/** The fast path when it applies, else `yaml`. */
+function parseYaml(text: string): YamlResult {
+  const flat = flowGuard(text) ?? scanFlat(text);
+  return flat === undefined || flat === NOT_YAML || !flat.ok ? parseYamlFully(text) : flat;
+}
+
+/**
+ * The flow nesting bound, checked before either reader. It counts brackets even inside quoted
+ * text (so a quoted value of 257 `[` is refused too); applying it to what the fast path reads as
+ * well keeps every result what it was before there was a fast path.
+ */
+function flowGuard(text: string): Extract<YamlResult, { ok: false }> | undefined {
+  if (!mayNestDeeper(text, MAX_YAML_FLOW_DEPTH)) return undefined;
+  const deep = flowDepthExceeds(text, MAX_YAML_FLOW_DEPTH);
+  return deep === -1 ? undefined : { ok: false, message: `flow collections nested deeper than ${MAX_YAML_FLOW_DEPTH} levels`, offset: deep };
+}
+
+/** Whether the text holds more than `limit` `[` and `{` in all (counted natively, a jump per bracket). */
+function mayNestDeeper(text: string, limit: number): boolean {
+  let count = 0;
+  for (const open of ['[', '{']) {
+    for (let at = text.indexOf(open); at !== -1; at = text.indexOf(open, at + 1)) if (++count > limit) return true;
+  }
+  return false;
+}
+
 function cleanYamlMessage(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
 }
@@ -254,23 +742,35 @@ function asMapping(result: Extract<YamlResult, { ok: true }>): Record<string, un
   return result.value as Record<string, unknown>;
 }
 
+type YamlError = { message: string; offset: number };
+
 interface FrontmatterParse {
   parse: Exclude<ParseOutcome, 'none'>;
   data: Record<string, unknown>;
   /** offsets within the parsed text, with the text they refer to */
-  keys: Array<{ key: string; offset: number }>;
+  keys: YamlKey[];
   /** the text the keys/error offsets refer to */
   parsedText: string;
-  strictError?: { message: string; offset: number };
-  retryError?: { message: string; offset: number };
+  /** the strict parse's error; a function, because it is only worked out when asked for */
+  strictError?: () => YamlError;
+  retryError?: YamlError;
   lenient?: LenientRewriteResult;
 }
 
+function errorOf(result: YamlResult): YamlError {
+  // Only reached for texts known to fail; a success here would be a fast-path bug: say so.
+  return result.ok ? { message: 'invalid YAML', offset: 0 } : { message: result.message, offset: result.offset };
+}
+
 function parseFrontmatter(frontmatterText: string): FrontmatterParse {
-  const strict = parseYaml(frontmatterText);
-  if (strict.ok) return { parse: 'strict', data: asMapping(strict), keys: strict.keys, parsedText: frontmatterText };
+  const flat = flowGuard(frontmatterText) ?? scanFlat(frontmatterText);
+  if (flat !== undefined && flat !== NOT_YAML && flat.ok) return { parse: 'strict', data: asMapping(flat), keys: flat.keys, parsedText: frontmatterText };
+  // When the fast path already knows the strict parse fails, `yaml`'s error message is only
+  // worked out if someone reads it (`parseError` of a file the retry rescues).
+  const strict = flat === NOT_YAML ? undefined : parseYamlFully(frontmatterText);
+  if (strict?.ok) return { parse: 'strict', data: asMapping(strict), keys: strict.keys, parsedText: frontmatterText };
+  const strictError = strict ? () => errorOf(strict) : () => errorOf(parseYamlFully(frontmatterText));
   const lenient = rewriteLenient(frontmatterText);
-  const strictError = { message: strict.message, offset: strict.offset };
   const retry = parseYaml(lenient.text);
   if (retry.ok) {
     return { parse: 'lenient', data: asMapping(retry), keys: retry.keys, parsedText: lenient.text, strictError, lenient };
@@ -284,6 +784,22 @@ function parseFrontmatter(frontmatterText: string): FrontmatterParse {
     retryError: { message: retry.message, offset: retry.offset },
     lenient,
   };
+}
+
+/** Defines `key` as an ordinary (enumerable, writable) property whose value is computed on first read. */
+function lazyProperty<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get(): T[K] {
+      const value = compute();
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: T[K]): void {
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 const PROPER_DELIMITER_LINE = /^---[ \t]*\r?$/gm;
@@ -367,8 +883,11 @@ export function parseAgentFile(text: string, options: ParseAgentFileOptions = {}
     document.lenientRewrites = lenient.rewrites.map((rewrite) => ({ ...rewrite, line: firstLine + rewrite.line }));
     document.lenientTabLines = lenient.tabLines.map((line) => firstLine + line);
     if (parsed.parse === 'lenient') {
-      const error = parsed.strictError!;
-      document.parseError = { message: error.message, position: lines.positionAt(start + error.offset) };
+      const strictError = parsed.strictError!;
+      lazyProperty(document, 'parseError', () => {
+        const error = strictError();
+        return { message: error.message, position: lines.positionAt(start + error.offset) };
+      });
     } else {
       const error = parsed.retryError!;
       document.parseError = { message: error.message, position: toOriginal(error.offset) };

@@ -65,6 +65,9 @@ export const LEGACY_CLAUDE_TOOLS: readonly string[] = [
 ];
 
 const KNOWN = new Set<string>([...CLAUDE_TOOLS, ...LEGACY_CLAUDE_TOOLS]);
+/** Lower-cased known name → the name (first one wins, as a search in KNOWN's order would). */
+const KNOWN_BY_LOWER = new Map<string, string>();
+for (const tool of KNOWN) if (!KNOWN_BY_LOWER.has(tool.toLowerCase())) KNOWN_BY_LOWER.set(tool.toLowerCase(), tool);
 
 /**
  * Tool names of other agent formats (mostly VS Code Copilot chat modes, which share the
@@ -117,19 +120,35 @@ export function splitToolsString(value: string): string[] {
   let depth = 0;
   let start = -1;
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
-    const separator = depth === 0 && (ch === ',' || /\s/.test(ch));
+    const ch = value.charCodeAt(i);
+    const separator = depth === 0 && (ch === 44 || isWhitespace(ch));
     if (separator) {
       if (start >= 0) out.push(value.slice(start, i));
       start = -1;
       continue;
     }
     if (start < 0) start = i;
-    if (ch === '(') depth++;
-    else if (ch === ')' && depth > 0) depth--;
+    if (ch === 40) depth++;
+    else if (ch === 41 && depth > 0) depth--;
   }
   if (start >= 0) out.push(value.slice(start));
   return out;
+}
+
+/** Exactly the characters of the regular expression class `\s`, without a regular expression per character. */
+function isWhitespace(ch: number): boolean {
+  if (ch < 128) return ch === 32 || (ch >= 9 && ch <= 13);
+  return (
+    ch === 0xa0 ||
+    ch === 0x1680 ||
+    (ch >= 0x2000 && ch <= 0x200a) ||
+    ch === 0x2028 ||
+    ch === 0x2029 ||
+    ch === 0x202f ||
+    ch === 0x205f ||
+    ch === 0x3000 ||
+    ch === 0xfeff
+  );
 }
 
 /** Reads `Name(argument)` into its parts; anything else is a bare name. */
@@ -156,8 +175,8 @@ export function isKnownTool(raw: string): boolean {
 export function suggestTool(raw: string, closest: (input: string, candidates: readonly string[]) => string | undefined): string | undefined {
   const spec = parseToolSpec(raw);
   const lower = spec.name.toLowerCase();
-  const foreign = FOREIGN_TOOL_NAMES[lower];
-  const exactCase = [...KNOWN].find((tool) => tool.toLowerCase() === lower);
+  const foreign = Object.hasOwn(FOREIGN_TOOL_NAMES, lower) ? FOREIGN_TOOL_NAMES[lower] : undefined;
+  const exactCase = KNOWN_BY_LOWER.get(lower);
   const base = exactCase ?? foreign ?? closest(spec.name, CLAUDE_TOOLS);
   if (base === undefined) return undefined;
   return spec.argument === undefined ? base : `${base}(${spec.argument})`;

@@ -214,6 +214,29 @@ function toolEntries(value: unknown): unknown[] | undefined {
   return undefined;
 }
 
+/**
+ * Suggestions and field verdicts are pure functions of their input, and the same few values come
+ * back file after file (Copilot tool names, misspelt keys, `model: sonnet`): remember them, in
+ * bounded caches emptied when full.
+ */
+const MAX_REMEMBERED = 1024;
+const MAX_REMEMBERED_LENGTH = 160;
+const rememberedTools = new Map<string, string | undefined>();
+const rememberedKeys = new Map<string, string | undefined>();
+
+function remembered(cache: Map<string, string | undefined>, input: string, compute: (input: string) => string | undefined): string | undefined {
+  if (cache.has(input)) return cache.get(input);
+  const result = compute(input);
+  if (input.length > MAX_REMEMBERED_LENGTH) return result;
+  if (cache.size >= MAX_REMEMBERED) cache.clear();
+  // A copy: the input is often a slice of a file's text, which it would keep alive.
+  cache.set(JSON.parse(JSON.stringify(input)) as string, result);
+  return result;
+}
+
+const suggestToolFor = (entry: string) => suggestTool(entry, (input, candidates) => didYouMean(input, candidates));
+const suggestKeyFor = (key: string) => (Object.hasOwn(KEY_ALIASES, key) ? KEY_ALIASES[key] : didYouMean(key, KNOWN_AGENT_KEYS));
+
 function show(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
@@ -544,6 +567,9 @@ function checkYamlFailure(checker: Checker): void {
   const closing = document.closing!;
   if (!closing.ownLine && closing.position.column > 1) {
     fix = `rewrite the \`---\` on line ${closing.position.line} (e.g. as \`—\`): Claude Code ends the frontmatter there`;
+  } else if (/ nested deeper than \d+ levels$/.test(error.message)) {
+    // The depth bounds of agent-file.ts: the text was never handed to the YAML parser.
+    fix = 'flatten the YAML: agent frontmatter needs a few levels of nesting at most (lists like `- - - …` or `[[[…` on one line nest one level each)';
   } else if (owner) {
     // Does the owner's value run on past its own line (continuation lines before the next key)?
     const last = document.closing!.position.line - 1;
@@ -593,7 +619,16 @@ function checkLenient(checker: Checker): void {
   }
 }
 
+/** zod's verdict on string values, by key (see `remembered`). */
+const rememberedCodes = new Map<string, string | undefined>();
+
+/** The issue code of a field value that fails its schema in agent-schema.ts, else undefined. */
 function fieldIssueCode(key: AgentFieldName, value: unknown): string | undefined {
+  if (typeof value === 'string') return remembered(rememberedCodes, `${key}:${value}`, () => schemaIssueCode(key, value));
+  return schemaIssueCode(key, value);
+}
+
+function schemaIssueCode(key: AgentFieldName, value: unknown): string | undefined {
   const result = agentFieldSchemas[key].safeParse(value);
   if (result.success) return undefined;
   const message = result.error.issues[0]?.message ?? '';
@@ -628,7 +663,7 @@ function checkFields(checker: Checker): void {
 }
 
 function checkUnknownKey(checker: Checker, key: string): void {
-  const suggestion = KEY_ALIASES[key] ?? didYouMean(key, KNOWN_AGENT_KEYS);
+  const suggestion = remembered(rememberedKeys, key, suggestKeyFor);
   checker.add(
     'warning',
     'unknown-key',
@@ -773,7 +808,7 @@ function checkTools(checker: Checker, key: 'tools' | 'disallowedTools'): void {
       known++;
       continue;
     }
-    const suggestion = suggestTool(entry, (input, candidates) => didYouMean(input, candidates));
+    const suggestion = remembered(rememberedTools, entry, suggestToolFor);
     const caseOnly = suggestion !== undefined && suggestion.toLowerCase() === entry.toLowerCase();
     checker.add(
       'warning',

@@ -157,6 +157,47 @@ describe('hostile files', () => {
     expect(existsSync(path.join(sb.project, 'MARKER-javascript'))).toBe(false);
   });
 
+  it('block nesting just under 1 MiB (`- - - …`, `? ? ? …`, `- a: - a: …`) is refused before parsing: fast, in bounded memory', async () => {
+    const sb = makeSandbox();
+    const mib = 1_048_576;
+    /** `prefix` then `unit` repeated, as one file of just under 1 MiB. */
+    const fill = (prefix: string, unit: string) => {
+      const start = `${head}${prefix}`;
+      return `${start}${unit.repeat(Math.floor((mib - start.length - 8) / unit.length))}1\n---\n`;
+    };
+    const tree = {
+      'dashes.md': fill('x:\n', '- '),
+      'questions.md': fill('x:\n', '? '),
+      'keys.md': fill('x:\n', '- a: '),
+    };
+    for (const contents of Object.values(tree)) {
+      expect(Buffer.byteLength(contents)).toBeLessThanOrEqual(mib);
+      expect(Buffer.byteLength(contents)).toBeGreaterThan(mib - 16);
+    }
+    sb.write(tree, path.join(sb.project, 'deep'));
+    sb.write({ 'small.md': `${head}x:\n${'- '.repeat(300)}1\n---\n` }, path.join(sb.project, 'warm'));
+
+    // Warm up: load every module first (and the guard's code), so that the measurement is of the work only.
+    await sb.run(['validate', 'warm', '--json']);
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    const result = await sb.run(['validate', 'deep', '--json']);
+    const elapsed = performance.now() - started;
+    const growth = process.memoryUsage().rss - rssBefore;
+
+    // Without the bound: about 10 s for the three (2 s and 400 MB for the dashes alone).
+    expect(elapsed).toBeLessThan(1_000);
+    expect(growth).toBeLessThan(100 * 1024 * 1024);
+    expect(result.exitCode).toBe(1);
+    const doc = result.json();
+    for (const file of Object.keys(tree)) {
+      const errors = doc.issues.filter((i: any) => i.file === `deep/${file}` && i.severity === 'error');
+      expect(errors.map((i: any) => i.code), file).toEqual(['yaml-invalid']);
+      expect(errors[0].message, file).toContain('nested deeper than 256 levels');
+      expect(errors[0].fix, file).toMatch(/^flatten the YAML/);
+    }
+  }, 120_000);
+
   it('--fix leaves hostile files byte for byte alone', async () => {
     const sb = makeSandbox();
     const tree = hostileTree();

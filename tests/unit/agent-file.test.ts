@@ -1,5 +1,15 @@
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { LineIndex, parseAgentFile, rewriteLenient, type AgentDocument } from '../../src/core/agent-file.js';
+import {
+  LineIndex,
+  MAX_YAML_BLOCK_DEPTH,
+  blockDepthExceeds,
+  isKnownInvalidYaml,
+  parseAgentFile,
+  parseFlatYaml,
+  rewriteLenient,
+  type AgentDocument,
+} from '../../src/core/agent-file.js';
 
 const file = (...lines: string[]) => lines.join('\n');
 const ok = (extra: string[] = [], body = 'You are an agent.') => file('---', 'name: a', 'description: b', ...extra, '---', body);
@@ -183,5 +193,261 @@ describe('LineIndex', () => {
   it('gives line texts without line breaks', () => {
     const index = new LineIndex('a\r\nbc\n');
     expect([index.lineText(1), index.lineText(2), index.lineText(3), index.lineCount]).toEqual(['a', 'bc', '', 3]);
+  });
+
+  it('indexes lines on demand and answers as a full index would, in any order of questions', () => {
+    const text = 'one\ntwo\r\n\nfour\nfive';
+    const answers = (index: LineIndex) => [
+      index.positionAt(1),
+      index.lineText(4),
+      index.positionAt(text.length),
+      index.lineStart(3),
+      index.lineText(9),
+      index.lineStart(9),
+      index.positionAt(5),
+      index.lineCount,
+      index.lineText(5),
+      index.positionAt(-3),
+    ];
+    const expected = [
+      { line: 1, column: 2 },
+      'four',
+      { line: 5, column: 5 },
+      9,
+      '',
+      text.lastIndexOf('\n') + 1,
+      { line: 2, column: 2 },
+      5,
+      'five',
+      { line: 1, column: 1 },
+    ];
+    expect(answers(new LineIndex(text))).toEqual(expected);
+    const warm = new LineIndex(text);
+    expect(warm.lineCount).toBe(5);
+    expect(answers(warm)).toEqual(expected);
+  });
+});
+
+/** What the `yaml` package makes of a text, the way agent-file.ts reads it: data (mapping or {}), top-level keys, or failure. */
+function yamlReading(text: string): { ok: true; data: Record<string, unknown>; keys: Array<{ key: string; offset: number }> } | { ok: false } {
+  try {
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
+    if (doc.errors.length > 0) return { ok: false };
+    const keys: Array<{ key: string; offset: number }> = [];
+    if (isMap(doc.contents)) for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    const data = isMap(doc.contents) && value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return { ok: true, data, keys };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Agreement of the fast reader with `yaml` on one text; undefined when they agree. */
+function fastReaderDisagreement(text: string): string | undefined {
+  const flat = parseFlatYaml(text);
+  const known = isKnownInvalidYaml(text);
+  if (flat === undefined && !known) return undefined;
+  const reference = yamlReading(text);
+  if (known) return reference.ok ? 'the fast reader calls it invalid, yaml reads it' : undefined;
+  if (!reference.ok) return 'the fast reader reads it, yaml fails';
+  const ours = flat!.value as Record<string, unknown>;
+  // Own properties in order (Object.entries would hide a __proto__ key, JSON would hide undefined)
+  const entries = (data: Record<string, unknown>) => Object.getOwnPropertyNames(data).map((key) => [key, data[key]]);
+  try {
+    expect(entries(ours)).toStrictEqual(entries(reference.data));
+    expect(flat!.keys).toStrictEqual(reference.keys);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
+}
+
+/** mulberry32: a small seeded generator, so that the generated cases are the same on every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Frontmatter-like texts full of the edge cases of the fast reader (and of things it must leave to yaml). */
+function generatedFrontmatter(seed: number, count: number): string[] {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const keys = ['name', 'description', 'tools', 'model', 'a', 'b_c', 'x-y', 'True', 'null', '__proto__', 'constructor', 'toString', 'k1', 'Name', 'on', 'yes', '_'];
+  const words = ['Use', 'this', 'agent', 'x', 'é', '日本', 'C#', 'a#b', 'http://x.y', 'a:b', 'foo,bar', '[x]', '{y}', "it's", 'say "hi"', '<example>', 'a-b', '(c)', '\\d', '~x', 'true', 'null', '😀', '\u00a0', 'z\u3000', 'a\u200bb'];
+  const specials = [': ', ' #', '#', ':', ' - ', '-', "'", '"', '[', ']', '{', '}', ',', ' &a', ' *a', ' !t', '|', '>', '%', '@', '`', '~', '.', '  ', ' ? ', '\t', '\\'];
+  const starts = ['', '', '', '', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '~', '.', '+', '0', '1', '=', '<', '/', '(', '$', '\\', ';', '^', '\u00a0', 'é'];
+  const scalars = ['0', '007', '12', '1.5', '1e3', '0x1F', '0o17', '.5', '+1', '-1', '1.0.1', '4.1-Beast', '3d', '1_000', '12 apples', '1:2', '1.', '1e', '0xZ', '99999999999999999999', '.inf', '.nan', '1 : x', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE', 'yes', 'no', '~', ''];
+  const escapes = ['\\n', '\\t', '\\\\', '\\"', '\\x41', '\\u00e9', '\\U0001F600', '\\U00110000', '\\q', '\\x4', '\\/', '\\ ', '\\0', '\\e', '\\N', '\\_', '\\L', '\\P', '\\u12'];
+  const plain = () => {
+    let value = pick(starts) + pick(words);
+    for (let i = Math.floor(next() * 5); i > 0; i--) value += (next() < 0.4 ? pick(specials) : ' ') + pick(words);
+    return next() < 0.1 ? value + pick([':', ' ', '  ', ' #c', ' # c: d', '#', ' :']) : value;
+  };
+  const quoted = (quote: string) => {
+    let value = quote;
+    for (let i = Math.floor(next() * 5); i > 0; i--) {
+      if (quote === '"') value += next() < 0.35 ? pick(escapes) : pick(words) + pick([' ', '', ': ', ' #', "'"]);
+      else value += next() < 0.3 ? "''" : pick(words) + pick([' ', '', ': ', ' #', '"']);
+    }
+    value += next() < 0.9 ? quote : '';
+    return next() < 0.2 ? value + pick([' # c', '#c', ' x', ': y', '  ', quote]) : value;
+  };
+  const block = (nl: string) => {
+    const indent = pick([1, 2, 2, 2, 4]);
+    const lines: string[] = [];
+    for (let i = 1 + Math.floor(next() * 5); i > 0; i--) {
+      const r = next();
+      if (r < 0.15) lines.push('');
+      else if (r < 0.25) lines.push(' '.repeat(Math.floor(next() * (indent + 3))));
+      else if (r < 0.35) lines.push(' '.repeat(indent + 1 + Math.floor(next() * 3)) + plain());
+      else if (r < 0.4) lines.push(' '.repeat(indent - 1) + plain());
+      else lines.push(' '.repeat(indent) + plain() + (next() < 0.1 ? '  ' : ''));
+    }
+    return pick(['|', '>', '|-', '>-', '|+', '>+', '|2', '>1-', '| # c', '|x', '>  ']) + nl + lines.join(nl);
+  };
+  const line = (nl: string) => {
+    if (next() < 0.05) return pick(['# comment', '#', '', '', '   ', '  indented: x', '- item', '...', '%YAML 1.2', 'key', ' # c', 'a : b', 'a:b', 'a:\tb', '\ta: b']);
+    const key = pick(keys);
+    const r = next();
+    let value: string;
+    if (r < 0.4) value = plain();
+    else if (r < 0.55) value = quoted('"');
+    else if (r < 0.65) value = quoted("'");
+    else if (r < 0.8) value = pick(scalars);
+    else if (r < 0.9) return `${key}: ${block(nl)}`;
+    else value = pick(['', ' ', '# c', ' # c', '*', '*a', '&a x', '!t x', '[a, b]', '{a: b}', '- x', 'a: b: c', 'Examples: user: x']);
+    return `${key}:${pick([' ', ' ', ' ', '  ', ''])}${value}`;
+  };
+  const texts: string[] = [];
+  for (let c = 0; c < count; c++) {
+    const nl = next() < 0.1 ? '\r\n' : '\n';
+    const lines: string[] = [];
+    for (let i = 1 + Math.floor(next() * 3); i > 0; i--) lines.push(line(nl));
+    texts.push(lines.join(nl) + (next() < 0.85 ? nl : ''));
+  }
+  return texts;
+}
+
+describe('the fast reader of flat frontmatter', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['name: a\ndescription: b\n', { name: 'a', description: 'b' }],
+    ['name: a\r\ndescription: "x\\ny \\"q\\" \\u00e9"\r\n', { name: 'a', description: 'x\ny "q" é' }],
+    ["description: 'it''s' # note\n", { description: "it's" }],
+    ['a: C# or issue #12\nb:\nc: # only a comment\n', { a: 'C# or issue', b: null, c: null }],
+    ['maxTurns: 007\nx: true\ny: FALSE\nz: Null\nv: 1.0.1\nw: 4.1-Beast\n', { maxTurns: 7, x: true, y: false, z: null, v: '1.0.1', w: '4.1-Beast' }],
+    ['description: |\n  line 1\n\n    indented\n  line 3\n\nname: a\n', { description: 'line 1\n\n  indented\nline 3\n', name: 'a' }],
+    ['description: >-\n  folded\n  text\n\n  paragraph\n', { description: 'folded text\nparagraph' }],
+    ['name: a\nname: b\n', { name: 'b' }],
+    ['# only comments\n\n', {}],
+  ])('%j', (text, data) => {
+    expect(parseFlatYaml(text)?.value).toEqual(data);
+    expect(fastReaderDisagreement(text)).toBeUndefined();
+  });
+
+  it.each([
+    'hooks:\n  Stop: []\n',
+    'tools:\n  - Read\n',
+    'tools: [Read]\n',
+    'description: "multi\n  line"\n',
+    'x: 1.5\n',
+    'x: 0x1F\n',
+    'x: ~\n',
+    'x: &a b\n',
+    '__proto__: x\n',
+    'true: x\n',
+    'a:\tb\n',
+    'description: |+\n  keep\n',
+    'description: |2\n    x\n',
+    '  indented: x\n',
+  ])('leaves %j to the yaml package', (text) => {
+    expect(parseFlatYaml(text)).toBeUndefined();
+    expect(isKnownInvalidYaml(text)).toBe(false);
+  });
+
+  it.each(['description: Use it when: the user asks\n', 'description: Examples:\n', 'tools: *\n', 'x: ]]]\n', 'x: @me\n', 'x: `cmd`\n', 'x: %d\n'])(
+    'knows that %j is not YAML without parsing it',
+    (text) => {
+      expect(isKnownInvalidYaml(text)).toBe(true);
+      expect(yamlReading(text).ok).toBe(false);
+    },
+  );
+
+  it('reads 6,000 generated frontmatters exactly as the yaml package does, or leaves them to it', () => {
+    const problems: string[] = [];
+    let read = 0;
+    let invalid = 0;
+    for (const text of generatedFrontmatter(20261126, 6000)) {
+      if (parseFlatYaml(text)) read++;
+      else if (isKnownInvalidYaml(text)) invalid++;
+      const problem = fastReaderDisagreement(text);
+      if (problem) problems.push(`${JSON.stringify(text)}: ${problem}`);
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+    // The generator must keep exercising the reader, not only its refusals.
+    expect(read).toBeGreaterThan(900);
+    expect(invalid).toBeGreaterThan(200);
+  });
+
+  it('works out the strict error of a file the retry rescues only when asked, and gives what yaml says', () => {
+    const text = file('---', 'name: a', 'description: Use when: the user asks', '---');
+    const document = parseAgentFile(text);
+    expect(document.parse).toBe('lenient');
+    const yamlError = parseDocument('name: a\ndescription: Use when: the user asks\n', { uniqueKeys: false, prettyErrors: false }).errors[0]!;
+    expect(document.parseError).toEqual({ message: yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim(), position: { line: 3, column: expect.any(Number) } });
+    expect(JSON.parse(JSON.stringify(document)).parseError).toEqual(document.parseError);
+  });
+});
+
+describe('blockDepthExceeds: the nesting bound', () => {
+  const repeat = (unit: string, times: number) => unit.repeat(times);
+  it.each<[string, string]>([
+    ['- - - …', `x:\n${repeat('- ', 1000)}1\n`],
+    ['? ? ? …', `x:\n${repeat('? ', 1000)}1\n`],
+    ['- &a - &a …', `x:\n${repeat('- &a ', 1000)}1\n`],
+    ['- !t - !t …', `x:\n${repeat('- !t ', 1000)}1\n`],
+    ['- *a - *a …', `x:\n${repeat('- *a ', 1000)}1\n`],
+    ['"a" - "a" - …', `x:\n${repeat('"a" - ', 1000)}1\n`],
+    ['a: a: a: …', `x:\n  ${repeat('a: ', 1000)}1\n`],
+    ['"a": "a": …', `${repeat('"a": ', 1000)}1\n`],
+    ['[a]: [a]: …', `${repeat('[a]: ', 1000)}1\n`],
+    ['- a: - a: …', `x:\n${repeat('- a: ', 1000)}1\n`],
+    ['indentation', Array.from({ length: 400 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')],
+    ['- - | then a less indented line', `x:\n- - |\n ${repeat('- ', 1000)}1\n`],
+    ['inside a flow collection', `x: [\n${repeat('- ', 1000)}]\n`],
+  ])('%s', (_label, text) => {
+    expect(blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH)).not.toBe(-1);
+    const started = performance.now();
+    const document = parseAgentFile(`---\nname: a\ndescription: b\n${text}---\n`);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(document.parse).toBe('failed');
+    expect(document.parseError?.message).toBe(`block collections nested deeper than ${MAX_YAML_BLOCK_DEPTH} levels`);
+  });
+
+  it('does not count what is not structure: block scalar lines, quoted text, comments', () => {
+    const text = [
+      'description: |',
+      ...Array.from({ length: 300 }, (_, i) => `  ${' '.repeat(i)}- - - - a: b: c:`),
+      `title: "${repeat('- a: ', 400)}"`,
+      `note: '${repeat('? ', 400)}'`,
+      `# ${repeat('- ', 400)}`,
+      `quoted: "multi`,
+      `  ${repeat('- ', 400)}"`,
+      'x: 1',
+    ].join('\n');
+    expect(blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH)).toBe(-1);
+    expect(parseAgentFile(`---\nname: a\ndescription: b\n${text}\n---\n`).parse).toBe('strict');
+  });
+
+  it('lets deep but sane nesting through', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n';
+    expect(blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH)).toBe(-1);
+    expect(parseAgentFile(`---\nname: a\ndescription: b\nx:\n${text.replace(/^/gm, ' ')}---\n`).parse).toBe('strict');
   });
 });

@@ -179,6 +179,32 @@ describe('checkAgentText: what Claude Code loads', () => {
     expect(at).toEqual({ bom: [1, 1], crlf: [1, 5], 'tool-unknown': [4, 14], 'unknown-key': [5, 1] });
   });
 
+  it('suggests nothing from Object.prototype for keys and tools named like its properties', () => {
+    const check = checkAgentText(agent('toString: x', 'constructor: y', 'tools: constructor, hasOwnProperty, Read'));
+    const fixes = check.issues.map((issue) => `${issue.code} ${issue.fix}`);
+    expect(fixes.join('\n')).not.toMatch(/function|native code|\[object/);
+    expect(check.issues.filter((issue) => issue.code === 'unknown-key')).toHaveLength(2);
+    expect(check.issues.filter((issue) => issue.code === 'tool-unknown')).toHaveLength(2);
+  });
+
+  it('gives the same issues the second time (suggestions and field checks are remembered)', () => {
+    const text = agent('tools: search, fetch, Read, Raed, edit/editFiles', 'model: sonet', 'color: purpel', 'colour: red', 'effort: hgh');
+    const first = checkAgentText(text, { fileName: 'x.md' });
+    const again = checkAgentText(text, { fileName: 'x.md' });
+    expect(again.issues).toEqual(first.issues);
+    expect(first.issues.map((issue) => issue.code)).toEqual([
+      'name-file-mismatch',
+      'tool-unknown',
+      'tool-unknown',
+      'tool-unknown',
+      'tool-unknown',
+      'model-unknown',
+      'color-invalid',
+      'unknown-key',
+      'effort-invalid',
+    ]);
+  });
+
   it('every code it emits is catalogued with its severity', () => {
     for (const [code, entry] of Object.entries(ISSUE_CODES)) {
       expect(code).toMatch(/^[a-z]+(?:-[a-z]+)*$/);
