@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Tiny on purpose, and CommonJS so that `--version` and `--help` do not even start the ES module
-// loader: they answer from package.json and a help text rendered at build time. Everything else
-// loads dist/cli.js.
+// Tiny on purpose: `--version` and `--help` answer from package.json and a help text rendered at
+// build time without loading the CLI. Everything else loads dist/cli.cjs — CommonJS, so that no
+// ES module loader has to start.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -13,8 +13,8 @@ if (only === '--version' || only === '-V') {
 } else if (only === '--help' || only === '-h') {
   process.stdout.write(readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8'));
 } else {
-  import('../dist/cli.js')
-    .then(({ main }) => main(args, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }))
+  require('../dist/cli.cjs')
+    .main(args, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env })
     .then((code) => {
       process.exitCode = code;
     });

@@ -22,7 +22,7 @@ export interface CliIO {
   packageRoot?: string;
 }
 
-/** `dist/cli.js` and `src/cli.ts` both sit one level below the package root. */
+/** `dist/cli.cjs` and `src/cli.ts` both sit one level below the package root. */
 const PACKAGE_ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 async function readVersion(): Promise<string> {

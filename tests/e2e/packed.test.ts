@@ -38,7 +38,7 @@ describe('the published package', () => {
     const files = packed.files.map((f) => f.path).sort();
     const tops = [...new Set(files.map((f) => f.split('/')[0]))].sort();
     expect(tops).toEqual(['LICENSE', 'README.md', 'SECURITY.md', 'agents', 'bin', 'dist', 'package.json', 'schema', 'templates']);
-    expect(files).toEqual(expect.arrayContaining(['bin/agent-install.cjs', 'dist/cli.js', 'dist/help.txt', 'dist/THIRD-PARTY-LICENSES.md', 'agents/fastapi-backend-builder/1.0.0.md', 'schema/lockfile.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/agent-install.cjs', 'dist/cli.cjs', 'dist/vendor/yaml.cjs', 'dist/vendor/zod-mini.cjs', 'dist/help.txt', 'dist/THIRD-PARTY-LICENSES.md', 'agents/fastapi-backend-builder/1.0.0.md', 'schema/lockfile.schema.json']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('tests/') || f.endsWith('.map') || f.includes('metafile'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});

@@ -21,10 +21,12 @@ function loadedBy(args: string[], cwd = work): string[] {
   return [...result.stderr.matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
 }
 
+// The YAML parser and zod live in their own files under dist/vendor/; so does commander.
 const heavy = (file: string) => {
   const text = readFileSync(file, 'utf8');
   return text.includes('YAMLParseError') || text.includes('$ZodType');
 };
+const vendor = (files: string[]) => files.filter((f) => f.includes(`${path.sep}vendor${path.sep}`)).map((f) => path.basename(f)).sort();
 
 describe('start-up', () => {
   it.each([['--version'], ['-V'], ['--help'], ['-h']])('%s loads nothing but the bin shim', (flag) => {
@@ -37,20 +39,24 @@ describe('start-up', () => {
     expect(shim).toBe(full);
   });
 
-  it('list on a project of locked, unmodified agents loads neither the YAML parser nor zod, nor other commands', () => {
+  it('list on a project of locked, unmodified agents loads the CLI and no library: no YAML parser, zod or commander', () => {
     const project = path.join(work, 'project');
     mkdirSync(path.join(project, '.git'), { recursive: true });
     expect(spawnSync(process.execPath, [BIN, 'fastapi-backend-builder'], { cwd: project, env }).status).toBe(0);
     const loaded = loadedBy(['list'], project);
-    expect(loaded.length).toBeGreaterThan(1);
-    expect(loaded.filter(heavy)).toEqual([]);
-    expect(loaded.map((f) => path.basename(f)).filter((f) => /^(add|diff|upgrade|install|remove|verify|outdated)-/.test(f))).toEqual([]);
+    expect(loaded).toEqual([BIN, path.join(REPO_ROOT, 'dist', 'cli.cjs')]);
+  });
+
+  it('help for a command and usage errors load commander, and only then', () => {
+    expect(vendor(loadedBy(['list', '--help']))).toEqual(['commander.cjs']);
   });
 
   it('adding a bundled agent trusts the bytes the build validated and loads neither the YAML parser nor zod', () => {
     const project = path.join(work, 'add-project');
     mkdirSync(path.join(project, '.git'), { recursive: true });
-    expect(loadedBy(['fastapi-backend-builder'], project).filter(heavy)).toEqual([]);
+    const loaded = loadedBy(['fastapi-backend-builder'], project);
+    expect(loaded.filter(heavy)).toEqual([]);
+    expect(vendor(loaded)).toEqual(['semver.cjs']);
   });
 
   it('bundled bytes that differ from what the build validated are validated again', () => {
@@ -70,6 +76,8 @@ describe('start-up', () => {
     const project = path.join(work, 'unmanaged');
     mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
     spawnSync('sh', ['-c', `printf -- '---\\nname: mine\\ndescription: d\\n---\\nbody\\n' > ${path.join(project, '.claude/agents/mine.md')}`]);
-    expect(loadedBy(['list'], project).filter(heavy).length).toBeGreaterThan(0);
+    const loaded = loadedBy(['list'], project);
+    expect(loaded.filter(heavy).length).toBeGreaterThan(0);
+    expect(vendor(loaded)).toEqual(['yaml.cjs', 'zod-mini.cjs']);
   });
 });

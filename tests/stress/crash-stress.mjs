@@ -49,6 +49,7 @@ export async function runCrashStress({ operations = 200, seed = 1, log = () => {
   const env = { PATH: process.env.PATH, HOME: path.join(work, 'home'), NO_COLOR: '1', CI: 'true', AGENT_INSTALL_LOCK_TIMEOUT: '20000' };
   mkdirSync(env.HOME);
   const edited = new Set(); // agents whose file this run edited by hand
+  let typicalMs = 80; // running estimate of how long an uninterrupted run takes
   const stats = { operations: 0, killed: 0, completed: 0, exitCodes: {}, violations: [] };
 
   const run = (args, killAfterMs) =>
@@ -116,9 +117,11 @@ export async function runCrashStress({ operations = 200, seed = 1, log = () => {
       }
       continue;
     }
-    // Most runs take 60–150 ms: kill at a random moment of that span, and let some finish.
-    const kill = rand() < 0.8 ? 30 + Math.floor(rand() * 120) : null;
+    // Kill at a random moment of a typical run (measured as the run goes), and let some finish.
+    const kill = rand() < 0.6 ? Math.floor(rand() * typicalMs * 1.1) : null;
+    const started = Date.now();
     const result = await run(args, kill);
+    if (!result.signal) typicalMs = typicalMs * 0.8 + (Date.now() - started) * 0.2;
     stats.operations++;
     if (result.signal === 'SIGKILL') stats.killed++;
     else {
