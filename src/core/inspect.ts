@@ -83,7 +83,9 @@ export async function inspectScope(scope: Scope, lockfile: Lockfile): Promise<In
       out.push({ name, scope: scope.kind, path: entry.path, status: 'missing', entry });
     }
   }
-  return out.sort((a, b) => (a.name ?? a.path).localeCompare(b.name ?? b.path) || a.path.localeCompare(b.path));
+  // Code-point order, not localeCompare: the first localeCompare loads ICU collation data (~5 ms).
+  const byCodePoint = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return out.sort((a, b) => byCodePoint(a.name ?? a.path, b.name ?? b.path) || byCodePoint(a.path, b.path));
 }
 
 /** Statuses under which Claude Code loads the file. */
