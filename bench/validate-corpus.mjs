@@ -16,7 +16,7 @@ const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
 const MIN_RATE = Number(process.env.BENCH_MIN_RATE ?? 3000);
 
-if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
+if (!existsSync(path.join(ROOT, 'dist', 'cli.cjs'))) {
   console.error('dist/ is missing: run `npm run build` first.');
   process.exit(2);
 }
