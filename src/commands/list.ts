@@ -1,7 +1,6 @@
 import { readScopeLockfile } from '../core/apply.js';
 import { inspectScope, markShadowed, type InstalledAgent } from '../core/inspect.js';
-import { AgentInstallError } from '../core/errors.js';
-import { projectScope, userScope } from '../core/scope.js';
+import { optionalScope, projectScope, userScope, type Scope } from '../core/scope.js';
 import { formatTable, type CommandContext, type CommandResult } from './command.js';
 
 export interface ListOptions {
@@ -30,36 +29,18 @@ function toListed(agent: InstalledAgent): ListedAgent {
   };
 }
 
-/** The user scope's agents; without a home folder there are none (an error only when asked for with -g). */
-async function inspectUserScope(ctx: CommandContext, tolerateMissingHome: boolean): Promise<InstalledAgent[]> {
-  let scope;
-  try {
-    scope = userScope(ctx);
-  } catch (error) {
-    if (tolerateMissingHome && error instanceof AgentInstallError && error.code === 'NO_HOME') return [];
-    throw error;
-  }
-  return inspectScope(scope, readScopeLockfile(scope));
-}
-
-/** The project scope's agents; in the home folder there is no project (an error only with --project). */
-async function inspectProjectScope(ctx: CommandContext, tolerateNoProject: boolean): Promise<InstalledAgent[]> {
-  let scope;
-  try {
-    scope = projectScope(ctx);
-  } catch (error) {
-    if (tolerateNoProject && error instanceof AgentInstallError && error.code === 'NOT_A_PROJECT') return [];
-    throw error;
-  }
-  return inspectScope(scope, readScopeLockfile(scope));
+/** A scope's agents; none when the scope does not exist here, unless it was asked for explicitly. */
+async function inspectIfAny(make: () => Scope, explicit: boolean): Promise<InstalledAgent[]> {
+  const scope = explicit ? make() : optionalScope(make);
+  return scope ? inspectScope(scope, readScopeLockfile(scope)) : [];
 }
 
 /** Both scopes by default (`-g`: user only, `--project`: project only). */
 export default async function list(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
   const wantProject = !ctx.global;
   const wantUser = !options.project;
-  const project = wantProject ? await inspectProjectScope(ctx, !options.project) : [];
-  const user = wantUser ? await inspectUserScope(ctx, !ctx.global) : [];
+  const project = wantProject ? await inspectIfAny(() => projectScope(ctx), options.project === true) : [];
+  const user = wantUser ? await inspectIfAny(() => userScope(ctx), ctx.global) : [];
   if (wantProject && wantUser) markShadowed(project, user);
   const agents = [...project, ...user].map(toListed);
   if (agents.length === 0) return { json: [], text: 'No agents installed.' };

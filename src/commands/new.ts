@@ -17,7 +17,7 @@ import {
   renderAgent,
   type NewAgentOptions,
 } from '../core/scaffold.js';
-import { isInside, projectScope, userScope, type Scope } from '../core/scope.js';
+import { isInside, projectScope, userScope, type Scope, optionalScope } from '../core/scope.js';
 import { checkAgentBytes, checkAgentText } from '../core/validate.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
 
@@ -139,12 +139,7 @@ export default async function newAgent(ctx: CommandContext, name: string, option
       hint: 'Claude Code identifies agents by `name`, not by file name, and loads only one of two with the same name. Choose another name.',
     });
   }
-  let other: ReturnType<typeof userScope> | undefined;
-  try {
-    other = scope.kind === 'project' ? userScope(ctx) : projectScope(ctx);
-  } catch {
-    other = undefined; // no home folder, or no project here: nothing to compare with
-  }
+  const other = optionalScope(() => (scope.kind === 'project' ? userScope(ctx) : projectScope(ctx)));
   if (other && other.agentsDir !== scope.agentsDir && filesNamed(other, name).length > 0) {
     ctx.warn(
       scope.kind === 'project'

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Context } from './context.js';
 import { AgentInstallError } from './errors.js';
 import { parseJsonFile } from './json.js';
-import { projectScope } from './scope.js';
+import { optionalScope, projectScope } from './scope.js';
 
 /**
  * agent-install's configuration. Two optional JSON files, both
@@ -22,14 +22,8 @@ export interface Config {
 /** The configuration files that exist for this context, in precedence order (project first). */
 export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): string[] {
   const user = path.join(ctx.env.XDG_CONFIG_HOME ? path.resolve(ctx.env.XDG_CONFIG_HOME) : path.join(ctx.home, '.config'), 'agent-install', 'config.json');
-  if (global) return [user];
-  let project: string;
-  try {
-    project = path.join(projectScope(ctx).claudeDir, 'agent-install.json');
-  } catch {
-    return [user]; // no project here (the home folder)
-  }
-  return [project, user];
+  const project = global ? null : optionalScope(() => projectScope(ctx));
+  return project ? [path.join(project.claudeDir, 'agent-install.json'), user] : [user];
 }
 
 function invalid(file: string, message: string): AgentInstallError {

@@ -34,18 +34,8 @@ export interface AgentSpec {
   body: string;
 }
 
-/** A template from `templates/<name>.md`: frontmatter defaults plus a body with `{{name}}` / `{{description}}`. */
-export interface AgentTemplate {
-  name: string;
-  /** May contain `{{name}}`. */
-  description: string;
-  tools?: string[];
-  model?: string;
-  effort?: string | number;
-  color?: string;
-  memory?: string;
-  body: string;
-}
+/** A template from `templates/<name>.md`: frontmatter defaults, and a description and body that may hold `{{name}}` / `{{description}}`. */
+export type AgentTemplate = AgentSpec;
 
 /** The wizard's rule, narrowed to lower case so that `validate` has nothing to warn about. */
 const NEW_AGENT_NAME = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;

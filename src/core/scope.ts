@@ -97,6 +97,19 @@ export function userScope(ctx: Pick<Context, 'env' | 'home'>): Scope {
   return { kind: 'user', root: claudeDir, claudeDir, agentsDir: path.join(claudeDir, 'agents'), lockfilePath: path.join(claudeDir, 'agents.lock.json') };
 }
 
+/**
+ * The scope `make` returns, or null when there is none here: no home folder (user scope), or the
+ * home folder itself (project scope). Other errors pass through.
+ */
+export function optionalScope(make: () => Scope): Scope | null {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof AgentInstallError && (error.code === 'NO_HOME' || error.code === 'NOT_A_PROJECT')) return null;
+    throw error;
+  }
+}
+
 export function resolveScope(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): Scope {
   return global ? userScope(ctx) : projectScope(ctx);
 }
