@@ -4,10 +4,9 @@ import { suggest } from '../core/did-you-mean.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import { rememberCandidate } from '../core/install.js';
 import { parseSpec } from '../core/sources/index.js';
-import { runTransaction } from '../core/transaction.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
-import { lockTimeout, waitMessage } from './shared.js';
+import { runWritingPlan } from './shared.js';
 
 export interface AddOptions {
   force?: boolean;
@@ -47,12 +46,7 @@ export default async function add(ctx: CommandContext, specs: string[], options:
     for (const candidate of candidates) checked.push(await checkCandidate(candidate));
   }
   if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);
-  ctx.out(`${dryRun ? 'Would install into' : 'Installing into'} ${scope.agentsDir} (${scope.kind} scope)`);
-  const plan = await runTransaction(scope, (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }), {
-    dryRun,
-    onWait: waitMessage(ctx),
-    ...lockTimeout(ctx),
-  });
+  const plan = await runWritingPlan(ctx, scope, { doing: 'Installing into', would: 'Would install into' }, (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }), { dryRun });
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
   for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
   const lines = formatPlan(plan, ctx.style, { dryRun });

@@ -3,11 +3,10 @@ import { readScopeLockfile } from '../core/apply.js';
 import { DifferencesFoundError } from '../core/errors.js';
 import { fetchLockedAgents, lockfileWouldChange } from '../core/install.js';
 import { sameEntry } from '../core/plan.js';
-import { runTransaction } from '../core/transaction.js';
 import add from './add.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
-import { lockTimeout, waitMessage } from './shared.js';
+import { runWritingPlan } from './shared.js';
 
 export interface InstallOptions {
   frozen?: boolean;
@@ -36,9 +35,11 @@ export default async function install(ctx: CommandContext, specs: string[], opti
     });
   }
   const checked = await fetchLockedAgents(lockfile, ctx);
-  ctx.out(`${dryRun ? 'Would install into' : 'Installing into'} ${scope.agentsDir} (${scope.kind} scope) from ${displayPath(ctx, scope.lockfilePath)}`);
-  const plan = await runTransaction(
+  const header = { doing: 'Installing into', would: 'Would install into', suffix: ` from ${displayPath(ctx, scope.lockfilePath)}` };
+  const plan = await runWritingPlan(
+    ctx,
     scope,
+    header,
     (current, installed) => {
       // Only what was fetched for the entries as they still are: a run that finished while this
       // one waited for the lock has already installed what it locked.
@@ -62,7 +63,7 @@ export default async function install(ctx: CommandContext, specs: string[], opti
       }
       return result;
     },
-    { dryRun, rewriteLockfile: rewrite, onWait: waitMessage(ctx), ...lockTimeout(ctx) },
+    { dryRun, rewriteLockfile: rewrite },
   );
   const lines = formatPlan(plan, ctx.style, { dryRun });
   const summary = planSummary(plan, { dryRun });

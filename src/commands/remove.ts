@@ -1,8 +1,7 @@
 import { planRemove } from '../core/remove.js';
-import { runTransaction } from '../core/transaction.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
-import { lockTimeout, waitMessage } from './shared.js';
+import { runWritingPlan } from './shared.js';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -12,12 +11,7 @@ export interface RemoveOptions {
 export default async function remove(ctx: CommandContext, names: string[], options: RemoveOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
-  ctx.out(`${dryRun ? 'Would remove from' : 'Removing from'} ${scope.agentsDir} (${scope.kind} scope)`);
-  const plan = await runTransaction(scope, (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }), {
-    dryRun,
-    onWait: waitMessage(ctx),
-    ...lockTimeout(ctx),
-  });
+  const plan = await runWritingPlan(ctx, scope, { doing: 'Removing from', would: 'Would remove from' }, (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }), { dryRun });
   const lines = formatPlan(plan, ctx.style, { dryRun });
   const summary = planSummary(plan, { dryRun });
   lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);

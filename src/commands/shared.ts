@@ -1,3 +1,6 @@
+import type { Plan } from '../core/plan.js';
+import type { Scope } from '../core/scope.js';
+import { runTransaction, type PlanBuilder } from '../core/transaction.js';
 import type { CommandContext } from './command.js';
 
 export function waitMessage(ctx: CommandContext): (holder: string) => void {
@@ -9,4 +12,24 @@ export function lockTimeout(ctx: CommandContext): { lockTimeoutMs?: number } {
   const raw = ctx.env.AGENT_INSTALL_LOCK_TIMEOUT;
   const value = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(value) && value >= 0 ? { lockTimeoutMs: value } : {};
+}
+
+/**
+ * What every writing command does around its plan: say which folder it works on before anything
+ * is written, then plan and apply under the scope lock (or only plan, with --dry-run).
+ */
+export async function runWritingPlan(
+  ctx: CommandContext,
+  scope: Scope,
+  header: { doing: string; would: string; suffix?: string },
+  build: PlanBuilder,
+  options: { dryRun: boolean; rewriteLockfile?: boolean },
+): Promise<Plan> {
+  ctx.out(`${options.dryRun ? header.would : header.doing} ${scope.agentsDir} (${scope.kind} scope)${header.suffix ?? ''}`);
+  return runTransaction(scope, build, {
+    dryRun: options.dryRun,
+    ...(options.rewriteLockfile ? { rewriteLockfile: true } : {}),
+    onWait: waitMessage(ctx),
+    ...lockTimeout(ctx),
+  });
 }

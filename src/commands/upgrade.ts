@@ -2,12 +2,11 @@ import { readScopeLockfile } from '../core/apply.js';
 import { ExitCode } from '../core/errors.js';
 import { fetchLockedCandidate, rememberCandidate } from '../core/install.js';
 import { resolveTarget } from '../core/target.js';
-import { runTransaction } from '../core/transaction.js';
 import { planUpgrade, type UpgradeItem } from '../core/upgrade.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
 import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
 import { selectLocked } from './select.js';
-import { lockTimeout, waitMessage } from './shared.js';
+import { runWritingPlan } from './shared.js';
 
 export interface UpgradeCommandOptions {
   latest?: boolean;
@@ -28,11 +27,12 @@ export default async function upgrade(ctx: CommandContext, names: string[], opti
     items.push({ name, entry, base, theirs });
   }
   if (items.length === 0) return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: [] }, text: 'No agents are locked in this scope.' };
-  ctx.out(`${dryRun ? 'Would upgrade' : 'Upgrading'} ${scope.agentsDir} (${scope.kind} scope)`);
-  const plan = await runTransaction(
+  const plan = await runWritingPlan(
+    ctx,
     scope,
+    { doing: 'Upgrading', would: 'Would upgrade' },
     (current, installed) => planUpgrade(scope, current, installed, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true }),
-    { dryRun, onWait: waitMessage(ctx), ...lockTimeout(ctx) },
+    { dryRun },
   );
   const conflicts = plan.actions.filter((a) => a.type === 'conflict');
   const lines = formatPlan(plan, ctx.style, { dryRun });
