@@ -10,15 +10,16 @@
  *   more after the "lenient" rewrite (quote `key: value` lines whose value holds `: ` or one of
  *   ``{}[]*&#!|>%@` ``, then turn leading tabs into two spaces each).
  *
- * Nothing here executes anything: no custom YAML tags, no JavaScript front matter; alias expansion
- * and nesting depth (flow and block) are bounded so that hostile input costs bounded time and
- * memory.
+ * Nothing here executes anything: no custom YAML tags, no JavaScript front matter; alias expansion,
+ * nesting depth (flow and block) and the tokens handed to the YAML parser are bounded, and parsing
+ * stops at the first error, so that hostile input costs bounded time and memory (parsing any file
+ * of up to 1 MiB takes well under 300 ms and 100 MB).
  *
  * Speed: the flat frontmatter nearly every agent has (`key: value` lines, one-line or block
  * scalars) is read by a small exact reader (scanFlat) instead of the `yaml` package, which gets
  * everything else; positions are indexed only as far as the frontmatter.
  */
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { Composer, Lexer, Parser, isMap, isScalar, type CST, type Document, type YAMLError } from 'yaml';
 
 export interface Position {
   /** 1-based line in the original file. */
@@ -117,6 +118,21 @@ export const MAX_YAML_FLOW_DEPTH = 256;
 export const MAX_YAML_BLOCK_DEPTH = 256;
 
 /**
+ * Most tokens (lexemes of the `yaml` lexer: scalars, indicators, spaces, line breaks) that one
+ * parse may hand to the `yaml` package before its outcome is certain: a parse that would need more
+ * fails instead (`refused`), with the message "more than … YAML tokens" positioned at the first
+ * token past the bound — where Claude Code would spend seconds and gigabytes on a dense 1 MiB
+ * frontmatter, and then load valid YAML. So, like the nesting bounds, this can disagree with
+ * Claude Code, on frontmatter no agent has: the corpus's largest holds 122 tokens; a block list of
+ * 500 tools, about 3,000. Two exceptions keep the outcome: a frontmatter whose root cannot be
+ * a mapping counts as empty (rootCannotBeMapping), and the lenient retry still runs (it quotes a
+ * dense one-line value such as `x: [,,,…` into a single token). 6,000 tokens cost about 25 ms to
+ * parse cold; a file can need four such parses (strict and retry, for the frontmatter as split and
+ * as meant), which keeps `validate` of any file under 300 ms.
+ */
+export const MAX_YAML_TOKENS = 6_000;
+
+/**
  * Offsets ↔ 1-based line/column over one text; lines end at `\n` (a CRLF's `\r` stays on its line).
  * Lines are indexed on demand, only as far as asked: positions in the frontmatter never cost a
  * scan of the (often much longer) body.
@@ -183,7 +199,8 @@ const LENIENT_SPECIAL = /[{}[\]*&#!|>%@`]/;
 
 /** Double-quotes a value the way Claude Code's lenient retry does. */
 export function quoteLenientValue(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const escaped = value.includes('\\') || value.includes('"') ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : value;
+  return `"${escaped}"`;
 }
 
 export interface LenientRewriteResult {
@@ -205,6 +222,8 @@ export function rewriteLenient(frontmatterText: string): LenientRewriteResult {
   const lines = frontmatterText.split('\n');
   const rewrites: LenientRewrite[] = [];
   const tabLines: number[] = [];
+  // What the `[…]` list checks may hand to the `yaml` package in all (see LIST_CHECK_COST).
+  const budget: TokenBudget = { left: MAX_YAML_TOKENS };
   for (let index = 0; index < lines.length; index++) {
     let line = lines[index]!;
     const cr = line.endsWith('\r') ? '\r' : '';
@@ -213,7 +232,7 @@ export function rewriteLenient(frontmatterText: string): LenientRewriteResult {
     if (match) {
       const key = match[1]!;
       const value = match[2]!;
-      if (needsLenientQuotes(value)) {
+      if (needsLenientQuotes(value, budget)) {
         const quoted = `${key}: ${quoteLenientValue(value)}`;
         rewrites.push({ line: index, key, original: content, quoted });
         line = quoted + cr;
@@ -228,12 +247,33 @@ export function rewriteLenient(frontmatterText: string): LenientRewriteResult {
   return { text: lines.join('\n'), rewrites, tabLines };
 }
 
-function needsLenientQuotes(value: string): boolean {
+/**
+ * What a list check costs on top of its tokens, out of MAX_YAML_TOKENS for all the list checks of
+ * one rewrite: room for about 250 lists that are not SIMPLE_LIST (each parse costs tens of
+ * microseconds whatever its size: 100,000 of them would take seconds). Past that, a check says
+ * "not a list", so the value is quoted. Agent files have a handful of lists.
+ */
+const LIST_CHECK_COST = 32;
+
+/**
+ * A flow sequence of plain words (`[Read, Write, Bash(git diff *)]`): one that the `yaml` package
+ * certainly reads as a list, so the check needs no parse (and spends none of the checks' budget)
+ * when it is at most SIMPLE_LIST_LENGTH characters long: short enough for a parse of it to fit
+ * MAX_YAML_TOKENS, so that the answer is the one such a parse gives. Words start with a letter,
+ * digit or `_` and hold no indicator that could end or change a plain scalar in a flow collection
+ * (the unit tests hold it to the `yaml` package).
+ */
+const SIMPLE_LIST_LENGTH = 2_000;
+const SIMPLE_LIST = /^\[ *(?:[\w][\w.\/()*+-]*(?: +[\w.\/()*+-]+)*(?: *, *[\w][\w.\/()*+-]*(?: +[\w.\/()*+-]+)*)*)? *\]$/;
+
+function needsLenientQuotes(value: string, budget: TokenBudget): boolean {
   const first = value[0];
   const last = value[value.length - 1];
   if ((first === '"' && last === '"') || (first === "'" && last === "'")) return false;
-  if (first === '[' && last === ']') {
-    const list = parseYaml(value);
+  if (first === '[' && last === ']' && value.length <= SIMPLE_LIST_LENGTH && SIMPLE_LIST.test(value)) return false;
+  if (first === '[' && last === ']' && budget.left > 0) {
+    budget.left -= LIST_CHECK_COST;
+    const list = parseYaml(value, budget);
     if (list.ok && Array.isArray(list.value)) return false;
   }
   return value.includes(': ') || LENIENT_SPECIAL.test(value);
@@ -241,7 +281,9 @@ function needsLenientQuotes(value: string): boolean {
 
 type YamlKey = { key: string; offset: number };
 type YamlOk = { ok: true; value: unknown; isMapping: boolean; keys: YamlKey[] };
-type YamlResult = YamlOk | { ok: false; message: string; offset: number };
+/** `refused`: never handed to the `yaml` package whole (over MAX_YAML_TOKENS); the message says so. */
+type YamlFailure = { ok: false; message: string; offset: number; refused?: true };
+type YamlResult = YamlOk | YamlFailure;
 
 function flowDepthExceeds(text: string, limit: number): number {
   let depth = 0;
@@ -678,18 +720,20 @@ export function isKnownInvalidYaml(text: string): boolean {
   return scanFlat(text) === NOT_YAML;
 }
 
-/** The `yaml` package's reading, behind the alias and depth guards. */
-function parseYamlFully(text: string): YamlResult {
+/** The `yaml` package's reading, behind the alias, depth and token guards. */
+function parseYamlFully(text: string, budget?: TokenBudget): YamlResult {
   const deep = flowGuard(text);
   if (deep) return deep;
   const deepBlock = blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH);
   if (deepBlock !== -1) return { ok: false, message: `block collections nested deeper than ${MAX_YAML_BLOCK_DEPTH} levels`, offset: deepBlock };
   try {
-    // Core schema (YAML 1.2), no custom tags: nothing can construct objects or run code.
-    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
-    const error = doc.errors[0];
+    const limit = budget ? Math.min(MAX_YAML_TOKENS, budget.left) : MAX_YAML_TOKENS;
+    const read = readFirstDocument(text, limit);
+    if (budget) budget.left -= read.tokens;
+    if (read.kind === 'refused') return { ok: false, message: `more than ${MAX_YAML_TOKENS} YAML tokens`, offset: read.offset, refused: true };
     // Errors found at the very end (a quote never closed) point at the last character written.
-    if (error) return { ok: false, message: cleanYamlMessage(error.message), offset: Math.min(error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
+    if (read.kind === 'error') return { ok: false, message: cleanYamlMessage(read.error.message), offset: Math.min(read.error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
+    const doc = read.document;
     const contents = doc.contents;
     const keys: YamlKey[] = [];
     if (isMap(contents)) {
@@ -707,10 +751,135 @@ function parseYamlFully(text: string): YamlResult {
   }
 }
 
+// Core schema (YAML 1.2), no custom tags: nothing can construct objects or run code.
+const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' } as const;
+
+/** What parses may still hand to the `yaml` package, in tokens (see MAX_YAML_TOKENS). */
+interface TokenBudget {
+  left: number;
+}
+
+type FirstDocument =
+  | { kind: 'document'; document: Document.Parsed; tokens: number }
+  | { kind: 'error'; error: YAMLError; tokens: number }
+  | { kind: 'refused'; offset: number; tokens: number };
+
+/** Thrown from the Composer's error callback to stop composing. */
+const STOP_COMPOSING: unique symbol = Symbol('stop composing');
+
+/** After a `...` line: what only blank lines, comments and more bare `...` lines follow. */
+const HARMLESS_TAIL = / *(?:\r?\n(?:\.\.\. *| *(?:#[^\n]*)?))*$/y;
+
+/**
+ * Reads YAML as `parseDocument(text, YAML_OPTIONS)` does, for the first document and its first
+ * error only (all that is used), and stopping as soon as they are certain.
+ *
+ * With `logLevel: 'silent'`, parseDocument returns the stream's first document; its `errors` are,
+ * in this order: the errors met before it (parser error tokens, a `...` with no document before
+ * it, bad directives), those of composing it, then those that arrive until the second document is
+ * composed (parser error tokens — wherever they are, even inside that second document — and those
+ * of `...` markers). Later documents and their own errors are ignored. So the first error is
+ * certain as soon as there is one, and the first document's outcome as soon as the parser hands
+ * over a second document (or reaches the end; or only blank lines, comments and bare `...` lines
+ * follow a `...`, which can add no error). Composing stops at its first error (through the
+ * Composer's error callback), and the parser stops there too: an error flood costs what comes
+ * before its first error. This leans on how the Composer of `yaml` 2 keeps errors (the array
+ * `streamInfo().errors` gives is the one that becomes the first document's `errors`) and on its
+ * private error callback; the differential tests in tests/unit/agent-file.test.ts hold the result
+ * to what parseDocument says.
+ *
+ * What it costs is bounded by the lexer's tokens: past `maxTokens` it gives up ('refused'). Even
+ * stopped early, the `yaml` parser must see a document to its end before composing it (about a
+ * microsecond and a few hundred bytes per token), so a dense 1 MiB frontmatter would cost seconds
+ * and gigabytes; agent frontmatter holds a few hundred tokens at most.
+ */
+function readFirstDocument(text: string, maxTokens: number): FirstDocument {
+  const parser = new Parser();
+  const composer = new Composer(YAML_OPTIONS);
+  // The array that becomes the first document's `errors` (the composer collects errors in it until
+  // that document is composed, then adds that document's later errors to it).
+  const errors = composer.streamInfo().errors;
+  let composed = false;
+  stopAtFirstError(composer, () => !composed);
+  let tokens = 0;
+  let tailChecked = false;
+
+  const failed = (): FirstDocument => ({ kind: 'error', error: errors[0]!, tokens });
+  /** The first document once its errors are final: `errors` is read before end() (which may add another document's). */
+  const settle = (atEnd: boolean): FirstDocument => {
+    const clean = errors.length === 0;
+    for (const document of composer.end(true, text.length)) {
+      return (atEnd ? errors.length === 0 : clean) ? { kind: 'document', document, tokens } : failed();
+    }
+    throw new Error('yaml: no document'); // end(true) always gives one
+  };
+  /** Feeds one CST token; a result when the outcome is certain. */
+  const feed = (token: CST.Token): FirstDocument | undefined => {
+    if (token.type === 'document') {
+      if (composed) return settle(false);
+      for (const _ of composer.next(token));
+      composed = true;
+    } else {
+      for (const _ of composer.next(token));
+    }
+    return errors.length > 0 ? failed() : undefined;
+  };
+
+  try {
+    for (const lexeme of new Lexer().lex(text)) {
+      if (++tokens > maxTokens) return { kind: 'refused', offset: parser.offset, tokens };
+      for (const token of parser.next(lexeme)) {
+        const result = feed(token);
+        if (result) return result;
+      }
+      // A `...` at the start of a line is a document end marker (never a scalar).
+      if (composed && !tailChecked && lexeme === '...' && (parser.offset === 3 || text.charCodeAt(parser.offset - 4) === 10)) {
+        tailChecked = true;
+        HARMLESS_TAIL.lastIndex = parser.offset;
+        if (HARMLESS_TAIL.test(text)) return settle(false);
+      }
+    }
+    for (const token of parser.end()) {
+      const result = feed(token);
+      if (result) return result;
+    }
+    return settle(true);
+  } catch (error) {
+    if (error === STOP_COMPOSING) return failed();
+    throw error;
+  }
+}
+
+type ComposeErrorHandler = (source: unknown, code: string, message: string, warning?: boolean) => void;
+
+/**
+ * Makes the composer stop at its first error (not warning) while `active()`: it still records the
+ * error, then throws STOP_COMPOSING. The callback is the Composer's own (private) `onError`; if a
+ * `yaml` version has none, composing simply runs to the end of the document.
+ */
+function stopAtFirstError(composer: Composer, active: () => boolean): void {
+  const internals = composer as unknown as { onError?: ComposeErrorHandler };
+  const record = internals.onError;
+  if (typeof record !== 'function') return;
+  internals.onError = (source, code, message, warning) => {
+    record(source, code, message, warning);
+    if (!warning && active()) throw STOP_COMPOSING;
+  };
+}
+
+/**
+ * The `yaml` package's reading of a text, behind the guards, as the strict parse and the retry use
+ * it when the fast reader does not apply: `{ ok, value, isMapping, keys }`, or the first error's
+ * message and offset. Exported for the tests that hold it to `parseDocument`.
+ */
+export function parseFullYaml(text: string): YamlResult {
+  return parseYamlFully(text);
+}
+
 /** The fast path when it applies, else `yaml`. */
-function parseYaml(text: string): YamlResult {
+function parseYaml(text: string, budget?: TokenBudget): YamlResult {
   const flat = flowGuard(text) ?? scanFlat(text);
-  return flat === undefined || flat === NOT_YAML || !flat.ok ? parseYamlFully(text) : flat;
+  return flat === undefined || flat === NOT_YAML || !flat.ok ? parseYamlFully(text, budget) : flat;
 }
 
 /**
@@ -757,6 +926,36 @@ interface FrontmatterParse {
   lenient?: LenientRewriteResult;
 }
 
+/** A blank line, or one holding only a comment (spaces only: a tab could be indentation). */
+const INSIGNIFICANT_LINES = /(?: *(?:#[^\n]*)?\r?\n)*/y;
+
+/**
+ * Whether the root node of a YAML text cannot be a mapping, whether or not the text is valid, and
+ * after the lenient retry too: its first significant line is a block sequence entry (`- …` at
+ * column 0: a sequence, or an error), or the text holds no `:`, `?` or `{` at all (nothing that
+ * makes a mapping; the retry rewrites only `key: value` lines, so it holds none either) and does
+ * not start with a tag or directive.
+ *
+ * Used only for a frontmatter over MAX_YAML_TOKENS (a 1 MiB `- 1` list, `[1,1,…]`): it then counts
+ * as empty, as a non-mapping does, without being parsed. If it is not valid YAML, Claude Code
+ * would log a parse failure where we report `name-missing` (and `description-missing`) instead of
+ * `yaml-invalid`; either way the file has no `name` and Claude Code skips it, so whether an agent
+ * loads — and its name, description and model — can never differ. (The corpus's largest
+ * frontmatter has 122 tokens; the corpus and unit tests pass unchanged.)
+ */
+function rootCannotBeMapping(text: string): boolean {
+  INSIGNIFICANT_LINES.lastIndex = 0;
+  INSIGNIFICANT_LINES.test(text);
+  const start = INSIGNIFICANT_LINES.lastIndex;
+  const first = text[start];
+  if (first === '-') {
+    const next = text[start + 1];
+    if (next === undefined || next === ' ' || next === '\n' || (next === '\r' && text[start + 2] === '\n')) return true;
+  }
+  if (first === undefined || first === '!' || first === '%') return false;
+  return !text.includes(':') && !text.includes('?') && !text.includes('{');
+}
+
 function errorOf(result: YamlResult): YamlError {
   // Only reached for texts known to fail; a success here would be a fast-path bug: say so.
   return result.ok ? { message: 'invalid YAML', offset: 0 } : { message: result.message, offset: result.offset };
@@ -769,12 +968,15 @@ function parseFrontmatter(frontmatterText: string): FrontmatterParse {
   // worked out if someone reads it (`parseError` of a file the retry rescues).
   const strict = flat === NOT_YAML ? undefined : parseYamlFully(frontmatterText);
   if (strict?.ok) return { parse: 'strict', data: asMapping(strict), keys: strict.keys, parsedText: frontmatterText };
+  if (strict?.refused && rootCannotBeMapping(frontmatterText)) return { parse: 'strict', data: {}, keys: [], parsedText: frontmatterText };
   const strictError = strict ? () => errorOf(strict) : () => errorOf(parseYamlFully(frontmatterText));
   const lenient = rewriteLenient(frontmatterText);
-  const retry = parseYaml(lenient.text);
+  // A retry that changed nothing fails as the strict parse did, with the same error.
+  const retry = lenient.text === frontmatterText && strict ? strict : parseYaml(lenient.text);
   if (retry.ok) {
     return { parse: 'lenient', data: asMapping(retry), keys: retry.keys, parsedText: lenient.text, strictError, lenient };
   }
+  if (retry.refused && rootCannotBeMapping(lenient.text)) return { parse: 'lenient', data: {}, keys: [], parsedText: lenient.text, strictError, lenient };
   return {
     parse: 'failed',
     data: {},

@@ -198,6 +198,61 @@ describe('hostile files', () => {
     }
   }, 120_000);
 
+  it('dense frontmatter just under 1 MiB (error floods, `...` lines, huge lists): each validated fast, in bounded memory, as before', async () => {
+    const sb = makeSandbox();
+    const mib = 1_048_576;
+    /** `---`, `prefix`, then `unit` repeated, then `suffix` and `---`: one file of just under 1 MiB. */
+    const fill = (prefix: string, unit: string, suffix = '\n') => {
+      const start = `---\n${prefix}`;
+      return `${start}${unit.repeat(Math.floor((mib - start.length - suffix.length - 8) / unit.length))}${suffix}---\n`;
+    };
+    const agent = (name: string) => `name: ${name}\ndescription: dense\n`;
+    // What each one gives (its error codes): what it gave before the bounds, when it took seconds.
+    const cases: Record<string, [string, string[]]> = {
+      // Error floods that Claude Code's lenient retry rescues (it quotes the value).
+      'commas.md': [fill(`${agent('commas')}x: [`, ','), []],
+      'tags.md': [fill(`${agent('tags')}x: `, '! '), []],
+      'anchors.md': [fill(`${agent('anchors')}x: `, '& '), []],
+      'brackets.md': [fill(`${agent('brackets')}x: `, '[]'), []],
+      // Only the first document counts.
+      'doc-ends.md': [fill(agent('doc-ends'), '...\n', ''), []],
+      // Not a mapping: no name.
+      'dashes.md': [fill('', '- 1\n', ''), ['name-missing', 'description-missing']],
+      'flow.md': [fill('[', '1,', '1]\n'), ['name-missing', 'description-missing']],
+      // Invalid, before and after the retry.
+      'keys.md': [fill(agent('keys'), 'a\n', ''), ['yaml-invalid']],
+    };
+    const tree: Record<string, string> = {};
+    for (const [file, [contents]] of Object.entries(cases)) {
+      expect(Buffer.byteLength(contents), file).toBeLessThanOrEqual(mib);
+      expect(Buffer.byteLength(contents), file).toBeGreaterThan(mib - 16);
+      tree[file] = contents;
+    }
+    sb.write(tree, path.join(sb.project, 'dense'));
+    sb.write({ 'small.md': `---\n${agent('small')}x: [,,]\ny: ! ! a\n---\n` }, path.join(sb.project, 'warm'));
+
+    // Warm up: load every module first, so that the measurement is of the work only.
+    await sb.run(['validate', 'warm', '--json']);
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    const result = await sb.run(['validate', 'dense', '--json']);
+    const elapsed = performance.now() - started;
+    const growth = process.memoryUsage().rss - rssBefore;
+
+    // Before the bounds: about 17 s and several GB (5 s and 1 GB for the commas alone).
+    expect(elapsed).toBeLessThan(2_000);
+    expect(growth).toBeLessThan(150 * 1024 * 1024);
+    const doc = result.json();
+    expect(doc.files).toBe(Object.keys(cases).length);
+    for (const [file, [, codes]] of Object.entries(cases)) {
+      const issues = doc.issues.filter((i: any) => i.file === `dense/${file}`);
+      expect(issues.filter((i: any) => i.severity === 'error').map((i: any) => i.code), file).toEqual(codes);
+    }
+    for (const file of ['commas.md', 'tags.md', 'anchors.md', 'brackets.md']) {
+      expect(doc.issues.filter((i: any) => i.file === `dense/${file}`).map((i: any) => i.code), file).toContain('yaml-lenient');
+    }
+  }, 120_000);
+
   it('--fix leaves hostile files byte for byte alone', async () => {
     const sb = makeSandbox();
     const tree = hostileTree();

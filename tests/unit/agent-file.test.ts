@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   LineIndex,
   MAX_YAML_BLOCK_DEPTH,
+  MAX_YAML_TOKENS,
   blockDepthExceeds,
   isKnownInvalidYaml,
   parseAgentFile,
   parseFlatYaml,
+  parseFullYaml,
+  quoteLenientValue,
   rewriteLenient,
   type AgentDocument,
 } from '../../src/core/agent-file.js';
@@ -449,5 +452,236 @@ describe('blockDepthExceeds: the nesting bound', () => {
     const text = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n';
     expect(blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH)).toBe(-1);
     expect(parseAgentFile(`---\nname: a\ndescription: b\nx:\n${text.replace(/^/gm, ' ')}---\n`).parse).toBe('strict');
+  });
+});
+
+/** What `parseDocument` says of a text, read the way agent-file.ts reads it: the first error (message and offset), or the value. */
+function referenceReading(text: string): unknown {
+  const clean = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  try {
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
+    const error = doc.errors[0];
+    if (error) return { ok: false, message: clean(error.message), offset: Math.min(error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
+    const keys: Array<{ key: string; offset: number }> = [];
+    if (isMap(doc.contents)) for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    return { ok: true, value, isMapping: isMap(doc.contents), keys };
+  } catch (error) {
+    return { ok: false, message: clean(error instanceof Error ? error.message : String(error)), offset: 0 };
+  }
+}
+
+/** A value with every object as its own properties in order (a `constructor` or `__proto__` key included), for toStrictEqual. */
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  return { prototype: Object.getPrototypeOf(object) === Object.prototype ? 'Object' : String(Object.getPrototypeOf(object)), entries: Object.getOwnPropertyNames(object).map((key) => [key, comparable(object[key])]) };
+}
+
+/** Structure-heavy YAML streams: every indicator, error tokens, directives, several documents, `...` tails. */
+function generatedYaml(seed: number, count: number): string[] {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const pieces = [
+    '- ', '? ', ': ', 'key: ', 'a: ', 'b:', '[', ']', '{', '}', ', ', ',', 'a', 'b c', '1', 'null', '"q"', '"open', "'s'", "'open",
+    '&a ', '*a', '*b', '!t ', '!!str ', '!!map ', '!!seq ', '|', '>-', '# c', '#c', '@x', '`x`', '%', ' ', '  ', '\t', 'a:b', '...x', '"\\q"',
+  ];
+  const wholeLines = ['...', '... ', '...  # c', '... x', '...#c', '...\t', '%YAML 1.2', '%YAML 1.1', '%TAG ! tag:x,2000:', '%FOO bar', '# c', '', '  ', '\t', '   # c'];
+  const texts: string[] = [];
+  for (let c = 0; c < count; c++) {
+    const nl = next() < 0.1 ? '\r\n' : '\n';
+    const lines: string[] = [];
+    for (let i = 1 + Math.floor(next() * 6); i > 0; i--) {
+      if (next() < 0.2) {
+        lines.push(pick(wholeLines));
+        continue;
+      }
+      let line = ' '.repeat(pick([0, 0, 0, 1, 2, 2, 4]));
+      for (let j = 1 + Math.floor(next() * 4); j > 0; j--) line += pick(pieces);
+      lines.push(line);
+    }
+    // Often a clean first document, then the generated lines (a tail, or a second document).
+    const head = next() < 0.3 ? pick(['name: a\n...\n', 'a: 1\n...\n', '- x\n...\n', 'x\n...\n']).replace(/\n/g, nl) : '';
+    texts.push(head + lines.join(nl) + (next() < 0.8 ? nl : ''));
+  }
+  return texts;
+}
+
+describe('the full reader (first document, first error)', () => {
+  it.each([
+    ['clean', 'name: a\ndescription: b\n'],
+    ['a sequence', '- a\n- b\n'],
+    ['a scalar', 'just text\n'],
+    ['empty', ''],
+    ['only comments', '# a\n\n# b\n'],
+    ['bare `...` lines after the document', 'a: 1\n...\n...\n\n  \n# c\n...  \n'],
+    ['the same with CRLF', 'a: 1\r\n...\r\n...\r\n# c\r\n'],
+    ['`...` then a second document, ignored with its own errors', 'a: 1\n...\nb: [1, 2\nc: d: e\n'],
+    ['`...` then a second document with a parser error: counted for the first', 'a: 1\n...\nb: 1\n]\n'],
+    ['`...` with text after it', 'a: 1\n... x\n'],
+    ['`...#`: no document end', 'a: 1\n...#c\n'],
+    ['`...` and a comment', 'a: 1\n... # c\n'],
+    ['`...` before any document', '...\na: 1\n'],
+    ['`...` lines only', '...\n...\n...\n'],
+    ['a directive without `---`', '%YAML 1.2\na: 1\n'],
+    ['a directive after the document', 'a: 1\n...\n%YAML 1.2\n'],
+    ['an unknown directive after the document', 'a: 1\n...\n%FOO bar\n'],
+    ['a parser error token after a composition error', 'a: b: c\n]\n'],
+    ['an error inside a nested collection', 'a:\n  - [1, {b: ,,}]\n  - c\n'],
+    ['a tag error inside a collection', 'a: [!!int x, !!map y]\n'],
+    ['an unresolved alias', 'a: *x\n'],
+    ['an unclosed quote', 'a: "open\n'],
+    ['tabs as indentation', 'a:\n\t- b\n'],
+    ['an alias bomb', `a: &a [x, x]\n${'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`).join('\n')}\n`],
+  ])('%s', (_label, text) => {
+    expect(comparable(parseFullYaml(text))).toStrictEqual(comparable(referenceReading(text)));
+  });
+
+  it('agrees with parseDocument on 9,000 generated texts: the same value, or the same first error at the same offset', () => {
+    const problems: string[] = [];
+    let failures = 0;
+    let documents = 0;
+    for (const text of [...generatedFrontmatter(20261127, 3000), ...generatedYaml(20261128, 6000)]) {
+      const reference = referenceReading(text) as { ok: boolean };
+      if (!reference.ok) failures++;
+      if (/^\.\.\.(?: |\r?$)/m.test(text)) documents++;
+      try {
+        expect(comparable(parseFullYaml(text))).toStrictEqual(comparable(reference));
+      } catch (error) {
+        problems.push(`${JSON.stringify(text)}: ${(error as Error).message.slice(0, 400)}`);
+      }
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+    // The generators must keep exercising errors and document ends, not only clean text.
+    expect(failures).toBeGreaterThan(3000);
+    expect(documents).toBeGreaterThan(1000);
+  });
+
+  it('quotes exactly what the retry with parseDocument would quote ([…] lists included)', () => {
+    const next = random(20261129);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+    const items = ['a', 'Read', 'Bash(git diff:*)', 'Bash(git diff *)', 'a b', 'a  b', '-a', 'a -b', 'a - b', '*a', 'a*', '.a', 'a.', '+1', '1', '_x', 'a/b', '(x)', 'a #b', 'a#b', 'a: b', 'a:b', '&a', '!t', '"q"', "'q'", '[x]', '{y}', '', ' ', 'é', 'a\tb', 'mcp__s__t', '1.5', 'true', '-', '?', 'a ?b', 'a|b', 'a>b'];
+    const reference = (value: string) => {
+      const first = value[0];
+      const last = value[value.length - 1];
+      if ((first === '"' && last === '"') || (first === "'" && last === "'")) return false;
+      if (first === '[' && last === ']') {
+        const read = referenceReading(value) as { ok: boolean; value?: unknown };
+        if (read.ok && Array.isArray(read.value)) return false;
+      }
+      return value.includes(': ') || /[{}[\]*&#!|>%@`]/.test(value);
+    };
+    const problems: string[] = [];
+    for (let c = 0; c < 4000; c++) {
+      const list = Array.from({ length: Math.floor(next() * 4) }, () => pick(['', ' ', '  ']) + pick(items) + pick(['', ' ']));
+      const value = `[${pick(['', ' '])}${list.join(pick([',', ', ', ' ,']))}${pick(['', ' ', ','])}]`;
+      const line = `tools: ${value}`;
+      if (!/^([a-zA-Z_-]+):\s+(\S.*)$/.test(line)) continue;
+      const quoted = rewriteLenient(`${line}\n`).rewrites.length > 0;
+      if (quoted !== reference(value.trim())) problems.push(`${JSON.stringify(value)}: quoted ${quoted}`);
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+});
+
+describe('hostile frontmatter of up to 1 MiB: bounded, same outcome as Claude Code where it can be', () => {
+  const MIB = 1_048_576;
+  const head = 'name: a\ndescription: b\n';
+  /** `---`, then `prefix` and `unit` repeated, then `suffix` and `---`: one file of just under 1 MiB. */
+  const fill = (prefix: string, unit: string, suffix = '\n') => {
+    const start = `---\n${prefix}`;
+    return `${start}${unit.repeat(Math.floor((MIB - start.length - suffix.length - 8) / unit.length))}${suffix}---\n`;
+  };
+  const timed = (text: string) => {
+    expect(text.length).toBeLessThanOrEqual(MIB);
+    const started = performance.now();
+    const document = parseAgentFile(text);
+    const error = document.parseError;
+    return { document, error, elapsed: performance.now() - started };
+  };
+  /** The strict error `yaml` gives for the same text cut short (the first error comes early). */
+  const firstError = (frontmatter: string) => {
+    const reading = referenceReading(frontmatter) as { message: string; offset: number };
+    return { message: reading.message, position: new LineIndex(`---\n${frontmatter}`).positionAt(4 + reading.offset) };
+  };
+
+  it.each<[string, string, string, string]>([
+    // [label, prefix, unit, frontmatter of the same shape cut short]
+    ['`x: [,,,,…`', `${head}x: [`, ',', `${head}x: [,,,,\n`],
+    ['`x: ! ! ! …`', `${head}x: `, '! ', `${head}x: ! ! ! ! \n`],
+    ['`x: & & & …`', `${head}x: `, '& ', `${head}x: & & & & \n`],
+    ['`x: [][][]…`', `${head}x: `, '[]', `${head}x: [][][][]\n`],
+  ])('an error flood the retry rescues: %s', (_label, prefix, unit, short) => {
+    const { document, error, elapsed } = timed(fill(prefix, unit));
+    expect(elapsed).toBeLessThan(1000);
+    expect(document.parse).toBe('lenient');
+    expect(document.data).toMatchObject({ name: 'a', description: 'b' });
+    expect(typeof document.data.x).toBe('string');
+    // `[][]…` stops at its first error (a parser error); the others only show an error once their
+    // (over-long) document is composed, so their strict error is the token bound's.
+    if (unit === '[]') expect(error).toEqual(firstError(short));
+    else expect(error).toMatchObject({ message: `more than ${MAX_YAML_TOKENS} YAML tokens`, position: { line: 4 } });
+  });
+
+  it('1 MiB of `...` lines after the mapping: the first document, as yaml reads it', () => {
+    const { document, elapsed } = timed(fill(head, '...\n', ''));
+    expect(elapsed).toBeLessThan(1000);
+    expect(document.parse).toBe('strict');
+    expect(document.data).toEqual({ name: 'a', description: 'b' });
+  });
+
+  it('1 MiB of `...` lines and nothing else: an empty first document, as yaml reads it', () => {
+    const { document, elapsed } = timed(fill('', '...\n', ''));
+    expect(elapsed).toBeLessThan(1000);
+    expect(document).toMatchObject({ parse: 'strict', data: {} });
+    expect(parseFullYaml('...\n...\n')).toMatchObject({ ok: true, value: null });
+  });
+
+  it.each([
+    ['1 MiB of `- 1` lines', fill('', '- 1\n', '')],
+    ['1 MiB of `- [a, b]` lines', fill('# a list\n\n', '- [a, b]\n', '')],
+    ['a 1 MiB `[1,1,…]`', fill('[', '1,', '1]\n')],
+    ['1 MiB of words and no colon', fill('', 'word [x] - ', '\n')],
+  ])('%s: not a mapping, so empty, without parsing it', (_label, text) => {
+    const { document, elapsed } = timed(text);
+    expect(elapsed).toBeLessThan(1000);
+    expect(document).toMatchObject({ parse: 'strict', data: {}, keyPositions: {} });
+  });
+
+  it('valid YAML over the token bound under a key fails with the bound (Claude Code would load it)', () => {
+    const { document, error, elapsed } = timed(fill(`${head}x:\n`, '- 1\n'));
+    expect(elapsed).toBeLessThan(1000);
+    expect(document.parse).toBe('failed');
+    expect(error?.message).toBe(`more than ${MAX_YAML_TOKENS} YAML tokens`);
+    // Positioned where the bound is passed: about MAX_YAML_TOKENS / 4 lines of `- 1` in.
+    expect(error!.position.line).toBeGreaterThan(MAX_YAML_TOKENS / 5);
+    expect(error!.position.line).toBeLessThan(MAX_YAML_TOKENS / 3);
+    // Just under the bound, it is read.
+    const under = parseAgentFile(`---\n${head}x:\n${'- 1\n'.repeat(MAX_YAML_TOKENS / 6)}---\n`);
+    expect(under.parse).toBe('strict');
+    expect((under.data.x as unknown[]).length).toBe(MAX_YAML_TOKENS / 6);
+  });
+
+  it('a `[…]` value the bound refuses is quoted by the retry, as any value that is not a list', () => {
+    const { document, elapsed } = timed(fill(`${head}x: [`, '1,', '1]\n'));
+    expect(elapsed).toBeLessThan(1000);
+    expect(document.parse).toBe('lenient');
+    expect(document.lenientRewrites.map((rewrite) => rewrite.key)).toEqual(['x']);
+  });
+
+  it('bounds the list checks of the retry: 100,000 `key: [{…}]` lines cost milliseconds, the first lists are checked', () => {
+    const text = Array.from({ length: 100_000 }, (_, i) => `k: [{a: ${i}}]`).join('\n');
+    const started = performance.now();
+    const { rewrites } = rewriteLenient(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // The first ones are lists (left alone); once the checks' budget is spent, the rest are quoted.
+    expect(rewrites[0]!.line).toBeGreaterThan(100);
+    expect(rewrites[rewrites.length - 1]!.quoted).toBe(`k: ${quoteLenientValue('[{a: 99999}]')}`);
+    // Plain word lists need no parse at all.
+    const words = Array.from({ length: 100_000 }, () => 'tools: [Read, Write, Bash(git diff *)]').join('\n');
+    const wordsStarted = performance.now();
+    expect(rewriteLenient(words).rewrites).toEqual([]);
+    expect(performance.now() - wordsStarted).toBeLessThan(1000);
   });
 });
