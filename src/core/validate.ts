@@ -605,7 +605,9 @@ function checkLenient(checker: Checker): void {
       'yaml-lenient',
       { line: rewrite.line, column: 1 },
       `\`${rewrite.key}\` is not valid YAML as written (its value contains ${special}); Claude Code loads the file only because its lenient retry quotes the value`,
-      `quote the value: ${rewrite.quoted}`,
+      rewrite.quoted.length <= MAX_FIX_LENGTH
+        ? `quote the value: ${rewrite.quoted}`
+        : `quote the value of \`${rewrite.key}\` in double quotes, escaping \\ and " (\`agent-install validate --fix\` does it)`,
     );
   }
   for (const line of document.lenientTabLines) {
@@ -635,9 +637,16 @@ function schemaIssueCode(key: AgentFieldName, value: unknown): string | undefine
   return Object.hasOwn(ISSUE_CODES, message) ? message : FIELD_DEFAULT_CODE[key];
 }
 
+/** Unknown keys reported one by one; the rest are summed up in one warning (a hostile file can hold 100,000). */
+const MAX_UNKNOWN_KEY_WARNINGS = 20;
+
+/** Longest `quote the value: …` fix shown in full. */
+const MAX_FIX_LENGTH = 300;
+
 function checkFields(checker: Checker): void {
   const { document } = checker;
   const data = document.data;
+  let unknown = 0;
   for (const key of Object.keys(data)) {
     if (HOOK_EVENT_SET.has(key)) {
       checker.add(
@@ -648,8 +657,19 @@ function checkFields(checker: Checker): void {
         `move it under \`hooks:\` (indented: hooks: / ${key}: [...])`,
       );
     } else if (!KNOWN_KEY_SET.has(key)) {
-      checkUnknownKey(checker, key);
+      unknown++;
+      if (unknown <= MAX_UNKNOWN_KEY_WARNINGS) checkUnknownKey(checker, key);
     }
+  }
+  if (unknown > MAX_UNKNOWN_KEY_WARNINGS) {
+    const more = unknown - MAX_UNKNOWN_KEY_WARNINGS;
+    checker.add(
+      'warning',
+      'unknown-key',
+      { line: 1, column: 1 },
+      `${more} more keys Claude Code does not know and ignores (${unknown} in all)`,
+      'remove the keys Claude Code does not use',
+    );
   }
   checkName(checker);
   checkDescription(checker);

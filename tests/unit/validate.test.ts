@@ -344,3 +344,21 @@ describe('helpers', () => {
     expect(toKebabCase(input)).toBe(expected);
   });
 });
+
+describe('checkAgentText: bounded reports', () => {
+  it('reports 20 unknown keys one by one and sums up the rest', () => {
+    const keys = Array.from({ length: 35 }, (_, i) => `extra${i}: 1`).join('\n');
+    const check = checkAgentText(`---\nname: x\ndescription: d\n${keys}\n---\nbody\n`);
+    const unknown = check.issues.filter((i) => i.code === 'unknown-key');
+    expect(unknown).toHaveLength(21);
+    expect(unknown[20]!.message).toBe('15 more keys Claude Code does not know and ignores (35 in all)');
+    expect(check.agent?.name).toBe('x');
+  });
+
+  it('keeps a lenient-quote fix short for a huge value', () => {
+    const check = checkAgentText(`---\nname: x\ndescription: uses: ${'a'.repeat(5000)}\n---\nbody\n`);
+    const lenient = check.issues.find((i) => i.code === 'yaml-lenient')!;
+    expect(lenient.fix!.length).toBeLessThan(200);
+    expect(checkAgentText(`---\nname: x\ndescription: uses: short\n---\n`).issues.find((i) => i.code === 'yaml-lenient')!.fix).toBe('quote the value: description: "uses: short"');
+  });
+});
