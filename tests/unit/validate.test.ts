@@ -351,7 +351,7 @@ describe('checkAgentText: bounded reports', () => {
     const check = checkAgentText(`---\nname: x\ndescription: d\n${keys}\n---\nbody\n`);
     const unknown = check.issues.filter((i) => i.code === 'unknown-key');
     expect(unknown).toHaveLength(21);
-    expect(unknown[20]!.message).toBe('15 more keys Claude Code does not know and ignores (35 in all)');
+    expect(unknown.filter((i) => i.message === '15 more keys Claude Code does not know and ignores (35 in all)')).toHaveLength(1);
     expect(check.agent?.name).toBe('x');
   });
 
