@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { readScopeLockfile, targetPath } from '../core/apply.js';
 import { ExitCode } from '../core/errors.js';
 import { frontmatterChanges, type FieldChange } from '../core/field-changes.js';

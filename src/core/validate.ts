@@ -3,6 +3,7 @@
  * it silently ignores (warning, always with a fix). See CLAUDE-CODE.md and DESIGN.md "Validation".
  * Pure: text or bytes in, issues out; the file is parsed once.
  */
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from './read-agent.js';
 import path from 'node:path';
 import { LineIndex, parseAgentFile, type AgentDocument, type Position } from './agent-file.js';
 import {
@@ -63,8 +64,8 @@ export interface CheckOptions {
   size?: number;
 }
 
-/** Claude Code skips agent files larger than this. */
-export const MAX_AGENT_BYTES = 1_048_576;
+/** Claude Code skips agent files larger than this (the readers' limit, one constant). */
+export { MAX_AGENT_BYTES };
 
 /** Every issue code this module emits, with its severity. */
 export const ISSUE_CODES: Readonly<Record<string, { severity: Severity | 'error or warning'; summary: string }>> = {
