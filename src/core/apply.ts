@@ -65,8 +65,10 @@ export function recoverScope(scope: Scope): void {
     writeLockfile(scope.lockfilePath, reconcile(readLockfile(scope.lockfilePath), journal, scope));
     removeFile(journalPath(scope));
   }
-  cleanupTempFiles(scope.claudeDir);
-  for (const dir of new Set([scope.agentsDir])) cleanupTempFiles(dir);
+  // Temporary files sit beside their targets: the agents folder and the folders of locked files.
+  const folders = new Set([scope.claudeDir, scope.agentsDir]);
+  for (const entry of Object.values(readLockfile(scope.lockfilePath).agents)) folders.add(path.dirname(path.join(scope.agentsDir, entry.path)));
+  for (const folder of folders) cleanupTempFiles(folder);
 }
 
 /** Refuses an agents folder that is a link leading out of the project (writes would land elsewhere). */

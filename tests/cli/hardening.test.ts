@@ -79,6 +79,19 @@ describe('the scope lock', () => {
     expect(sb.exists('.claude/agents.lock.json.lock')).toBe(false);
   });
 
+  it('removes temporary files left by killed runs beside locked files in subfolders too', async () => {
+    const sb = makeSandbox({ tree: { 'team/reviewer.md': agentText('reviewer') } });
+    await sb.run(['./team/reviewer.md']);
+    const lockfile = JSON.parse(sb.read('.claude/agents.lock.json'));
+    lockfile.agents.reviewer.path = 'team/reviewer.md';
+    sb.write({ '.claude/agents.lock.json': JSON.stringify(lockfile), '.claude/agents/team/reviewer.md': agentText('reviewer') });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const leftover = `.claude/agents/team/.reviewer.md.agent-install-${dead}-89abcdef.tmp`;
+    sb.write({ [leftover]: 'half written' });
+    expect((await sb.run(['fastapi-backend-builder'])).exitCode).toBe(0);
+    expect(sb.exists(leftover)).toBe(false);
+  });
+
   it('removes temporary files left by killed runs', async () => {
     const sb = makeSandbox();
     await sb.run(['fastapi-backend-builder@1.0.0']);
