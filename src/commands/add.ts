@@ -49,7 +49,7 @@ export default async function add(ctx: CommandContext, specs: string[], options:
   const plan = await runWritingPlan(ctx, scope, { doing: 'Installing into', would: 'Would install into' }, (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }), { dryRun });
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
   for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
-  const lines = formatPlan(plan, ctx.style, { dryRun });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
   const summary = planSummary(plan, { dryRun });
   if (summary) lines.push(summary);
   else lines.push(`Locked in ${displayPath(ctx, scope.lockfilePath)}`);

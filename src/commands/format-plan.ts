@@ -20,9 +20,9 @@ const VERBS = {
   skip: ['skip', 'skipped'],
 } as const;
 
-/** One line per action; pure, so `--dry-run` and the real run print the same plan. */
-export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean }): string[] {
-  return plan.actions.map((action) => {
+/** One line per action (with `verbose`, also its source and integrity); pure, so `--dry-run` and the real run print the same plan. */
+export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean; verbose?: boolean }): string[] {
+  return plan.actions.flatMap((action) => {
     const [future, past] = VERBS[action.type];
     const verb = options.dryRun ? `would ${future}` : past;
     const sign = { create: style.green('+'), update: style.yellow('~'), merge: style.yellow('~'), remove: style.red('-'), unchanged: style.dim('='), conflict: style.red('!'), skip: style.dim('·') }[action.type];
@@ -35,7 +35,10 @@ export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean 
     if (action.type === 'skip') detail += ` (${action.reason})`;
     if ((action.type === 'merge' || action.type === 'conflict' || action.type === 'update' || action.type === 'create') && action.note) detail += ` (${action.note})`;
     if (isWrite(action) && action.replaceSymlink) detail += ' (replacing a symbolic link)';
-    return `${sign} ${verb.padEnd(14)} ${label(action)}  ${style.dim(detail)}`;
+    const line = `${sign} ${verb.padEnd(14)} ${label(action)}  ${style.dim(detail)}`;
+    const entry = 'entry' in action ? action.entry : 'previous' in action ? action.previous : undefined;
+    if (!options.verbose || entry === undefined) return [line];
+    return [line, style.dim(`    source ${entry.source}  requested ${entry.requested}  ${entry.integrity}${entry.registry ? `  registry ${entry.registry}` : ''}`)];
   });
 }
 

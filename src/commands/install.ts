@@ -65,7 +65,7 @@ export default async function install(ctx: CommandContext, specs: string[], opti
     },
     { dryRun, rewriteLockfile: rewrite },
   );
-  const lines = formatPlan(plan, ctx.style, { dryRun });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
   const summary = planSummary(plan, { dryRun });
   if (summary === 'Nothing to do.') lines.push(rewrite && !dryRun ? `Rewrote ${displayPath(ctx, scope.lockfilePath)}.` : 'Everything matches the lockfile.');
   else if (summary) lines.push(summary);

@@ -12,7 +12,7 @@ export default async function remove(ctx: CommandContext, names: string[], optio
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
   const plan = await runWritingPlan(ctx, scope, { doing: 'Removing from', would: 'Would remove from' }, (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }), { dryRun });
-  const lines = formatPlan(plan, ctx.style, { dryRun });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
   const summary = planSummary(plan, { dryRun });
   lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);
   return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan) }, text: lines.join('\n') };

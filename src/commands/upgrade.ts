@@ -35,7 +35,7 @@ export default async function upgrade(ctx: CommandContext, names: string[], opti
     { dryRun },
   );
   const conflicts = plan.actions.filter((a) => a.type === 'conflict');
-  const lines = formatPlan(plan, ctx.style, { dryRun });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
   if (conflicts.length > 0) lines.push('', ...formatConflicts(plan, ctx.style));
   const summary = planSummary(plan, { dryRun });
   lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);

@@ -55,6 +55,13 @@ describe('add', () => {
     expect(sb.exists('agents.lock.json', config)).toBe(true);
   });
 
+  it('-v also prints the source, requested range and integrity of each agent', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['fastapi-backend-builder@1.0.0', '-v']);
+    expect(result.stdout).toContain(`source fastapi-backend-builder@1.0.0  requested 1.0.0  ${computeIntegrity(SEED)}  registry bundled`);
+    expect((await sb.run(['rm', 'fastapi-backend-builder'])).stdout).not.toContain('source ');
+  });
+
   it('--dry-run writes nothing and says what it would do', async () => {
     const sb = makeSandbox();
     const result = await sb.run(['add', 'fastapi-backend-builder', '--dry-run']);
