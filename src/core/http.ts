@@ -11,6 +11,7 @@ import { isIP, type Socket } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import type tls from 'node:tls';
 import { AgentInstallError } from './errors.js';
+import { offlineMissing } from './offline.js';
 import type { SourceContext } from './sources/types.js';
 
 // node:http/https/tls/dns cost about 4 ms to load: only commands that fetch pay for them.
@@ -402,11 +403,7 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Fe
   const what = options.what ?? current.href;
   assertFetchableUrl(current, what);
   if (ctx.offline) {
-    throw new AgentInstallError(`--offline: not fetching ${what} (${current.href}), and it is not in the cache.`, {
-      code: 'OFFLINE_MISSING',
-      hint: 'Run once without --offline to fill the cache.',
-      details: { url: current.href },
-    });
+    throw offlineMissing(`${what} (${current.href})`, { url: current.href });
   }
   const net = await loadNet();
   const origin = current.origin;

@@ -7,6 +7,9 @@ import { isLoopbackHost } from '../http.js';
 import type { LockEntry } from '../lockfile.js';
 import { defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type AgentBytes, type TreeFile } from './agent-tree.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
+import { offlineMissing } from '../offline.js';
+
+const offlineMissingFor = (what: string) => offlineMissing(what, { missing: what });
 
 /**
  * A git spec:
@@ -269,14 +272,6 @@ function treeFiles(entries: TreeEntry[]): TreeFile[] {
     }));
 }
 
-function offlineError(what: string): AgentInstallError {
-  return new AgentInstallError(`--offline: cannot fetch ${what}, and it is not in the cache.`, {
-    code: 'OFFLINE_MISSING',
-    hint: 'Run once without --offline to fetch it (and fill the cache).',
-    details: { missing: what },
-  });
-}
-
 interface ReadOptions {
   spec: GitSpec;
   fetched: FetchedCommit;
@@ -358,7 +353,7 @@ export const gitSource: Source<GitSpec> = {
   id: 'git',
   parse: (raw) => parseGitSpec(raw),
   async resolve(spec, ctx) {
-    if (ctx.offline) throw offlineError(spec.raw);
+    if (ctx.offline) throw offlineMissingFor(spec.raw);
     const resolved =
       spec.ref !== undefined && FULL_COMMIT.test(spec.ref)
         ? { want: spec.ref, requested: spec.raw }
@@ -367,19 +362,19 @@ export const gitSource: Source<GitSpec> = {
   },
   async fetchLocked(entry, ctx) {
     const spec = lockedSpec(entry);
-    if (ctx.offline) throw offlineError(entry.source);
+    if (ctx.offline) throw offlineMissingFor(entry.source);
     const resolved = { requested: entry.requested, ...(entry.version !== undefined ? { version: entry.version } : {}) };
     const [candidate] = await withFetchedCommit(spec.url, spec.ref, gitOptions(spec, ctx), (fetched) => readCandidates({ spec, fetched, resolved, ctx, fileOnly: true }));
     return candidate!;
   },
   async listVersions(entry, ctx) {
     const spec = lockedSpec(entry);
-    if (ctx.offline) throw offlineError(`the tags of ${spec.display}`);
+    if (ctx.offline) throw offlineMissingFor(`the tags of ${spec.display}`);
     return [...versionTags(await remoteRefs(spec, ['refs/tags/*'], ctx)).keys()];
   },
   async fetchVersion(entry, version, ctx) {
     const spec = lockedSpec(entry);
-    if (ctx.offline) throw offlineError(`${spec.display} at ${version}`);
+    if (ctx.offline) throw offlineMissingFor(`${spec.display} at ${version}`);
     const tags = versionTags(await remoteRefs(spec, ['refs/tags/*'], ctx));
     const tag = tags.get(semver.valid(version) ?? version);
     if (tag === undefined) {

@@ -9,6 +9,9 @@ import { readTgz, type TarEntry } from '../tar.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
 import { defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type AgentBytes, type TreeFile } from './agent-tree.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
+import { offlineMissing } from '../offline.js';
+
+const offlineMissingFor = (what: string) => offlineMissing(what, { missing: what });
 
 /** Largest package tarball downloaded. */
 export const MAX_TARBALL_BYTES = 20 * 1_048_576;
@@ -144,14 +147,6 @@ export function verifyTarball(bytes: Uint8Array, dist: { integrity?: string; sha
   }
 }
 
-function offlineError(what: string): AgentInstallError {
-  return new AgentInstallError(`--offline: cannot fetch ${what}, and it is not in the cache.`, {
-    code: 'OFFLINE_MISSING',
-    hint: 'Run once without --offline to fetch it (and fill the cache).',
-    details: { missing: what },
-  });
-}
-
 /** Per command run: the npm configuration, packuments and unpacked tarballs, fetched once. */
 interface RunState {
   config: NpmConfig;
@@ -223,7 +218,7 @@ async function fetchPackument(name: string, ctx: SourceContext): Promise<{ packu
   let pending = state.packuments.get(url);
   if (!pending) {
     pending = (async () => {
-      if (ctx.offline) throw offlineError(`npm package ${name} (${registry})`);
+      if (ctx.offline) throw offlineMissingFor(`npm package ${name} (${registry})`);
       let bytes: Buffer;
       try {
         ({ bytes } = await fetchBytes(url, {
@@ -395,26 +390,26 @@ export const npmSource: Source<NpmSpec> = {
   id: 'npm',
   parse: (raw) => parseNpmSpec(raw),
   async resolve(spec, ctx) {
-    if (ctx.offline) throw offlineError(spec.raw);
+    if (ctx.offline) throw offlineMissingFor(spec.raw);
     const { packument } = await fetchPackument(spec.name, ctx);
     const version = pickNpmVersion(packument, spec);
     return readCandidates({ name: spec.name, version, inner: spec.path, requested: npmRequested(spec, version), ctx });
   },
   async fetchLocked(entry, ctx) {
     const spec = lockedSpec(entry);
-    if (ctx.offline) throw offlineError(entry.source);
+    if (ctx.offline) throw offlineMissingFor(entry.source);
     const [candidate] = await readCandidates({ name: spec.name, version: spec.range, inner: spec.path, requested: entry.requested, ctx, fileOnly: true });
     return candidate!;
   },
   async listVersions(entry, ctx) {
     const spec = lockedSpec(entry);
-    if (ctx.offline) throw offlineError(`the versions of npm package ${spec.name}`);
+    if (ctx.offline) throw offlineMissingFor(`the versions of npm package ${spec.name}`);
     const { packument } = await fetchPackument(spec.name, ctx);
     return Object.keys(packument.versions).filter((v) => semver.valid(v) !== null).sort(semver.compare);
   },
   async fetchVersion(entry, version, ctx) {
     const spec = lockedSpec(entry);
-    if (ctx.offline) throw offlineError(`npm:${spec.name}@${version}`);
+    if (ctx.offline) throw offlineMissingFor(`npm:${spec.name}@${version}`);
     const [candidate] = await readCandidates({ name: spec.name, version, inner: spec.path, requested: entry.requested, ctx, fileOnly: true });
     return candidate!;
   },

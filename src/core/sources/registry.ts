@@ -14,6 +14,7 @@ import { nameProblem } from '../names.js';
 import { suggest } from '../did-you-mean.js';
 import { loadValidate, type CheckAgentBytes } from '../load-validate.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
+import { offlineMissing } from '../offline.js';
 import type { Issue } from '../validate.js';
 import { expandPath, lockPath, resolveLockPath } from './local.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
@@ -311,11 +312,7 @@ async function readIndex(registry: StaticRegistry, ctx: SourceContext): Promise<
     try {
       text = readFileSync(cached, 'utf8');
     } catch {
-      throw new AgentInstallError(`--offline: the registry index ${location} is not in the cache.`, {
-        code: 'OFFLINE_MISSING',
-        hint: 'Run once without --offline to cache it.',
-        details: { registry: location },
-      });
+      throw offlineMissing(`the registry index ${location}`, { registry: location });
     }
     return parseRegistryIndex(text, location);
   }
@@ -353,7 +350,7 @@ async function fetchFromIndex(registry: StaticRegistry, index: RegistryIndex, na
         throw indexInvalid(registry.id, `agents.${name}.versions.${version}.url leaves https (${url})`);
       }
       if (ctx.offline) {
-        throw new AgentInstallError(`--offline: ${what} is not in the cache (${url}).`, { code: 'OFFLINE_MISSING', hint: 'Run once without --offline to cache it.', details: { url } });
+        throw offlineMissing(`${what} (${url})`, { url });
       }
       bytes = (await fetchBytes(url, { maxBytes: MAX_AGENT_BYTES, ctx, what })).bytes;
       origin = url;

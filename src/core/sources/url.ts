@@ -6,6 +6,7 @@ import { computeIntegrity, isIntegrity } from '../integrity.js';
 import type { LockEntry } from '../lockfile.js';
 import { loadValidate } from '../load-validate.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
+import { offlineMissing } from '../offline.js';
 import { installedFileName } from './local.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
@@ -71,12 +72,8 @@ function pinMismatch(spec: UrlSpec, actual: string, finalUrl: string): AgentInst
   });
 }
 
-function offlineMissing(url: string, what: string): AgentInstallError {
-  return new AgentInstallError(`--offline: ${what} is not in the cache (${url}).`, {
-    code: 'OFFLINE_MISSING',
-    hint: 'Run once without --offline to cache it; only URLs pinned with #sha256-… (or locked in the lockfile) can be found in the cache.',
-    details: { url },
-  });
+function offlineMissingUrl(url: string, what: string): AgentInstallError {
+  return offlineMissing(`${what} (${url})`, { url }, 'Run once without --offline to cache it; only URLs pinned with #sha256-… (or locked in the lockfile) can be found in the cache.');
 }
 
 async function download(spec: UrlSpec, requested: string, ctx: SourceContext, what: string): Promise<Candidate> {
@@ -85,7 +82,7 @@ async function download(spec: UrlSpec, requested: string, ctx: SourceContext, wh
     if (cached !== null) return { origin: `${spec.url} (cache)`, requested, source: `${spec.url}#${spec.integrity}`, bytes: cached, fileName: await installedName(cached, fileNameOf(spec.url)) };
   }
   assertFetchableUrl(new URL(spec.url), what);
-  if (ctx.offline) throw offlineMissing(spec.url, what);
+  if (ctx.offline) throw offlineMissingUrl(spec.url, what);
   const response = await fetchBytes(spec.url, { maxBytes: MAX_AGENT_BYTES, ctx, what });
   const integrity = computeIntegrity(response.bytes);
   if (spec.integrity !== undefined && integrity !== spec.integrity) throw pinMismatch(spec, integrity, response.url);
