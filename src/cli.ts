@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +5,7 @@ import { parseArgv, type Invocation } from './argv.js';
 import { COMMANDS, GLOBAL_OPTIONS } from './cli-spec.js';
 import { AgentInstallError, ExitCode, UsageError } from './core/errors.js';
 import type { CommandContext, CommandResult } from './commands/command.js';
+import { isDirectory } from './core/scope.js';
 import { colorLevel, makeStyle, type Style } from './style.js';
 
 declare const __VERSION__: string | undefined;
@@ -44,15 +44,7 @@ interface GlobalOptions {
 
 function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: Style): CommandContext {
   const cwd = globals.cwd ? path.resolve(io.cwd, globals.cwd) : io.cwd;
-  if (globals.cwd) {
-    let ok = false;
-    try {
-      ok = statSync(cwd).isDirectory();
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new UsageError(`-C ${globals.cwd}: no such directory (${cwd}).`);
-  }
+  if (globals.cwd && !isDirectory(cwd)) throw new UsageError(`-C ${globals.cwd}: no such directory (${cwd}).`);
   const json = globals.json === true;
   const quiet = globals.quiet === true;
   return {

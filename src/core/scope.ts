@@ -18,7 +18,7 @@ export interface Scope {
   root: string;
 }
 
-function isDirectory(p: string): boolean {
+export function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
