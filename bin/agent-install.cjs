@@ -3,18 +3,57 @@
 // Tiny on purpose: `--version` and `--help` answer from package.json and a help text rendered at
 // build time without loading the CLI. Everything else loads dist/cli.cjs — CommonJS, so that no
 // ES module loader has to start.
-const { readFileSync } = require('node:fs');
+const { fstatSync, readFileSync, writeSync } = require('node:fs');
 const path = require('node:path');
+
+/**
+ * Output written straight to the file descriptor, synchronously, as process.stdout does for
+ * files, pipes and terminals on Linux and macOS — without loading node:stream (about 1 ms) for a
+ * few lines. A reader that went away (`| head -1`) or a closed descriptor ends output quietly; a non-blocking
+ * descriptor (EAGAIN) falls back to the process stream, which queues what it cannot write yet.
+ */
+function output(fd, name) {
+  let stream = null;
+  let closed = false;
+  let tty;
+  return {
+    /** Asked only when colour is undecided; files and pipes are answered without loading node:tty. */
+    get isTTY() {
+      if (tty === undefined) {
+        try {
+          tty = fstatSync(fd).isCharacterDevice() && require('node:tty').isatty(fd);
+        } catch {
+          tty = false;
+        }
+      }
+      return tty;
+    },
+    write(text) {
+      if (closed) return;
+      if (stream) return void stream.write(text);
+      const bytes = Buffer.from(text, 'utf8');
+      let done = 0;
+      try {
+        while (done < bytes.length) done += writeSync(fd, bytes, done);
+      } catch (error) {
+        if (error.code === 'EPIPE' || error.code === 'EBADF') closed = true;
+        else if (error.code === 'EAGAIN') (stream = process[name]).write(bytes.subarray(done));
+        else throw error;
+      }
+    },
+  };
+}
 
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
+const stdout = output(1, 'stdout');
 if (only === '--version' || only === '-V') {
-  process.stdout.write(`${JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
+  stdout.write(`${JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
 } else if (only === '--help' || only === '-h') {
-  process.stdout.write(readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8'));
+  stdout.write(readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8'));
 } else {
   require('../dist/cli.cjs')
-    .main(args, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env })
+    .main(args, { stdout, stderr: output(2, 'stderr'), cwd: process.cwd(), env: process.env })
     .then((code) => {
       process.exitCode = code;
     });

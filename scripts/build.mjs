@@ -1,7 +1,7 @@
 // Builds dist/ for publishing: no runtime dependencies, and a start-up that needs no ES module
-// loader. dist/cli.cjs is all of agent-install's own code in one CommonJS file (modules that
-// commands import on demand are initialised on demand); each third-party library is its own file
-// under dist/vendor/, required only by the code that uses it, so `list` never reads the YAML
+// loader. agent-install's own modules are bundled into a few CommonJS files under dist/ (see the
+// groups below: a command loads only the groups it needs); each third-party library is its own
+// file under dist/vendor/, required only by the code that uses it, so `list` never reads the YAML
 // parser, zod or commander. Then: the libraries' licences, the bundled registry checked with the
 // real rules (dist/bundled-index.json), and the top-level help (dist/help.txt) for the bin shim.
 import { createHash } from 'node:crypto';
@@ -19,7 +19,7 @@ const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'ut
 
 /** Package import → file under dist/vendor/. */
 const VENDOR = { yaml: 'yaml', 'zod/mini': 'zod-mini', commander: 'commander', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: !process.env.NOMINIFY, legalComments: 'none', logLevel: 'warning' };
 // CommonJS all the way down: `import()` becomes `require()`, so no ES module loader starts.
 const noEsm = { supported: { 'dynamic-import': false } };
 
@@ -64,23 +64,100 @@ for (const [pkg, file] of Object.entries(VENDOR)) {
   }
 }
 
-const vendorPlugin = {
-  name: 'vendor',
+/**
+ * Our own code, in a few CommonJS bundles ("groups"). Node 20 pays about 0.2 ms for every file it
+ * loads and V8 pre-parses every byte of a file it compiles, so neither one big bundle nor one file
+ * per module starts fast. Instead each module is placed in exactly one group: the first group
+ * whose seeds reach it through static imports. Group 1 (dist/cli.cjs) is the CLI and `list`; then
+ * `add`; then validation; then one group per remaining dynamically imported module. A group
+ * imports another group's modules through `require` of that group's file, and only groups made
+ * before it (a static import of a later group is impossible by construction), so there are no
+ * cycles and every module is evaluated once: classes stay one class for `instanceof`.
+ */
+// Small helpers that several groups share sit in the first group, so that no group loads a
+// heavier one just for them; text-diff gets its own (it loads the diff library).
+const SEEDS = [
+  ['src/cli.ts', 'src/commands/list.ts', 'src/core/did-you-mean.ts', 'src/core/not-installed.ts'],
+  ['src/commands/add.ts'],
+  ['src/core/validate.ts'],
+  ['src/core/text-diff.ts'],
+];
+const vendorExternal = {
+  name: 'vendor-external',
   setup(b) {
-    const filter = new RegExp(`^(${Object.keys(VENDOR).map((k) => k.replace('/', '\\/')).join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.cjs`, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || !VENDOR[args.path] ? undefined : { path: args.path, external: true }));
   },
 };
+const graph = await build({ ...common, entryPoints: ['src/cli.ts'], absWorkingDir: root, write: false, outdir: dist, metafile: true, plugins: [vendorExternal], logLevel: 'error' });
+const inputs = graph.metafile.inputs;
+const closure = (seeds) => {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !inputs[file]) return;
+    seen.add(file);
+    for (const i of inputs[file].imports) if (!i.external && i.kind !== 'dynamic-import') visit(i.path);
+  };
+  seeds.forEach(visit);
+  return seen;
+};
+const dynamicTargets = [...new Set(Object.values(inputs).flatMap((input) => input.imports.filter((i) => !i.external && i.kind === 'dynamic-import').map((i) => i.path)))].sort();
+const groups = [];
+const ownerOf = new Map();
+for (const seeds of [...SEEDS, ...dynamicTargets.map((t) => [t])]) {
+  const modules = [...closure(seeds)].filter((m) => !ownerOf.has(m)).sort();
+  if (modules.length === 0) continue;
+  const name = groups.length === 0 ? 'cli' : seeds[0].replace(/^src\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
+  for (const m of modules) ownerOf.set(m, name);
+  groups.push({ name, modules });
+}
+const unplaced = Object.keys(inputs).filter((m) => !ownerOf.has(m));
+if (unplaced.length > 0) throw new Error(`modules in no group: ${unplaced.join(', ')}`);
+const namespaceOf = (module) => `m_${module.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_')}`;
 
-await build({
-  ...common,
-  ...noEsm,
-  entryPoints: [path.join(root, 'src', 'cli.ts')],
-  outfile: path.join(dist, 'cli.cjs'),
-  plugins: [vendorPlugin],
-  define: { __VERSION__: JSON.stringify(version), 'import.meta.url': '__agentInstallFileUrl' },
-  banner: { js: 'var __agentInstallFileUrl=require("url").pathToFileURL(__filename).href;' },
-});
+for (const group of groups) {
+  const plugin = {
+    name: 'groups',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return { path: group.name, namespace: 'group-entry' };
+        if (args.namespace === 'other-group' || args.path.startsWith('node:')) return { path: args.path, external: true };
+        if (VENDOR[args.path]) return { path: `./vendor/${VENDOR[args.path]}.cjs`, external: true };
+        const module = path.relative(root, path.resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts').split(path.sep).join('/');
+        const owner = ownerOf.get(module);
+        if (!owner) throw new Error(`${args.importer}: ${args.path} is neither our own module nor a vendored library`);
+        return owner === group.name ? { path: path.join(root, module) } : { path: module, namespace: 'other-group' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'group-entry' }, () => ({
+        contents: [
+          ...group.modules.map((m) => `export * as ${namespaceOf(m)} from ${JSON.stringify(path.join(root, m))};`),
+          ...(group.name === 'cli' ? [`export { main } from ${JSON.stringify(path.join(root, 'src', 'cli.ts'))};`] : []),
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'other-group' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${ownerOf.get(args.path)}.cjs`)}).${namespaceOf(args.path)};`,
+        resolveDir: root,
+        loader: 'js',
+      }));
+    },
+  };
+  await build({
+    ...common,
+    ...noEsm,
+    entryPoints: [`group:${group.name}`],
+    outfile: path.join(dist, `${group.name}.cjs`),
+    plugins: [plugin],
+    define: { __VERSION__: JSON.stringify(version), 'import.meta.url': '__agentInstallFileUrl' },
+  });
+}
+// Only cli.ts reads its own location (to find the package root), and it is in dist/cli.cjs.
+for (const group of groups) {
+  const file = path.join(dist, `${group.name}.cjs`);
+  const text = readFileSync(file, 'utf8');
+  if (group.name === 'cli') writeFileSync(file, `var __agentInstallFileUrl=require("node:url").pathToFileURL(__filename).href;${text}`);
+  else if (text.includes('__agentInstallFileUrl')) throw new Error(`dist/${group.name}.cjs reads import.meta.url; only src/cli.ts may`);
+}
 
 // Licences of every package bundled into dist/vendor/.
 const sections = [...bundled].sort().map((name) => {

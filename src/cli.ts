@@ -103,13 +103,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const wantsJson = argv.includes('--json');
   // Each stream is coloured only when it is a terminal itself (`2>log` gets plain text).
   const colorFlag = !argv.includes('--no-color');
-  const style = await makeStyle(colorLevel(io.env, io.stdout.isTTY === true, colorFlag));
-  const errStyle = await makeStyle(colorLevel(io.env, io.stderr.isTTY === true, colorFlag));
+  const style = await makeStyle(colorLevel(io.env, () => io.stdout.isTTY === true, colorFlag));
+  const errStyle = await makeStyle(colorLevel(io.env, () => io.stderr.isTTY === true, colorFlag));
   let result: CommandResult | undefined;
   const invoke = async ({ command, args, options, globals }: Invocation): Promise<void> => {
     const ctx = makeContext(io, globals as GlobalOptions, style, errStyle);
     const module = await command.load!();
-    result = await module.default(ctx, ...args, options);
+    result = await module.run(ctx, ...args, options);
   };
   try {
     if (argv.length === 0) {

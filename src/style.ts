@@ -18,8 +18,11 @@ export async function makeStyle(level: 0 | 1 | 2 | 3): Promise<Style> {
   return new Chalk({ level });
 }
 
-/** Colour only on a TTY, honouring `NO_COLOR`, `FORCE_COLOR` and `--no-color`. */
-export function colorLevel(env: Record<string, string | undefined>, stdoutIsTTY: boolean, flag: boolean): 0 | 1 | 2 | 3 {
+/**
+ * Colour only on a TTY, honouring `NO_COLOR`, `FORCE_COLOR` and `--no-color`. `isTTY` is asked
+ * only when those leave the answer open (finding out can load node:tty).
+ */
+export function colorLevel(env: Record<string, string | undefined>, isTTY: boolean | (() => boolean), flag: boolean): 0 | 1 | 2 | 3 {
   if (!flag) return 0;
   const force = env.FORCE_COLOR;
   if (force !== undefined) {
@@ -28,6 +31,6 @@ export function colorLevel(env: Record<string, string | undefined>, stdoutIsTTY:
     return 1;
   }
   if (env.NO_COLOR) return 0;
-  if (!stdoutIsTTY || env.TERM === 'dumb') return 0;
+  if (env.TERM === 'dumb' || !(typeof isTTY === 'function' ? isTTY() : isTTY)) return 0;
   return env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit' ? 3 : 1;
 }

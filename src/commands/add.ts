@@ -27,7 +27,7 @@ function mistypedCommand(raw: string, specs: string[], error: unknown): UsageErr
   });
 }
 
-export default async function add(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
   if (specs.length === 0) {
     throw new UsageError('Nothing to add: name at least one agent.', { hint: 'For example `agent-install fastapi-backend-builder`; `agent-install install` installs what the lockfile records.' });
   }

@@ -24,7 +24,7 @@ export interface CommandContext extends SourceContext {
 export interface CommandModule {
   // Each command declares its own argument list; `cli-spec.ts` and the parsers keep them in step.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  default: (ctx: CommandContext, ...args: any[]) => Promise<CommandResult>;
+  run: (ctx: CommandContext, ...args: any[]) => Promise<CommandResult>;
 }
 
 /** What a command hands back to `src/cli.ts`, which prints it. */

@@ -41,7 +41,7 @@ function readInstalled(file: string): string | null {
  * Installed file → candidate version (default: the newest `requested` allows; `--to`,
  * `--latest`), or with `--base` locked version → installed file (the local edits).
  */
-export default async function diff(ctx: CommandContext, names: string[], options: DiffOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, names: string[], options: DiffOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const lockfile = readScopeLockfile(scope);
   const results: AgentDiff[] = [];

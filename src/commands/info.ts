@@ -103,7 +103,7 @@ function toolsText(tools: string[] | null): string {
 }
 
 /** `info <name>[@range]`: one available agent, its versions and where it is installed. */
-export default async function info(ctx: CommandContext, raw: string): Promise<CommandResult> {
+export async function run(ctx: CommandContext, raw: string): Promise<CommandResult> {
   const spec = parseRegistrySpec(raw);
   if (spec === null) {
     throw new UsageError(`info: "${raw}" is not an agent name (name or name@range).`, { hint: 'Browse names with `agent-install search`.' });

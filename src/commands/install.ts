@@ -3,7 +3,7 @@ import { readScopeLockfile } from '../core/apply.js';
 import { DifferencesFoundError } from '../core/errors.js';
 import { fetchLockedAgents, lockfileWouldChange } from '../core/install.js';
 import { sameEntry } from '../core/plan.js';
-import add from './add.js';
+import { run as add } from './add.js';
 import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './shared.js';
@@ -21,7 +21,7 @@ const DRIFT = new Set(['LOCALLY_MODIFIED', 'NOT_OWNED', 'SYMLINK_TARGET', 'NAME_
  * Installs exactly what the lockfile records. With specs it is `add` (as with npm).
  * `--frozen` exits 3 instead of changing the lockfile or any installed file.
  */
-export default async function install(ctx: CommandContext, specs: string[], options: InstallOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, specs: string[], options: InstallOptions): Promise<CommandResult> {
   if (specs.length > 0) return add(ctx, specs, options);
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;

@@ -36,7 +36,7 @@ async function inspectIfAny(make: () => Scope, explicit: boolean): Promise<Insta
 }
 
 /** Both scopes by default (`-g`: user only, `--project`: project only). */
-export default async function list(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
   const wantProject = !ctx.global;
   const wantUser = !options.project;
   const project = wantProject ? await inspectIfAny(() => projectScope(ctx), options.project === true) : [];

@@ -88,7 +88,7 @@ function occupied(target: string): boolean {
  * Scaffolds `<agents dir>/<name>.md` from a template. Never overwrites, never adds a second agent
  * of a name the tree already has, and leaves the lockfile alone: the file is the user's own.
  */
-export default async function newAgent(ctx: CommandContext, name: string, options: NewOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, name: string, options: NewOptions): Promise<CommandResult> {
   assertNewAgentName(name);
   const agentOptions = toNewAgentOptions(options);
   const templateName = options.template ?? DEFAULT_TEMPLATE;

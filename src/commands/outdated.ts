@@ -7,7 +7,7 @@ export interface OutdatedOptions {
   exitCode?: boolean;
 }
 
-export default async function outdated(ctx: CommandContext, options: OutdatedOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, options: OutdatedOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const rows = await findOutdated(readScopeLockfile(scope), ctx);
   const text = rows.length

@@ -12,7 +12,7 @@ export interface RegistryBuildOptions {
 }
 
 /** `agent-install registry build <dir>`: writes `<dir>/index.json` (or `--out`) for a static registry. */
-export default async function registryBuild(ctx: CommandContext, dir: string, options: RegistryBuildOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, dir: string, options: RegistryBuildOptions): Promise<CommandResult> {
   const root = path.resolve(ctx.cwd, dir);
   const outFile = path.resolve(ctx.cwd, options.out ?? path.join(root, 'index.json'));
   const { checkAgentBytes } = await loadValidate();

@@ -8,7 +8,7 @@ export interface RemoveOptions {
   dryRun?: boolean;
 }
 
-export default async function remove(ctx: CommandContext, names: string[], options: RemoveOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, names: string[], options: RemoveOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
   const plan = await runWritingPlan(ctx, scope, { doing: 'Removing from', would: 'Would remove from' }, (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }), { dryRun });

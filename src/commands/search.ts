@@ -30,7 +30,7 @@ function toSearched(agent: CatalogAgent): SearchedAgent {
 }
 
 /** `search [query...]`: available agents whose name or description matches, name matches first. */
-export default async function search(ctx: CommandContext, query: string[] = []): Promise<CommandResult> {
+export async function run(ctx: CommandContext, query: string[] = []): Promise<CommandResult> {
   const text = query.join(' ').trim();
   const catalog = await loadCatalog(ctx);
   reportFailures(ctx, catalog.failures);

@@ -15,7 +15,7 @@ export interface UpgradeCommandOptions {
   dryRun?: boolean;
 }
 
-export default async function upgrade(ctx: CommandContext, names: string[], options: UpgradeCommandOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, names: string[], options: UpgradeCommandOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
   const lockfile = readScopeLockfile(scope);

@@ -4,7 +4,6 @@ import { AgentInstallError, ExitCode, isAgentInstallError } from '../core/errors
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { readFileBounded } from '../core/read-agent.js';
 import { scanAgentsTree } from '../core/scan.js';
-import { diffHunks, formatUnifiedDiff } from '../core/text-diff.js';
 import { checkAgentBytes, findDuplicateNames, fixAgentText, type AgentCheck, type Issue, type Severity } from '../core/validate.js';
 import type { CommandContext, CommandResult } from './command.js';
 
@@ -154,8 +153,10 @@ function checkTarget(target: Target): Checked {
 
 const sortIssues = (issues: Issue[]) => issues.sort((a, b) => a.line - b.line || a.column - b.column);
 
-/** --fix: rewrite what is safe (fixAgentText), then check the result again. */
-function fixFile(ctx: CommandContext, checked: Checked, dryRun: boolean): FixReport | undefined {
+type TextDiff = typeof import('../core/text-diff.js');
+
+/** --fix: rewrite what is safe (fixAgentText), then check the result again; with `textDiff` (--dry-run) show the change instead. */
+function fixFile(ctx: CommandContext, checked: Checked, textDiff: TextDiff | undefined): FixReport | undefined {
   if (checked.bytes === undefined || !checked.issues.some((i) => FIXABLE.has(i.code))) return undefined;
   let text: string;
   try {
@@ -166,7 +167,8 @@ function fixFile(ctx: CommandContext, checked: Checked, dryRun: boolean): FixRep
   const fixed = fixAgentText(text);
   if (fixed.changes.length === 0 || fixed.text === text) return undefined;
   const report: FixReport = { file: checked.target.display, changes: fixed.changes, written: false };
-  if (dryRun) {
+  if (textDiff) {
+    const { diffHunks, formatUnifiedDiff } = textDiff;
     const plain = (text: string) => text;
     const painter = ctx.json
       ? { add: plain, remove: plain, hunk: plain, header: plain }
@@ -225,7 +227,7 @@ function plural(count: number, word: string): string {
  * `validate <path...>`: files and folders (scanned like Claude Code scans an agents folder)
  * checked against Claude Code's rules; `--fix` rewrites what is safe; exit 1 on errors.
  */
-export default async function validate(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<CommandResult> {
   const strict = options.strict === true;
   const fix = options.fix === true;
   const dryRun = fix && options.dryRun === true;
@@ -236,8 +238,10 @@ export default async function validate(ctx: CommandContext, paths: string[], opt
 
   const fixes: FixReport[] = [];
   if (fix) {
+    // The diff library loads only for --fix --dry-run.
+    const textDiff = dryRun ? await import('../core/text-diff.js') : undefined;
     for (const entry of checked) {
-      const report = fixFile(ctx, entry, dryRun);
+      const report = fixFile(ctx, entry, textDiff);
       if (report) fixes.push(report);
     }
   }

@@ -8,7 +8,7 @@ export interface VerifyOptions {
   allowModified?: boolean;
 }
 
-export default async function verify(ctx: CommandContext, options: VerifyOptions): Promise<CommandResult> {
+export async function run(ctx: CommandContext, options: VerifyOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const lockfile = readScopeLockfile(scope);
   const report = verifyInstalled(await inspectScope(scope, lockfile), { allowModified: options.allowModified === true });

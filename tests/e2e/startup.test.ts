@@ -47,6 +47,25 @@ describe('start-up', () => {
     expect(loaded).toEqual([BIN, path.join(REPO_ROOT, 'dist', 'cli.cjs')]);
   });
 
+  it('validate loads the YAML parser and zod, and none of the sources or their libraries', () => {
+    const file = path.join(work, 'lone-agent.md');
+    writeFileSync(file, '---\nname: lone\ndescription: Checks things.\n---\nBody.\n');
+    const loaded = loadedBy(['validate', file]);
+    expect(vendor(loaded)).toEqual(['yaml.cjs', 'zod-mini.cjs']);
+    expect(loaded.map((f) => path.basename(f))).not.toContain('commands-add.cjs');
+  });
+
+  it('output to a reader that stops early ends quietly', () => {
+    const project = path.join(work, 'head-project');
+    mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
+    for (let i = 0; i < 1000; i++) writeFileSync(path.join(project, '.claude', 'agents', `agent-${i}.md`), `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`);
+    const full = spawnSync(process.execPath, [BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8' });
+    expect(full.stdout.length).toBeGreaterThan(128 * 1024); // twice what a pipe holds: the writer meets EPIPE
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" list --json | head -c 1`], { cwd: project, env, encoding: 'utf8' });
+    expect(result.stdout).toBe('[');
+    expect(result.stderr).toBe('');
+  });
+
   it('help for a command and usage errors load commander, and only then', () => {
     expect(vendor(loadedBy(['list', '--help']))).toEqual(['commander.cjs']);
   });

@@ -16,4 +16,15 @@ describe('colorLevel', () => {
   ] as const)('env %j, tty %s, flag %s → %i', (env, tty, flag, level) => {
     expect(colorLevel(env, tty, flag)).toBe(level);
   });
+
+  it('decides without asking whether the stream is a terminal when the environment or flag already does', () => {
+    const unasked = () => {
+      throw new Error('isTTY was asked');
+    };
+    expect(colorLevel({ NO_COLOR: '1' }, unasked, true)).toBe(0);
+    expect(colorLevel({ FORCE_COLOR: '2' }, unasked, true)).toBe(2);
+    expect(colorLevel({}, unasked, false)).toBe(0);
+    expect(colorLevel({}, () => true, true)).toBe(1);
+    expect(colorLevel({}, () => false, true)).toBe(0);
+  });
 });
