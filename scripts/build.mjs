@@ -112,6 +112,24 @@ for (const seeds of [...SEEDS, ...dynamicTargets.map((t) => [t])]) {
 }
 const unplaced = Object.keys(inputs).filter((m) => !ownerOf.has(m));
 if (unplaced.length > 0) throw new Error(`modules in no group: ${unplaced.join(', ')}`);
+/**
+ * Libraries that load on first use rather than when the group that imports them loads: semver
+ * costs about 4 ms to load and `add <name>` needs it only for ranges. Its module is a proxy that
+ * requires the library the first time a property is read. That works for default imports only
+ * (named imports would be read when the module loads), which the build enforces.
+ */
+const LAZY_VENDOR = new Set(['semver']);
+const sourceFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+for (const file of sourceFiles(path.join(root, 'src'))) {
+  for (const pkg of LAZY_VENDOR) {
+    for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`^import (.+) from '${pkg}';`, 'gm'))) {
+      if (!/^[A-Za-z_$][\w$]*$/.test(m[1])) throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
+    }
+  }
+}
+const lazyVendorModule = (pkg) =>
+  `let lib; module.exports = new Proxy({}, { get: (_, key) => (key === '__esModule' ? undefined : (lib ??= require(${JSON.stringify(`./vendor/${VENDOR[pkg]}.cjs`)}))[key]) });`;
+
 const namespaceOf = (module) => `m_${module.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_')}`;
 
 for (const group of groups) {
@@ -121,6 +139,8 @@ for (const group of groups) {
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return { path: group.name, namespace: 'group-entry' };
         if (args.namespace === 'other-group' || args.path.startsWith('node:')) return { path: args.path, external: true };
+        if (args.namespace === 'lazy-vendor') return { path: args.path, external: true };
+        if (LAZY_VENDOR.has(args.path)) return { path: args.path, namespace: 'lazy-vendor' };
         if (VENDOR[args.path]) return { path: `./vendor/${VENDOR[args.path]}.cjs`, external: true };
         const module = path.relative(root, path.resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts').split(path.sep).join('/');
         const owner = ownerOf.get(module);
@@ -135,6 +155,7 @@ for (const group of groups) {
         resolveDir: root,
         loader: 'js',
       }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => ({ contents: lazyVendorModule(args.path), resolveDir: root, loader: 'js' }));
       b.onLoad({ filter: /.*/, namespace: 'other-group' }, (args) => ({
         contents: `module.exports = require(${JSON.stringify(`./${ownerOf.get(args.path)}.cjs`)}).${namespaceOf(args.path)};`,
         resolveDir: root,
@@ -170,7 +191,8 @@ const sections = [...bundled].sort().map((name) => {
 writeFileSync(path.join(dist, 'THIRD-PARTY-LICENSES.md'), `# Third-party licences\n\nagent-install bundles these packages into dist/vendor/ at build time.\n\n${sections.join('\n')}`);
 
 // The bundled registry, checked with the built rules. The build fails if any bundled agent has an
-// error or a warning or is not named after its folder; at run time `add` trusts exactly these bytes.
+// error or a warning or is not named after its folder. The index holds each file's text and
+// integrity: at run time `add` writes exactly these validated bytes, with no parsing or hashing.
 const checker = path.join(tmpdir(), `agent-install-build-${process.pid}.cjs`);
 await build({ ...common, entryPoints: [path.join(root, 'src', 'core', 'validate.ts')], outfile: checker });
 const { checkAgentBytes } = require(checker);
@@ -185,7 +207,9 @@ for (const name of readdirSync(path.join(root, 'agents')).sort()) {
     const check = checkAgentBytes(bytes, { fileName: `${name}.md` });
     if (check.agent?.name !== name) problems.push(`agents/${name}/${file}: named ${JSON.stringify(check.agent?.name ?? check.name)}`);
     for (const issue of check.issues) problems.push(`agents/${name}/${file}:${issue.line}:${issue.column} ${issue.severity} ${issue.code} ${issue.message}`);
-    (index[name] ??= {})[file.slice(0, -3)] = `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+    const text = bytes.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(bytes)) problems.push(`agents/${name}/${file}: not UTF-8`);
+    (index[name] ??= {})[file.slice(0, -3)] = { integrity: `sha256-${createHash('sha256').update(bytes).digest('base64')}`, text };
   }
 }
 if (problems.length > 0) {

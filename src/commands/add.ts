@@ -36,7 +36,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   // Resolve and validate everything before touching the scope: a bad spec writes nothing.
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
-    const { source, spec } = parseSpec(raw, ctx);
+    const { source, spec } = await parseSpec(raw, ctx);
     let candidates;
     try {
       candidates = await source.resolve(spec, ctx);

@@ -54,7 +54,7 @@ export function entryFor(candidate: Candidate, relative: string): LockEntry {
   const entry: LockEntry = {
     requested: candidate.requested,
     source: candidate.source,
-    integrity: computeIntegrity(candidate.bytes),
+    integrity: candidate.integrity ?? computeIntegrity(candidate.bytes),
     path: relative,
   };
   if (candidate.version !== undefined) entry.version = candidate.version;

@@ -135,7 +135,7 @@ export function applyPlan(plan: Plan, lockfile: Lockfile, hooks: ApplyHooks = {}
   for (const action of plan.actions) {
     if (isWrite(action)) {
       targetPath(scope, action.path);
-      journal.changes.push({ name: action.name, path: action.path, before: lockfile.agents[action.name] ?? null, after: action.entry, fileAfter: computeIntegrity(action.bytes) });
+      journal.changes.push({ name: action.name, path: action.path, before: lockfile.agents[action.name] ?? null, after: action.entry, fileAfter: action.type === 'merge' ? computeIntegrity(action.bytes) : action.entry.integrity });
       agents[action.name] = action.entry;
     } else if (action.type === 'remove') {
       targetPath(scope, action.path);

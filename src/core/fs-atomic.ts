@@ -1,5 +1,4 @@
 import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { AgentInstallError } from './errors.js';
 
@@ -9,6 +8,16 @@ const TEMP_PATTERN = /^\.(.+)\.agent-install-(\d+)-[0-9a-f]{8}\.tmp$/;
 export interface WriteOptions {
   /** Replace a symbolic link at the target (the link itself, never what it points to). */
   replaceSymlink?: boolean;
+}
+
+/**
+ * 8 hex digits for temporary names and lock tokens. They need to differ, not to be secret (every
+ * name also carries the pid, and files are created exclusively), so no node:crypto.
+ */
+export function uniqueSuffix(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
 }
 
 export function isSymlink(target: string): boolean {
@@ -53,7 +62,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, optio
   } catch (error) {
     throw ioError('create folder', dir, error);
   }
-  const temp = path.join(dir, `.${path.basename(target)}.agent-install-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${path.basename(target)}.agent-install-${process.pid}-${uniqueSuffix()}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(temp, 'wx', 0o644);

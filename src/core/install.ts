@@ -30,7 +30,7 @@ export async function fetchLockedCandidate(name: string, entry: LockEntry, ctx: 
       ...(entry.registry !== undefined ? { registry: entry.registry } : {}),
     };
   }
-  const candidate = await sourceForEntry(entry, ctx).fetchLocked(entry, ctx);
+  const candidate = await (await sourceForEntry(entry, ctx)).fetchLocked(entry, ctx);
   assertIntegrity(candidate.bytes, entry.integrity, `${name} (${entry.source})`);
   rememberCandidate(ctx, candidate);
   return candidate;

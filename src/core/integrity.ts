@@ -1,10 +1,15 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AgentInstallError } from './errors.js';
 
+// node:crypto costs about 2 ms to load, more than `list` or `add` spend on anything else, so it
+// loads on the first hash (commands that know every hash already never load it).
+let crypto: typeof import('node:crypto') | undefined;
+
 /** `sha256-<base64>` of the exact bytes, the Subresource Integrity form npm uses too. */
 export function computeIntegrity(bytes: Uint8Array | string): string {
-  return `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+  // process.getBuiltinModule is Node ≥ 20.16; the require fallback serves the built CommonJS files on older 20.x.
+  crypto ??= process.getBuiltinModule?.('node:crypto') ?? (require('node:crypto') as typeof import('node:crypto'));
+  return `sha256-${crypto.createHash('sha256').update(bytes).digest('base64')}`;
 }
 
 /** The integrity of a file's bytes, or null when it cannot be read (missing, a folder). */

@@ -26,7 +26,7 @@ export async function findOutdated(lockfile: Lockfile, ctx: SourceContext): Prom
   for (const name of Object.keys(lockfile.agents).sort()) {
     const entry = lockfile.agents[name]!;
     if (entry.version === undefined) continue;
-    const source = sourceForEntry(entry, ctx);
+    const source = await sourceForEntry(entry, ctx);
     if (!source.listVersions) continue;
     const versions = (await source.listVersions(entry, ctx)).filter((v) => semver.valid(v) !== null).sort(semver.compare);
     const latest = versions[versions.length - 1];

@@ -10,7 +10,10 @@ interface ActionBase {
   note?: string;
 }
 
-/** Write `bytes` to `path` and record `entry`. */
+/**
+ * Write `bytes` to `path` and record `entry`. `create` and `update` write exactly the upstream bytes
+ * the entry records (`entry.integrity` is their hash); `merge` writes other bytes.
+ */
 export interface WriteAction extends ActionBase {
   type: 'create' | 'update' | 'merge';
   bytes: Uint8Array;

@@ -8,13 +8,13 @@
  * is the one writer, and it never replaces an existing file.
  */
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseAgentFile } from './agent-file.js';
 import { AGENT_COLORS, EFFORT_LEVELS, MEMORY_SCOPES, MODEL_ALIASES, isRecognizedModel } from './agent-schema.js';
 import { CLAUDE_TOOLS, isKnownTool, splitToolsString, suggestTool } from './claude-tools.js';
 import { didYouMean } from './did-you-mean.js';
 import { AgentInstallError, ExitCode } from './errors.js';
+import { uniqueSuffix } from './fs-atomic.js';
 import { nameProblem } from './names.js';
 import { readFileBounded } from './read-agent.js';
 import { toKebabCase } from './validate.js';
@@ -305,7 +305,7 @@ export function createFileExclusive(target: string, data: string): void {
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
     fsyncSync(fd);
   };
-  const temp = path.join(dir, `.${path.basename(target)}.agent-install-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${path.basename(target)}.agent-install-${process.pid}-${uniqueSuffix()}.tmp`);
   let linked = false;
   try {
     const fd = openSync(temp, 'wx', 0o644);

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { AgentInstallError } from './errors.js';
+import { uniqueSuffix } from './fs-atomic.js';
 import type { Scope } from './scope.js';
 
 export interface LockOptions {
@@ -73,7 +73,7 @@ export async function withScopeLock<T>(scope: Scope, fn: () => Promise<T> | T, o
       cause: error,
     });
   }
-  const token = randomBytes(8).toString('hex');
+  const token = `${uniqueSuffix()}${uniqueSuffix()}`;
   const deadline = Date.now() + timeoutMs;
   let told = false;
   let delay = 25;
@@ -133,7 +133,7 @@ export async function withScopeLock<T>(scope: Scope, fn: () => Promise<T> | T, o
  */
 function breakStaleLock(file: string): void {
   const judged = readHolder(file);
-  const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${file}.stale-${process.pid}-${uniqueSuffix()}`;
   try {
     renameSync(file, aside);
   } catch {

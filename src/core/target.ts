@@ -22,7 +22,7 @@ export interface TargetOptions {
  * git branches) are resolved again from what was requested.
  */
 export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceContext, options: TargetOptions = {}): Promise<CheckedCandidate> {
-  const source = sourceForEntry(entry, ctx);
+  const source = await sourceForEntry(entry, ctx);
   if (entry.version !== undefined && source.listVersions && source.fetchVersion) {
     const versions = (await source.listVersions(entry, ctx)).filter((v) => semver.valid(v) !== null).sort(semver.compare);
     let version: string | null;
@@ -51,7 +51,7 @@ export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceC
   }
   // `requested` paths are relative to the project, not to wherever the command runs.
   const at = options.root === undefined ? ctx : { ...ctx, cwd: options.root };
-  const { source: requestedSource, spec } = parseSpec(entry.requested, at);
+  const { source: requestedSource, spec } = await parseSpec(entry.requested, at);
   let found: CheckedCandidate | undefined;
   for (const candidate of await requestedSource.resolve(spec, at)) {
     const checked = await checkCandidate(candidate);

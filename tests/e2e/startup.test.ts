@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,19 @@ const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-startup
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const env = { PATH: process.env.PATH!, HOME: work, NO_COLOR: '1', CI: 'true' };
 
-function loadedBy(args: string[], cwd = work): string[] {
+function trace(args: string[], cwd = work): string {
   const result = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
-  return [...result.stderr.matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
+  return result.stderr;
+}
+
+function loadedBy(args: string[], cwd = work): string[] {
+  return [...trace(args, cwd).matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
+}
+
+/** Node's own modules the command loaded beyond what node itself starts with. */
+function builtinsLoadedBy(args: string[], cwd = work): string[] {
+  return [...trace(args, cwd).matchAll(/^builtin (\S+)$/gm)].map((m) => m[1]!);
 }
 
 // The YAML parser and zod live in their own files under dist/vendor/; so does commander.
@@ -75,20 +84,38 @@ describe('start-up', () => {
     mkdirSync(path.join(project, '.git'), { recursive: true });
     const loaded = loadedBy(['fastapi-backend-builder'], project);
     expect(loaded.filter(heavy)).toEqual([]);
-    expect(vendor(loaded)).toEqual(['semver.cjs']);
+    expect(vendor(loaded)).toEqual([]); // not even semver: a bare name and plain versions need none
   });
 
-  it('bundled bytes that differ from what the build validated are validated again', () => {
+  it('adding a bundled agent loads no crypto, streams, child processes, networking or zlib', () => {
+    const project = path.join(work, 'add-builtins');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    const builtins = builtinsLoadedBy(['fastapi-backend-builder'], project);
+    expect(builtins.filter((m) => /^(crypto|stream|child_process|net|http|https|tls|zlib)$/.test(m))).toEqual([]);
+    expect(existsSync(path.join(project, '.claude', 'agents', 'fastapi-backend-builder.md'))).toBe(true);
+  });
+
+  it('a version range loads semver, on first use', () => {
+    const project = path.join(work, 'range-project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    expect(vendor(loadedBy(['fastapi-backend-builder@~1.0'], project))).toEqual(['semver.cjs']);
+    expect(readFileSync(path.join(project, '.claude', 'agents.lock.json'), 'utf8')).toContain('"version": "1.0.0"');
+  });
+
+  it('add installs the bytes the build validated; a bundled file the build did not see is validated at run time', () => {
     const pkg = path.join(work, 'tampered');
     const bin = makePackageCopy(pkg, {});
     cpSync(path.join(REPO_ROOT, 'agents'), path.join(pkg, 'agents'), { recursive: true });
     writeFileSync(path.join(pkg, 'agents/fastapi-backend-builder/1.1.0.md'), 'no frontmatter: not an agent\n');
+    writeFileSync(path.join(pkg, 'agents/fastapi-backend-builder/1.2.0.md'), 'no frontmatter: not an agent\n');
     const project = path.join(work, 'tampered-project');
     mkdirSync(path.join(project, '.git'), { recursive: true });
-    const result = spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.1.0', '--json'], { cwd: project, env, encoding: 'utf8' });
-    expect(result.status).toBe(1);
-    expect(JSON.parse(result.stdout).error.code).toBe('INVALID_AGENT');
-    expect(spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.0.0'], { cwd: project, env }).status).toBe(0);
+    const unseen = spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.2.0', '--json'], { cwd: project, env, encoding: 'utf8' });
+    expect(unseen.status).toBe(1);
+    expect(JSON.parse(unseen.stdout).error.code).toBe('INVALID_AGENT');
+    expect(spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.1.0'], { cwd: project, env }).status).toBe(0);
+    const installed = readFileSync(path.join(project, '.claude/agents/fastapi-backend-builder.md'));
+    expect(installed.equals(readFileSync(path.join(REPO_ROOT, 'agents/fastapi-backend-builder/1.1.0.md')))).toBe(true);
   });
 
   it('the checks above can see the heavy chunk when it is loaded', () => {

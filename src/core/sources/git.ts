@@ -1,6 +1,7 @@
 import path from 'node:path';
 import semver from 'semver';
 import { suggest } from '../did-you-mean.js';
+import { claimsGit } from './claims.js';
 import { AgentInstallError } from '../errors.js';
 import { gitError, lsRemote, withFetchedCommit, type FetchedCommit, type RemoteRef, type TreeEntry } from '../git.js';
 import { isLoopbackHost } from '../http.js';
@@ -155,8 +156,8 @@ function transportUrl(raw: string, base: string): { url: string; display: string
 
 /** Parses a git spec; null when `raw` is not one (another source's). Throws on a malformed git spec. */
 export function parseGitSpec(raw: string): GitSpec | null {
+  if (!claimsGit(raw)) return null;
   const isGithub = raw.startsWith('github:');
-  if (!isGithub && !/^(git\+(https|http|ssh|file)|git):\/\//.test(raw)) return null;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f]/.test(raw)) throw invalid(raw, 'it contains spaces or control characters');
   const hash = raw.indexOf('#');

@@ -1,17 +1,26 @@
 import { AgentInstallError } from '../errors.js';
 import type { LockEntry } from '../lockfile.js';
-import { gitSource } from './git.js';
+import { claimsGit, claimsNpm, claimsUrl } from './claims.js';
 import { localSource } from './local.js';
-import { npmSource } from './npm.js';
 import { registrySource } from './registry.js';
 import type { Source, SourceContext, SourceSpec } from './types.js';
-import { urlSource } from './url.js';
 
-/** Tried in order; the first that parses a spec owns it. Paths first: `x.md` on disk would otherwise be a registry name. */
-const SOURCES: Source[] = [localSource as Source, urlSource as Source, registrySource as Source, gitSource as Source, npmSource as Source];
+/**
+ * Tried in order; the first that parses a spec owns it. Paths first: `x.md` on disk would
+ * otherwise be a registry name. URL, git and npm load only for a spec whose prefix they claim.
+ */
+const SOURCES: Array<{ claims: (raw: string) => boolean; load: () => Promise<Source> }> = [
+  { claims: () => true, load: async () => localSource as Source },
+  { claims: claimsUrl, load: async () => (await import('./url.js')).urlSource as Source },
+  { claims: () => true, load: async () => registrySource as Source },
+  { claims: claimsGit, load: async () => (await import('./git.js')).gitSource as Source },
+  { claims: claimsNpm, load: async () => (await import('./npm.js')).npmSource as Source },
+];
 
-export function parseSpec(raw: string, ctx: SourceContext): { source: Source; spec: SourceSpec } {
-  for (const source of SOURCES) {
+export async function parseSpec(raw: string, ctx: SourceContext): Promise<{ source: Source; spec: SourceSpec }> {
+  for (const entry of SOURCES) {
+    if (!entry.claims(raw)) continue;
+    const source = await entry.load();
     const spec = source.parse(raw, ctx);
     if (spec) return { source, spec };
   }
@@ -22,6 +31,6 @@ export function parseSpec(raw: string, ctx: SourceContext): { source: Source; sp
 }
 
 /** The source that can re-fetch a lock entry. */
-export function sourceForEntry(entry: LockEntry, ctx: SourceContext): Source {
-  return parseSpec(entry.source, ctx).source;
+export async function sourceForEntry(entry: LockEntry, ctx: SourceContext): Promise<Source> {
+  return (await parseSpec(entry.source, ctx)).source;
 }

@@ -8,6 +8,7 @@ import { authFor, loadNpmConfig, registryFor, type NpmConfig } from '../npmrc.js
 import { readTgz, type TarEntry } from '../tar.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
 import { defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type AgentBytes, type TreeFile } from './agent-tree.js';
+import { claimsNpm } from './claims.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 import { offlineMissing } from '../offline.js';
 
@@ -45,7 +46,7 @@ function invalid(raw: string, why: string): AgentInstallError {
 
 /** Parses an `npm:` spec; null for other specs, an error for a malformed `npm:` one. */
 export function parseNpmSpec(raw: string): NpmSpec | null {
-  if (!raw.startsWith('npm:')) return null;
+  if (!claimsNpm(raw)) return null;
   const match = SPEC.exec(raw);
   if (!match) throw invalid(raw, 'not a package name');
   const [, name, version, inner] = match;

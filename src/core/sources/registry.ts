@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
@@ -6,7 +5,6 @@ import { cacheDir, cacheGet } from '../cache.js';
 import { readConfig } from '../config.js';
 import { AgentInstallError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { fetchBytes } from '../http.js';
 import { computeIntegrity, isIntegrity } from '../integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../json.js';
 import type { LockEntry } from '../lockfile.js';
@@ -56,6 +54,17 @@ export function listBundledAgents(ctx: SourceContext): string[] {
   }
 }
 
+// Plain `x.y.z` versions (no prerelease or build, each part a safe integer) are sorted and picked
+// without semver, which costs about 4 ms to load: `add <name>` needs it only for real ranges.
+const PLAIN_VERSION = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
+const LOOKS_LIKE_VERSION = /^\d+\.\d+\.\d+/;
+
+export function comparePlainVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+}
+
 /** Versions of a bundled agent, ascending. */
 export function listBundledVersions(ctx: SourceContext, name: string): string[] {
   let files: string[];
@@ -64,11 +73,10 @@ export function listBundledVersions(ctx: SourceContext, name: string): string[] 
   } catch {
     return [];
   }
-  return files
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => f.slice(0, -3))
-    .filter((v) => semver.valid(v) === v)
-    .sort(semver.compare);
+  const names = files.filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
+  // CHANGELOG.md and the like are not versions; anything version-like but not plain needs semver.
+  if (!names.some((v) => !PLAIN_VERSION.test(v) && LOOKS_LIKE_VERSION.test(v))) return names.filter((v) => PLAIN_VERSION.test(v)).sort(comparePlainVersions);
+  return names.filter((v) => semver.valid(v) === v).sort(semver.compare);
 }
 
 function notFound(name: string, ctx: SourceContext, searched: Array<{ id: string; names: string[] }> = []): AgentInstallError {
@@ -85,6 +93,7 @@ function notFound(name: string, ctx: SourceContext, searched: Array<{ id: string
 /** Picks a version: exact, range, or `latest`/none = the newest. Throws listing the available versions. */
 export function pickVersion(name: string, versions: string[], range: string | undefined): string {
   const wanted = range === undefined || range === 'latest' ? '*' : range;
+  if (wanted === '*' && versions.length > 0 && versions.every((v) => PLAIN_VERSION.test(v))) return versions.reduce((a, b) => (comparePlainVersions(a, b) >= 0 ? a : b));
   if (semver.validRange(wanted) === null) {
     throw new AgentInstallError(`"${range}" is not a version or version range for ${name}.`, {
       code: 'INVALID_VERSION_RANGE',
@@ -107,14 +116,18 @@ export function requestedFor(range: string | undefined, version: string): string
   return range === undefined || range === 'latest' ? `^${version}` : range;
 }
 
-/** `dist/bundled-index.json`, written at build time: name → version → integrity of every bundled file that passed validation with no issues. */
-const checkedAtBuild = new Map<string, Record<string, Record<string, string>> | null>();
+/**
+ * `dist/bundled-index.json`, written at build time: name → version → the text and integrity of
+ * every bundled file that passed validation with no issues.
+ */
+type BuildIndex = Record<string, Record<string, { integrity: string; text: string }>>;
+const checkedAtBuild = new Map<string, BuildIndex | null>();
 
-function buildCheckedIntegrity(ctx: SourceContext, name: string, version: string): string | undefined {
+function checkedByBuild(ctx: SourceContext, name: string, version: string): { integrity: string; text: string } | undefined {
   let index = checkedAtBuild.get(ctx.packageRoot);
   if (index === undefined) {
     try {
-      index = JSON.parse(readFileSync(path.join(ctx.packageRoot, 'dist', 'bundled-index.json'), 'utf8')) as Record<string, Record<string, string>>;
+      index = JSON.parse(readFileSync(path.join(ctx.packageRoot, 'dist', 'bundled-index.json'), 'utf8')) as BuildIndex;
     } catch {
       index = null; // running from source, or a registry without a build: validate at run time
     }
@@ -124,6 +137,10 @@ function buildCheckedIntegrity(ctx: SourceContext, name: string, version: string
 }
 
 function readBundled(ctx: SourceContext, name: string, version: string, requested: string): Candidate {
+  const base = { origin: 'bundled registry', version, requested, source: `${name}@${version}`, fileName: `${name}.md`, registry: BUNDLED, alwaysAvailable: true };
+  // What the build validated is installed as it was validated: no parsing, no hashing (fast `add`).
+  const checked = checkedByBuild(ctx, name, version);
+  if (checked !== undefined) return { ...base, bytes: Buffer.from(checked.text, 'utf8'), integrity: checked.integrity, checkedName: name };
   const file = path.join(bundledAgentsDir(ctx), name, `${version}.md`);
   let bytes: Uint8Array;
   try {
@@ -135,11 +152,7 @@ function readBundled(ctx: SourceContext, name: string, version: string, requeste
       cause: error,
     });
   }
-  const candidate: Candidate = { origin: 'bundled registry', version, requested, source: `${name}@${version}`, bytes, fileName: `${name}.md`, registry: BUNDLED, alwaysAvailable: true };
-  // The same bytes the build validated need not be parsed again (that keeps `add` fast).
-  const checked = buildCheckedIntegrity(ctx, name, version);
-  if (checked !== undefined && checked === computeIntegrity(bytes)) candidate.checkedName = name;
-  return candidate;
+  return { ...base, bytes };
 }
 
 function lockedName(entry: LockEntry): RegistrySpec {
@@ -272,7 +285,8 @@ export function lockedRegistry(id: string, ctx: SourceContext): StaticRegistry {
 
 /** Copies of remote indexes, so that `--offline` can still resolve names and list versions. */
 function indexCachePath(ctx: SourceContext, url: string): string {
-  return path.join(cacheDir(ctx), 'index-v1', `${createHash('sha256').update(url).digest('hex')}.json`);
+  // One file per index URL, named by the URL's sha256 in hex.
+  return path.join(cacheDir(ctx), 'index-v1', `${Buffer.from(computeIntegrity(url).slice('sha256-'.length), 'base64').toString('hex')}.json`);
 }
 
 // One download of each index per command run.
@@ -316,6 +330,7 @@ async function readIndex(registry: StaticRegistry, ctx: SourceContext): Promise<
     }
     return parseRegistryIndex(text, location);
   }
+  const { fetchBytes } = await import('../http.js'); // HTTP code loads only for remote indexes
   const response = await fetchBytes(location, { maxBytes: MAX_INDEX_BYTES, headers: { accept: 'application/json' }, ctx, what: `registry index ${location}` });
   const index = parseRegistryIndex(response.bytes.toString('utf8'), location);
   try {
@@ -352,6 +367,7 @@ async function fetchFromIndex(registry: StaticRegistry, index: RegistryIndex, na
       if (ctx.offline) {
         throw offlineMissing(`${what} (${url})`, { url });
       }
+      const { fetchBytes } = await import('../http.js');
       bytes = (await fetchBytes(url, { maxBytes: MAX_AGENT_BYTES, ctx, what })).bytes;
       origin = url;
     } else {

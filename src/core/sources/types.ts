@@ -21,6 +21,8 @@ export interface Candidate {
   alwaysAvailable?: boolean;
   /** Set when these exact bytes were validated when the package was built (no errors, no warnings): the agent's `name`. */
   checkedName?: string;
+  /** The bytes' integrity when the build already computed it (bundled agents); otherwise it is computed. */
+  integrity?: string;
 }
 
 export interface SourceContext extends Context {

@@ -7,6 +7,7 @@ import type { LockEntry } from '../lockfile.js';
 import { loadValidate } from '../load-validate.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
 import { offlineMissing } from '../offline.js';
+import { claimsUrl } from './claims.js';
 import { installedFileName } from './local.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
@@ -23,7 +24,7 @@ export interface UrlSpec extends SourceSpec {
  * that the refusal (non-loopback hosts) is a clear error rather than "cannot understand".
  */
 export function parseUrlSpec(raw: string): UrlSpec | null {
-  if (!/^https?:\/\//i.test(raw)) return null;
+  if (!claimsUrl(raw)) return null;
   let url: URL;
   try {
     url = new URL(raw);
@@ -111,7 +112,7 @@ export const urlSource: Source<UrlSpec> = {
       return { ...(await download(unpinned(spec), entry.requested, ctx, what)), source: entry.source };
     } catch (error) {
       // The final URL of a redirect can expire (signed download links): ask for what was requested.
-      const requested = /^https?:\/\//i.test(entry.requested) ? parseUrlSpec(entry.requested) : null;
+      const requested = claimsUrl(entry.requested) ? parseUrlSpec(entry.requested) : null;
       const retry = error instanceof AgentInstallError && ['NOT_FOUND', 'UNAUTHORIZED', 'HTTP_ERROR'].includes(error.code);
       if (!retry || requested === null || requested.url === spec.url) throw error;
       return { ...(await download(unpinned(requested), entry.requested, ctx, what)), source: entry.source };
