@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgv, type Invocation } from './argv.js';
@@ -22,8 +21,12 @@ export interface CliIO {
   packageRoot?: string;
 }
 
-/** `dist/cli.cjs` and `src/cli.ts` both sit one level below the package root. */
-const PACKAGE_ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+/**
+ * `dist/cli.cjs` and `src/cli.ts` both sit one level below the package root. The built CommonJS
+ * file knows its `__filename` (no URL handling at start-up); the ES module source has only
+ * `import.meta.url`.
+ */
+const PACKAGE_ROOT = path.dirname(path.dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url)));
 
 async function readVersion(): Promise<string> {
   if (typeof __VERSION__ === 'string') return __VERSION__;
@@ -42,7 +45,7 @@ interface GlobalOptions {
   registry?: string[];
 }
 
-function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: Style): CommandContext {
+function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: Style, home: string): CommandContext {
   const cwd = globals.cwd ? path.resolve(io.cwd, globals.cwd) : io.cwd;
   if (globals.cwd && !isDirectory(cwd)) throw new UsageError(`-C ${globals.cwd}: no such directory (${cwd}).`);
   const json = globals.json === true;
@@ -50,7 +53,7 @@ function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: 
   return {
     cwd,
     env: io.env,
-    home: io.home ?? io.env.HOME ?? homedir(),
+    home,
     packageRoot: io.packageRoot ?? PACKAGE_ROOT,
     style,
     json,
@@ -107,7 +110,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const errStyle = await makeStyle(colorLevel(io.env, () => io.stderr.isTTY === true, colorFlag));
   let result: CommandResult | undefined;
   const invoke = async ({ command, args, options, globals }: Invocation): Promise<void> => {
-    const ctx = makeContext(io, globals as GlobalOptions, style, errStyle);
+    const home = io.home ?? io.env.HOME ?? (await import('node:os')).homedir(); // node:os only without HOME
+    const ctx = makeContext(io, globals as GlobalOptions, style, errStyle, home);
     const module = await command.load!();
     result = await module.run(ctx, ...args, options);
   };

@@ -1,4 +1,5 @@
 import { readScopeLockfile } from '../core/apply.js';
+import { HashCache } from '../core/hash-cache.js';
 import { inspectScope, markShadowed, type InstalledAgent } from '../core/inspect.js';
 import { optionalScope, projectScope, userScope, type Scope } from '../core/scope.js';
 import { formatTable, type CommandContext, type CommandResult } from './command.js';
@@ -29,18 +30,25 @@ function toListed(agent: InstalledAgent): ListedAgent {
   };
 }
 
-/** A scope's agents; none when the scope does not exist here, unless it was asked for explicitly. */
-async function inspectIfAny(make: () => Scope, explicit: boolean): Promise<InstalledAgent[]> {
+/**
+ * A scope's agents; none when the scope does not exist here, unless it was asked for explicitly.
+ * Unchanged files are recognised by their stat (see HashCache).
+ */
+async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: boolean): Promise<InstalledAgent[]> {
   const scope = explicit ? make() : optionalScope(make);
-  return scope ? inspectScope(scope, readScopeLockfile(scope)) : [];
+  if (!scope) return [];
+  const hashes = new HashCache(ctx, scope.agentsDir);
+  const agents = await inspectScope(scope, readScopeLockfile(scope), hashes);
+  hashes.save();
+  return agents;
 }
 
 /** Both scopes by default (`-g`: user only, `--project`: project only). */
 export async function run(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
   const wantProject = !ctx.global;
   const wantUser = !options.project;
-  const project = wantProject ? await inspectIfAny(() => projectScope(ctx), options.project === true) : [];
-  const user = wantUser ? await inspectIfAny(() => userScope(ctx), ctx.global) : [];
+  const project = wantProject ? await inspectIfAny(ctx, () => projectScope(ctx), options.project === true) : [];
+  const user = wantUser ? await inspectIfAny(ctx, () => userScope(ctx), ctx.global) : [];
   if (wantProject && wantUser) markShadowed(project, user);
   const agents = [...project, ...user].map(toListed);
   if (agents.length === 0) return { json: [], text: 'No agents installed.' };

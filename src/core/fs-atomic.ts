@@ -8,6 +8,8 @@ const TEMP_PATTERN = /^\.(.+)\.agent-install-(\d+)-[0-9a-f]{8}\.tmp$/;
 export interface WriteOptions {
   /** Replace a symbolic link at the target (the link itself, never what it points to). */
   replaceSymlink?: boolean;
+  /** Skip the fsyncs: still all-or-nothing for readers, but a power cut may lose it (caches). */
+  durable?: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, optio
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
-    fsyncSync(fd);
+    if (options.durable !== false) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     renameSync(temp, target);
@@ -88,7 +90,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, optio
     }
     throw ioError('write', target, error);
   }
-  syncDirectory(dir);
+  if (options.durable !== false) syncDirectory(dir);
 }
 
 /** Makes a rename durable. Not every platform can open a folder; that is not an error. */

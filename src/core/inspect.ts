@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { HashCache } from './hash-cache.js';
 import { computeIntegrity } from './integrity.js';
 import type { LockEntry, Lockfile } from './lockfile.js';
 import { readFileBounded } from './read-agent.js';
@@ -37,8 +38,10 @@ export interface InstalledAgent {
  * Which agents Claude Code would load from a scope, and how each relates to the lockfile.
  * Files holding exactly their locked bytes are recognised by hash alone; the YAML parser and the
  * rules load only when some file needs parsing, which keeps `list` on a clean project fast.
+ * With `hashes` (only `list`), owned files whose stat is unchanged since they last matched are
+ * not read at all.
  */
-export async function inspectScope(scope: Scope, lockfile: Lockfile): Promise<InstalledAgent[]> {
+export async function inspectScope(scope: Scope, lockfile: Lockfile, hashes?: HashCache): Promise<InstalledAgent[]> {
   const files = scanAgentsTree(scope.agentsDir);
   const lockedPaths = new Map<string, string>();
   for (const [name, entry] of Object.entries(lockfile.agents)) lockedPaths.set(entry.path, name);
@@ -51,10 +54,15 @@ export async function inspectScope(scope: Scope, lockfile: Lockfile): Promise<In
     present.add(scanned.relative);
     const owner = lockedPaths.get(scanned.relative);
     const entry = owner === undefined ? undefined : lockfile.agents[owner];
+    if (entry && owner !== undefined && hashes?.lookup(scanned) === entry.integrity) {
+      out.push({ name: owner, scope: scope.kind, path: scanned.relative, status: 'ok', entry });
+      continue;
+    }
     // Owned files are compared by hash only; parsing is for files whose content we cannot vouch for.
     const read = readFileBounded(scanned.file);
     const integrity = read.bytes ? computeIntegrity(read.bytes) : null;
     if (entry && owner !== undefined && integrity === entry.integrity) {
+      hashes?.remember(scanned, integrity);
       out.push({ name: owner, scope: scope.kind, path: scanned.relative, status: 'ok', entry });
       continue;
     }

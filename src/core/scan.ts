@@ -8,6 +8,10 @@ export interface ScannedFile {
   /** Path relative to the scanned folder, `/`-separated. */
   relative: string;
   size: number;
+  /** What stat said about the file (device, inode, size, modification and change times). */
+  fingerprint: string;
+  /** The newer of its modification and change times, in ms since the epoch. */
+  changedMs: number;
 }
 
 /**
@@ -50,7 +54,7 @@ export function scanAgentsTree(root: string): ScannedFile[] {
       } else if (isFile && entry.name.endsWith('.md')) {
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ file, relative, size: stats.size });
+        out.push({ file, relative, size: stats.size, fingerprint: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`, changedMs: Math.max(stats.mtimeMs, stats.ctimeMs) });
       }
     }
   };

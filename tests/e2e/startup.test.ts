@@ -56,6 +56,20 @@ describe('start-up', () => {
     expect(loaded).toEqual([BIN, path.join(REPO_ROOT, 'dist', 'cli.cjs')]);
   });
 
+  it('list of settled, unchanged agents reads no agent file and loads no node:crypto; an edit still shows', () => {
+    const project = path.join(work, 'settled-project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    expect(spawnSync(process.execPath, [BIN, 'fastapi-backend-builder'], { cwd: project, env }).status).toBe(0);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3100); // files changed in the last 3 s are never remembered
+    expect(builtinsLoadedBy(['list'], project)).toContain('crypto'); // first run hashes and remembers
+    expect(builtinsLoadedBy(['list'], project)).not.toContain('crypto');
+    const file = path.join(project, '.claude', 'agents', 'fastapi-backend-builder.md');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('FastAPI', 'FastAPX')); // same size
+    const listed = spawnSync(process.execPath, [BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8' });
+    expect(JSON.parse(listed.stdout)[0].status).toBe('modified');
+  });
+
   it('validate loads the YAML parser and zod, and none of the sources or their libraries', () => {
     const file = path.join(work, 'lone-agent.md');
     writeFileSync(file, '---\nname: lone\ndescription: Checks things.\n---\nBody.\n');
