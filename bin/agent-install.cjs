@@ -17,11 +17,11 @@ function output(fd, name) {
   let closed = false;
   let tty;
   return {
-    /** Asked only when colour is undecided; files and pipes are answered without loading node:tty. */
+    /** Asked only when colour is undecided; on Linux and macOS files and pipes are answered without loading node:tty. */
     get isTTY() {
       if (tty === undefined) {
         try {
-          tty = fstatSync(fd).isCharacterDevice() && require('node:tty').isatty(fd);
+          tty = (process.platform === 'win32' || fstatSync(fd).isCharacterDevice()) && require('node:tty').isatty(fd);
         } catch {
           tty = false;
         }

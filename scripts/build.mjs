@@ -19,6 +19,7 @@ const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'ut
 
 /** Package import → file under dist/vendor/. */
 const VENDOR = { yaml: 'yaml', 'zod/mini': 'zod-mini', commander: 'commander', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
+// NOMINIFY=1 keeps names readable (stack traces, `node --cpu-prof`).
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: !process.env.NOMINIFY, legalComments: 'none', logLevel: 'warning' };
 // CommonJS all the way down: `import()` becomes `require()`, so no ES module loader starts.
 const noEsm = { supported: { 'dynamic-import': false } };
