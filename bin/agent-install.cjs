@@ -7,13 +7,14 @@ const { fstatSync, readFileSync, writeSync } = require('node:fs');
 const path = require('node:path');
 
 /**
- * Output written straight to the file descriptor, synchronously, as process.stdout does for
- * files, pipes and terminals on Linux and macOS — without loading node:stream (about 1 ms) for a
- * few lines. A reader that went away (`| head -1`) or a closed descriptor ends output quietly; a non-blocking
- * descriptor (EAGAIN) falls back to the process stream, which queues what it cannot write yet.
+ * Output written straight to file descriptors 1 and 2, synchronously, without loading
+ * node:stream (about 1 ms) for a few lines. A reader that went away (`| head -1`) or a closed
+ * descriptor ends that output quietly. A non-blocking descriptor (EAGAIN) switches both outputs
+ * to the process streams, which queue what they cannot write yet, in order. Windows consoles
+ * need Node's own streams (code pages, colour), so there the streams are used from the start.
  */
+const useStreams = { now: process.platform === 'win32' };
 function output(fd, name) {
-  let stream = null;
   let closed = false;
   let tty;
   return {
@@ -30,15 +31,17 @@ function output(fd, name) {
     },
     write(text) {
       if (closed) return;
-      if (stream) return void stream.write(text);
+      if (useStreams.now) return void process[name].write(text);
       const bytes = Buffer.from(text, 'utf8');
       let done = 0;
       try {
         while (done < bytes.length) done += writeSync(fd, bytes, done);
       } catch (error) {
         if (error.code === 'EPIPE' || error.code === 'EBADF') closed = true;
-        else if (error.code === 'EAGAIN') (stream = process[name]).write(bytes.subarray(done));
-        else throw error;
+        else if (error.code === 'EAGAIN') {
+          useStreams.now = true;
+          process[name].write(bytes.subarray(done));
+        } else throw error;
       }
     },
   };

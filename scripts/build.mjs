@@ -108,6 +108,7 @@ for (const seeds of [...SEEDS, ...dynamicTargets.map((t) => [t])]) {
   const modules = [...closure(seeds)].filter((m) => !ownerOf.has(m)).sort();
   if (modules.length === 0) continue;
   const name = groups.length === 0 ? 'cli' : seeds[0].replace(/^src\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
+  if (name === 'vendor' || groups.some((g) => g.name === name)) throw new Error(`two groups would be written to dist/${name}.cjs`);
   for (const m of modules) ownerOf.set(m, name);
   groups.push({ name, modules });
 }
@@ -117,14 +118,14 @@ if (unplaced.length > 0) throw new Error(`modules in no group: ${unplaced.join('
  * Libraries that load on first use rather than when the group that imports them loads: semver
  * costs about 4 ms to load and `add <name>` needs it only for ranges. Its module is a proxy that
  * requires the library the first time a property is read. That works for default imports only
- * (named imports would be read when the module loads), which the build enforces.
+ * (a named import would find nothing to call), which the build enforces.
  */
 const LAZY_VENDOR = new Set(['semver']);
 const sourceFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
 for (const file of sourceFiles(path.join(root, 'src'))) {
   for (const pkg of LAZY_VENDOR) {
-    for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`^import (.+) from '${pkg}';`, 'gm'))) {
-      if (!/^[A-Za-z_$][\w$]*$/.test(m[1])) throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
+    for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`\\b(import|export)\\b([^;]*?)\\bfrom\\s*['"]${pkg}['"]|\\bimport\\s*\\(\\s*['"]${pkg}['"]`, 'g'))) {
+      if (m[1] !== 'import' || !/^\s*[A-Za-z_$][\w$]*\s*$/.test(m[2])) throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
     }
   }
 }
@@ -132,6 +133,8 @@ const lazyVendorModule = (pkg) =>
   `let lib; module.exports = new Proxy({}, { get: (_, key) => (key === '__esModule' ? undefined : (lib ??= require(${JSON.stringify(`./vendor/${VENDOR[pkg]}.cjs`)}))[key]) });`;
 
 const namespaceOf = (module) => `m_${module.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_')}`;
+const namespaces = new Map([...ownerOf.keys()].map((m) => [namespaceOf(m), m]));
+if (namespaces.size !== ownerOf.size) throw new Error('two modules share a namespace name (e.g. a-b.ts and a_b.ts): rename one');
 
 for (const group of groups) {
   const plugin = {

@@ -74,6 +74,19 @@ describe('packed CLI', () => {
     expect(JSON.parse(cli(['list', '--json'], project).stdout)).toEqual([]);
   });
 
+  it('adds a bundled agent from the build index as installed by npm, without loading the validator', () => {
+    const project = path.join(work, 'fast-add-project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    const installed = path.join(work, 'install', 'node_modules', 'agent-install', 'bin', 'agent-install.cjs');
+    const trace = path.join(REPO_ROOT, 'tests', 'helpers', 'trace-loads.mjs');
+    const home = path.join(work, 'home');
+    const result = spawnSync(process.execPath, ['--import', trace, installed, 'fastapi-backend-builder'], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: home, NO_COLOR: '1', CI: 'true' } });
+    expect(result.status, result.stderr).toBe(0);
+    const loaded = [...result.stderr.matchAll(/^loaded file:\S*\/(\S+\.cjs)$/gm)].map((m) => m[1]);
+    expect(loaded).toContain('commands-add.cjs');
+    expect(loaded.filter((f) => /yaml|zod|validate/.test(f!))).toEqual([]);
+  });
+
   it('prints its version', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(cli(['--version'], work).stdout.trim()).toBe(pkg.version);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,35 @@ describe('start-up', () => {
     expect(result.stderr).toBe('');
   });
 
+  // A non-blocking stdout (set by some other program sharing the pipe) makes writes fail with
+  // EAGAIN; the output then goes through Node's streams and arrives whole. Python sets the flag.
+  const python = spawnSync('python3', ['--version']).status === 0;
+  it.skipIf(!python)('output to a non-blocking pipe that is not read for a while arrives whole and in order', () => {
+    const project = path.join(work, 'nonblocking-project');
+    mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
+    for (let i = 0; i < 1000; i++) writeFileSync(path.join(project, '.claude', 'agents', `agent-${i}.md`), `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`);
+    const script = [
+      'import os, subprocess, sys, time',
+      'r, w = os.pipe()',
+      'os.set_blocking(w, False)',
+      'p = subprocess.Popen(sys.argv[1:], stdout=w, stderr=w)',
+      'os.close(w)',
+      'time.sleep(0.5)',
+      'out = b""',
+      'while True:',
+      '    chunk = os.read(r, 65536)',
+      '    if not chunk: break',
+      '    out += chunk',
+      'sys.stdout.buffer.write(out)',
+      'sys.exit(p.wait())',
+    ].join('\n');
+    const result = spawnSync('python3', ['-c', script, process.execPath, BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(result.status, result.stderr).toBe(0);
+    const listed = JSON.parse(result.stdout) as Array<{ name: string }>;
+    expect(listed).toHaveLength(1000);
+    expect(result.stdout.length).toBeGreaterThan(128 * 1024);
+  });
+
   it('help for a command and usage errors load commander, and only then', () => {
     expect(vendor(loadedBy(['list', '--help']))).toEqual(['commander.cjs']);
   });
@@ -116,20 +145,27 @@ describe('start-up', () => {
     expect(readFileSync(path.join(project, '.claude', 'agents.lock.json'), 'utf8')).toContain('"version": "1.0.0"');
   });
 
-  it('add installs the bytes the build validated; a bundled file the build did not see is validated at run time', () => {
+  it('add installs the bytes the build validated; a bundled file the build did not see, or whose size changed since, is validated at run time', () => {
     const pkg = path.join(work, 'tampered');
     const bin = makePackageCopy(pkg, {});
     cpSync(path.join(REPO_ROOT, 'agents'), path.join(pkg, 'agents'), { recursive: true });
-    writeFileSync(path.join(pkg, 'agents/fastapi-backend-builder/1.1.0.md'), 'no frontmatter: not an agent\n');
-    writeFileSync(path.join(pkg, 'agents/fastapi-backend-builder/1.2.0.md'), 'no frontmatter: not an agent\n');
+    const agents = path.join(pkg, 'agents/fastapi-backend-builder');
+    const garbage = 'no frontmatter: not an agent\n';
+    // 1.0.0 changed but kept its size: the build's index is trusted (a package is used as built)
+    const size = statSync(path.join(agents, '1.0.0.md')).size;
+    writeFileSync(path.join(agents, '1.0.0.md'), `${'x'.repeat(size - 1)}\n`);
+    writeFileSync(path.join(agents, '1.1.0.md'), garbage); // edited after the build: another size
+    writeFileSync(path.join(agents, '1.2.0.md'), garbage); // never seen by the build
     const project = path.join(work, 'tampered-project');
     mkdirSync(path.join(project, '.git'), { recursive: true });
-    const unseen = spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.2.0', '--json'], { cwd: project, env, encoding: 'utf8' });
-    expect(unseen.status).toBe(1);
-    expect(JSON.parse(unseen.stdout).error.code).toBe('INVALID_AGENT');
-    expect(spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.1.0'], { cwd: project, env }).status).toBe(0);
+    for (const version of ['1.1.0', '1.2.0']) {
+      const result = spawnSync(process.execPath, [bin, `fastapi-backend-builder@${version}`, '--json'], { cwd: project, env, encoding: 'utf8' });
+      expect(result.status).toBe(1);
+      expect(JSON.parse(result.stdout).error.code).toBe('INVALID_AGENT');
+    }
+    expect(spawnSync(process.execPath, [bin, 'fastapi-backend-builder@1.0.0'], { cwd: project, env }).status).toBe(0);
     const installed = readFileSync(path.join(project, '.claude/agents/fastapi-backend-builder.md'));
-    expect(installed.equals(readFileSync(path.join(REPO_ROOT, 'agents/fastapi-backend-builder/1.1.0.md')))).toBe(true);
+    expect(installed.equals(readFileSync(path.join(REPO_ROOT, 'agents/fastapi-backend-builder/1.0.0.md')))).toBe(true);
   });
 
   it('the checks above can see the heavy chunk when it is loaded', () => {

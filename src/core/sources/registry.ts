@@ -123,7 +123,12 @@ export function requestedFor(range: string | undefined, version: string): string
 type BuildIndex = Record<string, Record<string, { integrity: string; text: string }>>;
 const checkedAtBuild = new Map<string, BuildIndex | null>();
 
-function checkedByBuild(ctx: SourceContext, name: string, version: string): { integrity: string; text: string } | undefined {
+/**
+ * What the build validated for this file, unless the file's size no longer matches (an agent
+ * edited in a checkout without rebuilding): then it is read and validated like any other file.
+ * (File times cannot tell: npm stamps every file it extracts with the time of extraction.)
+ */
+function checkedByBuild(ctx: SourceContext, name: string, version: string, file: string): { integrity: string; text: string } | undefined {
   let index = checkedAtBuild.get(ctx.packageRoot);
   if (index === undefined) {
     try {
@@ -133,15 +138,21 @@ function checkedByBuild(ctx: SourceContext, name: string, version: string): { in
     }
     checkedAtBuild.set(ctx.packageRoot, index);
   }
-  return index?.[name]?.[version];
+  const checked = index?.[name]?.[version];
+  if (checked === undefined) return undefined;
+  try {
+    return statSync(file).size === Buffer.byteLength(checked.text, 'utf8') ? checked : undefined;
+  } catch {
+    return undefined; // the file is gone: reported by the read below
+  }
 }
 
 function readBundled(ctx: SourceContext, name: string, version: string, requested: string): Candidate {
   const base = { origin: 'bundled registry', version, requested, source: `${name}@${version}`, fileName: `${name}.md`, registry: BUNDLED, alwaysAvailable: true };
-  // What the build validated is installed as it was validated: no parsing, no hashing (fast `add`).
-  const checked = checkedByBuild(ctx, name, version);
-  if (checked !== undefined) return { ...base, bytes: Buffer.from(checked.text, 'utf8'), integrity: checked.integrity, checkedName: name };
   const file = path.join(bundledAgentsDir(ctx), name, `${version}.md`);
+  // What the build validated is installed as it was validated: no parsing, no hashing (fast `add`).
+  const checked = checkedByBuild(ctx, name, version, file);
+  if (checked !== undefined) return { ...base, bytes: Buffer.from(checked.text, 'utf8'), integrity: checked.integrity, checkedName: name };
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
