@@ -177,6 +177,11 @@ for (const group of groups) {
     logOverride: { 'empty-import-meta': 'silent' },
   });
 }
+// The bin shim compiles dist/cli.cjs through vm.Script (for V8's code cache), where import()
+// would fail: every import() must have become require().
+for (const group of groups) {
+  if (readFileSync(path.join(dist, `${group.name}.cjs`), 'utf8').includes('import(')) throw new Error(`dist/${group.name}.cjs still contains import()`);
+}
 // import.meta is empty in CommonJS; only cli.ts may read import.meta.url, and only where
 // `__filename` is not defined (the ES module sources under test).
 for (const file of sourceFiles(path.join(root, 'src'))) {
