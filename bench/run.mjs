@@ -150,7 +150,7 @@ const lines = [
   `| \`node -e 0\` (the floor; one run before each timed run) | ${fmt(median(floors))} ms | 1.00× |  | each ratio divides by the floor runs interleaved with that figure |`,
   ...rows.map((r) => `| ${r.what} | ${fmt(r.ms)} ms | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${r.extra} |`),
   '',
-  `Package: tarball ${(pack.size / 1024).toFixed(1)} KB (${pack.entryCount} files, unpacked ${(pack.unpackedSize / 1024).toFixed(0)} KB); runtime dependencies: ${Object.keys(pkg.dependencies ?? {}).length}.`,
+  `Package: tarball ${(pack.size / 1000).toFixed(1)} KB = ${pack.size.toLocaleString('en')} bytes (${pack.entryCount} files, unpacked ${(pack.unpackedSize / 1024).toFixed(0)} KB); runtime dependencies: ${Object.keys(pkg.dependencies ?? {}).length}.`,
 ];
 console.log(lines.join('\n'));
 rmSync(work, { recursive: true, force: true });

@@ -27,27 +27,34 @@ const noEsm = { supported: { 'dynamic-import': false } };
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, 'vendor'), { recursive: true });
 
+const sourceFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+const sourceTexts = sourceFiles(path.join(root, 'src')).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+
 /**
- * What a vendor file exports. zod's CommonJS build cannot be tree-shaken (it would ship all its
- * locales), so its file re-exports, from its ES build, exactly the `z.<name>` values our sources
- * use; a name that does not exist fails the build.
+ * What a vendor file exports. A library our sources import only by name (`import { a, b } from
+ * 'x'`) gets a file that re-exports exactly those names from its ES build, so esbuild drops the
+ * rest (the diff library, for instance, is mostly code we never call). zod's CommonJS build
+ * cannot be tree-shaken either (it would ship all its locales), so its file re-exports exactly
+ * the `z.<name>` values our sources use. A name that does not exist fails the build. Anything
+ * imported whole (a default or namespace import) is bundled whole.
  */
 function vendorEntry(pkg) {
-  if (pkg !== 'zod/mini') return `module.exports = require(${JSON.stringify(pkg)});`;
+  const quoted = `'${pkg}'`;
+  const users = sourceTexts.filter(({ text }) => text.includes(`from ${quoted}`));
+  if (pkg === 'zod/mini') {
+    const names = new Set();
+    for (const { text } of users) for (const m of text.matchAll(/\bz\.([a-z][A-Za-z]*)\b/g)) if (!['infer', 'input', 'output'].includes(m[1])) names.add(m[1]);
+    return `export { ${[...names].sort().join(', ')} } from 'zod/mini';`;
+  }
   const names = new Set();
-  const walk = (dir) => {
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, d.name);
-      if (d.isDirectory()) walk(file);
-      else if (file.endsWith('.ts')) {
-        const text = readFileSync(file, 'utf8');
-        if (!text.includes("from 'zod/mini'")) continue;
-        for (const m of text.matchAll(/\bz\.([a-z][A-Za-z]*)\b/g)) if (!['infer', 'input', 'output'].includes(m[1])) names.add(m[1]);
-      }
+  for (const { text } of users) {
+    for (const m of text.matchAll(new RegExp(`^import ([^;]*?) from ${quoted};`, 'gms'))) {
+      const named = /^\{([^}]*)\}$/.exec(m[1].trim());
+      if (!named) return `module.exports = require(${JSON.stringify(pkg)});`;
+      for (const part of named[1].split(',').map((p) => p.trim()).filter(Boolean)) if (!part.startsWith('type ')) names.add(part.split(/\s+as\s+/)[0]);
     }
-  };
-  walk(path.join(root, 'src'));
-  return `export { ${[...names].sort().join(', ')} } from 'zod/mini';`;
+  }
+  return names.size === 0 ? `module.exports = require(${JSON.stringify(pkg)});` : `export { ${[...names].sort().join(', ')} } from ${quoted};`;
 }
 
 const bundled = new Set();
@@ -121,8 +128,7 @@ if (unplaced.length > 0) throw new Error(`modules in no group: ${unplaced.join('
  * (a named import would find nothing to call), which the build enforces.
  */
 const LAZY_VENDOR = new Set(['semver']);
-const sourceFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
-for (const file of sourceFiles(path.join(root, 'src'))) {
+for (const { file } of sourceTexts) {
   for (const pkg of LAZY_VENDOR) {
     for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`\\b(import|export)\\b([^;]*?)\\bfrom\\s*['"]${pkg}['"]|\\bimport\\s*\\(\\s*['"]${pkg}['"]`, 'g'))) {
       if (m[1] !== 'import' || !/^\s*[A-Za-z_$][\w$]*\s*$/.test(m[2])) throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
@@ -184,8 +190,7 @@ for (const group of groups) {
 }
 // import.meta is empty in CommonJS; only cli.ts may read import.meta.url, and only where
 // `__filename` is not defined (the ES module sources under test).
-for (const file of sourceFiles(path.join(root, 'src'))) {
-  const text = readFileSync(file, 'utf8');
+for (const { file, text } of sourceTexts) {
   if (text.includes('import.meta') && !file.endsWith(`${path.sep}src${path.sep}cli.ts`)) throw new Error(`${file} reads import.meta, which is empty in the built CommonJS files`);
 }
 
