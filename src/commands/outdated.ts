@@ -9,16 +9,21 @@ export interface OutdatedOptions {
 
 export async function run(ctx: CommandContext, options: OutdatedOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
-  const rows = await findOutdated(readScopeLockfile(scope), ctx);
+  const { rows, unchecked } = await findOutdated(readScopeLockfile(scope), ctx);
+  if (unchecked.length > 0) {
+    ctx.warn(`--offline: not checked (their versions are not in the cache): ${unchecked.map((u) => u.name).join(', ')}. Run without --offline to check them.`);
+  }
   const text = rows.length
     ? formatTable(
         ['NAME', 'CURRENT', 'WANTED', 'LATEST', 'REQUESTED'],
         rows.map((r) => [r.name, r.current, r.wanted, r.latest, r.requested]),
         ctx.style,
       )
-    : 'All agents are up to date.';
+    : unchecked.length > 0
+      ? 'Every agent that could be checked offline is up to date.'
+      : 'All agents are up to date.';
   return {
-    json: { ok: true, scope: scopeJson(scope), outdated: rows },
+    json: { ok: true, scope: scopeJson(scope), outdated: rows, ...(unchecked.length > 0 ? { unchecked } : {}) },
     text,
     exitCode: options.exitCode && rows.length > 0 ? ExitCode.differences : ExitCode.ok,
     ...(options.exitCode && rows.length > 0

@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { isAgentInstallError } from './errors.js';
 import type { Lockfile } from './lockfile.js';
 import { sourceForEntry } from './sources/index.js';
 import type { SourceContext } from './sources/types.js';
@@ -20,18 +21,38 @@ export function wantedVersion(versions: string[], requested: string): string | n
   return semver.maxSatisfying(versions, requested);
 }
 
-/** Locked agents whose source offers a newer version than the installed one. */
-export async function findOutdated(lockfile: Lockfile, ctx: SourceContext): Promise<OutdatedRow[]> {
+/** A locked agent whose versions could not be listed with `--offline` (its source needs the network). */
+export interface UncheckedRow {
+  name: string;
+  source: string;
+  reason: string;
+}
+
+/**
+ * Locked agents whose source offers a newer version than the installed one. With `--offline`,
+ * agents whose versions only the network knows (git tags, npm packuments not in the cache) are
+ * returned as `unchecked` rather than failing the whole check.
+ */
+export async function findOutdated(lockfile: Lockfile, ctx: SourceContext): Promise<{ rows: OutdatedRow[]; unchecked: UncheckedRow[] }> {
   const rows: OutdatedRow[] = [];
+  const unchecked: UncheckedRow[] = [];
   for (const name of Object.keys(lockfile.agents).sort()) {
     const entry = lockfile.agents[name]!;
     if (entry.version === undefined) continue;
     const source = await sourceForEntry(entry, ctx);
     if (!source.listVersions) continue;
-    const versions = (await source.listVersions(entry, ctx)).filter((v) => semver.valid(v) !== null).sort(semver.compare);
+    let listed: string[];
+    try {
+      listed = await source.listVersions(entry, ctx);
+    } catch (error) {
+      if (!ctx.offline || !isAgentInstallError(error) || error.code !== 'OFFLINE_MISSING') throw error;
+      unchecked.push({ name, source: entry.source, reason: error.message });
+      continue;
+    }
+    const versions = listed.filter((v) => semver.valid(v) !== null).sort(semver.compare);
     const latest = versions[versions.length - 1];
     if (latest === undefined || !semver.gt(latest, entry.version)) continue;
     rows.push({ name, current: entry.version, wanted: wantedVersion(versions, entry.requested) ?? entry.version, latest, requested: entry.requested, source: entry.source });
   }
-  return rows;
+  return { rows, unchecked };
 }

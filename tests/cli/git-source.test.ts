@@ -245,6 +245,18 @@ describe('git sources: versions from semver-like tags', () => {
       expect.objectContaining({ name: 'reviewer', current: '1.0.0', wanted: '1.0.0', latest: '2.0.0', requested: 'v1.0.0' }),
     ]);
 
+    // Offline, the tags cannot be listed: the agent is reported as not checked, nothing fails.
+    expect((await sb.run(['fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
+    const offline = await sb.run(['outdated', '--offline', '--json', '--exit-code']);
+    expect(offline.exitCode).toBe(3); // the bundled agent is still checked: 1.1.0 is newer
+    expect(offline.json().outdated).toEqual([expect.objectContaining({ name: 'fastapi-backend-builder', latest: '1.1.0' })]);
+    expect(offline.json().unchecked).toEqual([expect.objectContaining({ name: 'reviewer', reason: expect.stringContaining('not in the cache') })]);
+    const offlineText = await sb.run(['outdated', '--offline']);
+    expect(offlineText.exitCode).toBe(0);
+    expect(offlineText.stderr).toContain('--offline: not checked (their versions are not in the cache): reviewer.');
+    expect((await sb.run(['remove', 'fastapi-backend-builder'])).exitCode).toBe(0);
+    expect((await sb.run(['outdated', '--offline'])).stdout).toContain('Every agent that could be checked offline is up to date.');
+
     const diff = await sb.run(['diff', 'reviewer', '--to', '1.1.0']);
     expect(diff.stdout).toContain('+You are reviewer, version 1.1.0.');
 
