@@ -30,7 +30,7 @@ export interface UncheckedRow {
 
 /**
  * Locked agents whose source offers a newer version than the installed one. With `--offline`,
- * agents whose versions only the network knows (git tags, npm packuments not in the cache) are
+ * agents whose versions only the network knows (git tags, npm package versions) are
  * returned as `unchecked` rather than failing the whole check.
  */
 export async function findOutdated(lockfile: Lockfile, ctx: SourceContext): Promise<{ rows: OutdatedRow[]; unchecked: UncheckedRow[] }> {
