@@ -12,9 +12,10 @@ import type { ScannedFile } from './scan.js';
  * read or hashed again, so listing a clean project needs neither the file contents nor
  * node:crypto.
  *
- * Any write to a file changes its change time, which no program can set back. A file changed
- * within RACY_MS of its last change could share that timestamp on a coarse file system, so such
- * files are never remembered ("racily clean", in git's words) and are hashed on every run until
+ * On Linux and macOS any write to a file changes its change time, which ordinary programs cannot
+ * set back (NTFS lets a program set it and FAT has none: there this trusts, as git does, that
+ * nobody does). A file changed within RACY_MS of its last change could share that timestamp on a
+ * coarse file system, so such files are never remembered ("racily clean", in git's words) and are hashed on every run until
  * they settle. Only `list` uses this: commands that write or that CI trusts (`verify`,
  * `install --frozen`, `add`, `remove`, `upgrade`) hash every file every time.
  *
