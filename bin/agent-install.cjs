@@ -67,11 +67,13 @@ function userCacheDir(env, platform = process.platform) {
  * named after the Node version and the size and time of dist/cli.cjs, so a rebuilt or updated
  * CLI never meets old bytecode; V8 rejects data that does not fit, and then the file is compiled
  * and the cache written again. `list` has its own cache file, every other command shares one.
+ * NODE_DISABLE_COMPILE_CACHE (Node's own switch) turns it off.
  * Returns the module and a function that saves the cache when it was missing or rejected.
  */
 function loadCli(command) {
   const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
   const Module = module.constructor;
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return { cli: require(file), save() {} };
   let dir;
   let stat;
   try {

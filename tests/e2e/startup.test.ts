@@ -93,6 +93,9 @@ describe('start-up', () => {
     const missing = run(['no-such-agent']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^error Agent "no-such-agent" not found/);
+    const untouched = path.join(work, 'code-cache-disabled');
+    expect(run(['list'], { AGENT_INSTALL_CACHE: untouched, NODE_DISABLE_COMPILE_CACHE: '1' })).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
+    expect(existsSync(path.join(untouched, 'code-v1'))).toBe(false); // Node's own switch turns it off
     const blocked = path.join(work, 'code-cache-blocked');
     writeFileSync(blocked, 'a file where the cache folder would be');
     expect(run(['list'], { AGENT_INSTALL_CACHE: blocked })).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
