@@ -111,15 +111,20 @@ function loadCli(command) {
     cli: cli.exports,
     save() {
       if (cachedData && !script.cachedDataRejected) return;
+      const temp = path.join(dir, `.${name}.${process.pid}.tmp`);
       try {
         mkdirSync(dir, { recursive: true });
-        const temp = path.join(dir, `.${name}.${process.pid}.tmp`);
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, path.join(dir, name));
         // Bytecode for an older dist/cli.cjs under this Node is never used again.
         for (const old of readdirSync(dir)) if (old.startsWith(stamp) && !old.startsWith(name.slice(0, name.lastIndexOf('-')))) unlinkSync(path.join(dir, old));
       } catch {
         // a cache that cannot be written is only slower next time
+        try {
+          unlinkSync(temp);
+        } catch {
+          // never written
+        }
       }
     },
   };
