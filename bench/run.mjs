@@ -112,7 +112,6 @@ const empty = path.join(work, 'empty');
 const resetEmpty = () => {
   rmSync(empty, { recursive: true, force: true });
   mkdirSync(path.join(empty, '.git'), { recursive: true });
-  return {};
 };
 add('`agent-install fastapi-backend-builder`, empty project', measure(node, [BIN, 'fastapi-backend-builder'], { cwd: empty, before: resetEmpty }), '≤ 1.8×');
 

@@ -31,6 +31,15 @@ const sourceFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((
 const sourceTexts = sourceFiles(path.join(root, 'src')).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
 
 /**
+ * Every place our sources import `pkg`: the file, and the clause between `import` and `from`
+ * (`semver`, `{ a, b as c }`, …), or null for `export … from` and `import()`.
+ */
+function importsOf(pkg) {
+  const pattern = new RegExp(`\\b(import|export)\\b([^;]*?)\\bfrom\\s*['"]${pkg}['"]|\\bimport\\s*\\(\\s*['"]${pkg}['"]`, 'g');
+  return sourceTexts.flatMap(({ file, text }) => [...text.matchAll(pattern)].map((m) => ({ file, text, clause: m[1] === 'import' ? m[2].trim() : null })));
+}
+
+/**
  * What a vendor file exports. A library our sources import only by name (`import { a, b } from
  * 'x'`) gets a file that re-exports exactly those names from its ES build, so esbuild drops the
  * rest (the diff library, for instance, is mostly code we never call). zod's CommonJS build
@@ -39,22 +48,18 @@ const sourceTexts = sourceFiles(path.join(root, 'src')).map((file) => ({ file, t
  * imported whole (a default or namespace import) is bundled whole.
  */
 function vendorEntry(pkg) {
-  const quoted = `'${pkg}'`;
-  const users = sourceTexts.filter(({ text }) => text.includes(`from ${quoted}`));
+  const imports = importsOf(pkg);
+  const names = new Set();
   if (pkg === 'zod/mini') {
-    const names = new Set();
-    for (const { text } of users) for (const m of text.matchAll(/\bz\.([a-z][A-Za-z]*)\b/g)) if (!['infer', 'input', 'output'].includes(m[1])) names.add(m[1]);
+    for (const { text } of imports) for (const m of text.matchAll(/\bz\.([a-z][A-Za-z]*)\b/g)) if (!['infer', 'input', 'output'].includes(m[1])) names.add(m[1]);
     return `export { ${[...names].sort().join(', ')} } from 'zod/mini';`;
   }
-  const names = new Set();
-  for (const { text } of users) {
-    for (const m of text.matchAll(new RegExp(`^import ([^;]*?) from ${quoted};`, 'gms'))) {
-      const named = /^\{([^}]*)\}$/.exec(m[1].trim());
-      if (!named) return `module.exports = require(${JSON.stringify(pkg)});`;
-      for (const part of named[1].split(',').map((p) => p.trim()).filter(Boolean)) if (!part.startsWith('type ')) names.add(part.split(/\s+as\s+/)[0]);
-    }
+  for (const { clause } of imports) {
+    const named = clause === null ? null : /^\{([^}]*)\}$/.exec(clause);
+    if (!named) return `module.exports = require(${JSON.stringify(pkg)});`;
+    for (const part of named[1].split(',').map((p) => p.trim()).filter(Boolean)) if (!part.startsWith('type ')) names.add(part.split(/\s+as\s+/)[0]);
   }
-  return names.size === 0 ? `module.exports = require(${JSON.stringify(pkg)});` : `export { ${[...names].sort().join(', ')} } from ${quoted};`;
+  return names.size === 0 ? `module.exports = require(${JSON.stringify(pkg)});` : `export { ${[...names].sort().join(', ')} } from '${pkg}';`;
 }
 
 const bundled = new Set();
@@ -128,11 +133,9 @@ if (unplaced.length > 0) throw new Error(`modules in no group: ${unplaced.join('
  * (a named import would find nothing to call), which the build enforces.
  */
 const LAZY_VENDOR = new Set(['semver']);
-for (const { file } of sourceTexts) {
-  for (const pkg of LAZY_VENDOR) {
-    for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`\\b(import|export)\\b([^;]*?)\\bfrom\\s*['"]${pkg}['"]|\\bimport\\s*\\(\\s*['"]${pkg}['"]`, 'g'))) {
-      if (m[1] !== 'import' || !/^\s*[A-Za-z_$][\w$]*\s*$/.test(m[2])) throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
-    }
+for (const pkg of LAZY_VENDOR) {
+  for (const { file, clause } of importsOf(pkg)) {
+    if (clause === null || !/^[A-Za-z_$][\w$]*$/.test(clause)) throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
   }
 }
 const lazyVendorModule = (pkg) =>

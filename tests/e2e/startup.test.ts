@@ -109,10 +109,16 @@ describe('start-up', () => {
     expect(loaded.map((f) => path.basename(f))).not.toContain('commands-add.cjs');
   });
 
-  it('output to a reader that stops early ends quietly', () => {
-    const project = path.join(work, 'head-project');
+  /** A project of 1,000 unmanaged agents: `list --json` prints more than 128 KB, twice what a pipe holds. */
+  function bigProject(name: string): string {
+    const project = path.join(work, name);
     mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
     for (let i = 0; i < 1000; i++) writeFileSync(path.join(project, '.claude', 'agents', `agent-${i}.md`), `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`);
+    return project;
+  }
+
+  it('output to a reader that stops early ends quietly', () => {
+    const project = bigProject('head-project');
     const full = spawnSync(process.execPath, [BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8' });
     expect(full.stdout.length).toBeGreaterThan(128 * 1024); // twice what a pipe holds: the writer meets EPIPE
     const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" list --json | head -c 1`], { cwd: project, env, encoding: 'utf8' });
@@ -124,9 +130,7 @@ describe('start-up', () => {
   // EAGAIN; the output then goes through Node's streams and arrives whole. Python sets the flag.
   const python = spawnSync('python3', ['--version']).status === 0;
   it.skipIf(!python)('output to a non-blocking pipe that is not read for a while arrives whole and in order', () => {
-    const project = path.join(work, 'nonblocking-project');
-    mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
-    for (let i = 0; i < 1000; i++) writeFileSync(path.join(project, '.claude', 'agents', `agent-${i}.md`), `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`);
+    const project = bigProject('nonblocking-project');
     const script = [
       'import os, subprocess, sys, time',
       'r, w = os.pipe()',

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,11 @@ describe('HashCache', () => {
     await listOnce(lockfile);
     const again = new HashCache(ctx, scope.agentsDir, later);
     for (const scanned of scanAgentsTree(scope.agentsDir)) expect(again.lookup(scanned)).toBe(lockfile.agents[scanned.relative.slice(0, -3)]!.integrity);
+    // a run that learns nothing new does not write the cache again
+    const written = statSync(cacheFile()).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await listOnce(lockfile)).statuses).toEqual({ alpha: 'ok', beta: 'ok' });
+    expect(statSync(cacheFile()).mtimeMs).toBe(written);
   });
 
   it('never remembers a file changed within the last seconds (racily clean)', async () => {
