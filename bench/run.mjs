@@ -95,7 +95,7 @@ add('`agent-install --help`', measure(node, [BIN, '--help']), '≤ 1.2×');
 /**
  * After making projects: flush them to disk (so write-back does not disturb the timings) and wait
  * until they are settled — `list` remembers the hashes of files that match their lock entry only
- * once they have been unchanged for 3 s (src/core/hash-cache.ts), as after any real install.
+ * once they have been unchanged for 3 s (src/core/scope/hash-cache.ts), as after any real install.
  */
 function settle() {
   spawnSync('sync');

@@ -1,5 +1,5 @@
 // `node bench/validate-corpus.mjs` (after `npm run build`): files per second of the BUILT
-// `agent-install validate` over ../shared/corpus in one process, start-up excluded.
+// `agent-install validate` over tests/fixtures/corpus in one process, start-up excluded.
 //
 // Each round times `validate <corpus> --json` and, right after, the same command on an empty
 // folder (start-up, module loading, output); the difference is the work on the files. Median of
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'agent-install.cjs');
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
+const CORPUS = path.join(ROOT, 'tests', 'fixtures', 'corpus');
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
 const MIN_RATE = Number(process.env.BENCH_MIN_RATE ?? 3000);
 

@@ -47,7 +47,7 @@ function output(fd, name) {
   };
 }
 
-/** The user's cache folder for agent-install: the rules of src/core/cache.ts's cacheDir (a test keeps them equal). */
+/** The user's cache folder for agent-install: the rules of src/core/io/cache.ts's cacheDir (a test keeps them equal). */
 function userCacheDir(env, platform = process.platform) {
   const home = () => env.HOME ?? require('node:os').homedir();
   if (env.AGENT_INSTALL_CACHE) return path.resolve(env.AGENT_INSTALL_CACHE);

@@ -90,10 +90,10 @@ for (const [pkg, file] of Object.entries(VENDOR)) {
 // Small helpers that several groups share sit in the first group, so that no group loads a
 // heavier one just for them; text-diff gets its own (it loads the diff library).
 const SEEDS = [
-  ['src/cli.ts', 'src/commands/list.ts', 'src/core/did-you-mean.ts', 'src/core/not-installed.ts'],
+  ['src/cli/main.ts', 'src/commands/list.ts', 'src/core/did-you-mean.ts', 'src/core/scope/not-installed.ts'],
   ['src/commands/add.ts'],
-  ['src/core/validate.ts'],
-  ['src/core/text-diff.ts'],
+  ['src/core/agent/validate.ts'],
+  ['src/core/diff/text-diff.ts'],
 ];
 const vendorExternal = {
   name: 'vendor-external',
@@ -101,7 +101,7 @@ const vendorExternal = {
     b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || !VENDOR[args.path] ? undefined : { path: args.path, external: true }));
   },
 };
-const graph = await build({ ...common, entryPoints: ['src/cli.ts'], absWorkingDir: root, write: false, outdir: dist, metafile: true, plugins: [vendorExternal], logLevel: 'error' });
+const graph = await build({ ...common, entryPoints: ['src/cli/main.ts'], absWorkingDir: root, write: false, outdir: dist, metafile: true, plugins: [vendorExternal], logLevel: 'error' });
 const inputs = graph.metafile.inputs;
 const closure = (seeds) => {
   const seen = new Set();
@@ -163,7 +163,7 @@ for (const group of groups) {
       b.onLoad({ filter: /.*/, namespace: 'group-entry' }, () => ({
         contents: [
           ...group.modules.map((m) => `export * as ${namespaceOf(m)} from ${JSON.stringify(path.join(root, m))};`),
-          ...(group.name === 'cli' ? [`export { main } from ${JSON.stringify(path.join(root, 'src', 'cli.ts'))};`] : []),
+          ...(group.name === 'cli' ? [`export { main } from ${JSON.stringify(path.join(root, 'src', 'cli', 'main.ts'))};`] : []),
         ].join('\n'),
         resolveDir: root,
         loader: 'js',
@@ -191,10 +191,10 @@ for (const group of groups) {
 for (const group of groups) {
   if (readFileSync(path.join(dist, `${group.name}.cjs`), 'utf8').includes('import(')) throw new Error(`dist/${group.name}.cjs still contains import()`);
 }
-// import.meta is empty in CommonJS; only cli.ts may read import.meta.url, and only where
+// import.meta is empty in CommonJS; only cli/main.ts may read import.meta.url, and only where
 // `__filename` is not defined (the ES module sources under test).
 for (const { file, text } of sourceTexts) {
-  if (text.includes('import.meta') && !file.endsWith(`${path.sep}src${path.sep}cli.ts`)) throw new Error(`${file} reads import.meta, which is empty in the built CommonJS files`);
+  if (text.includes('import.meta') && !file.endsWith(`${path.sep}src${path.sep}cli${path.sep}main.ts`)) throw new Error(`${file} reads import.meta, which is empty in the built CommonJS files`);
 }
 
 // Licences of every package bundled into dist/vendor/.
@@ -211,7 +211,7 @@ writeFileSync(path.join(dist, 'THIRD-PARTY-LICENSES.md'), `# Third-party licence
 // error or a warning or is not named after its folder. The index holds each file's text and
 // integrity: at run time `add` writes exactly these validated bytes, with no parsing or hashing.
 const checker = path.join(tmpdir(), `agent-install-build-${process.pid}.cjs`);
-await build({ ...common, entryPoints: [path.join(root, 'src', 'core', 'validate.ts')], outfile: checker });
+await build({ ...common, entryPoints: [path.join(root, 'src', 'core', 'agent', 'validate.ts')], outfile: checker });
 const { checkAgentBytes } = require(checker);
 rmSync(checker);
 const semverFile = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\.md$/;

@@ -1,5 +1,5 @@
 /**
- * Agreement with the real Claude Code 2.1.332 on ~970 real-world agent files: ../shared/corpus,
+ * Agreement with the real Claude Code 2.1.332 on ~970 real-world agent files: tests/fixtures/corpus,
  * whose expected.tsv records what Claude Code did with each one. Zero disagreements allowed.
  */
 import { createHash } from 'node:crypto';
@@ -8,11 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isKnownInvalidYaml, parseAgentFile, parseFlatYaml, rewriteLenient } from '../src/core/agent-file.js';
-import { ISSUE_CODES, checkAgentBytes, fixAgentText, type AgentCheck } from '../src/core/validate.js';
+import { isKnownInvalidYaml, parseAgentFile, parseFlatYaml, rewriteLenient } from '../src/core/agent/parse.js';
+import { ISSUE_CODES, checkAgentBytes, fixAgentText, type AgentCheck } from '../src/core/agent/validate.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const corpusDir = path.resolve(repoRoot, '..', 'shared', 'corpus');
+const corpusDir = path.join(repoRoot, 'tests', 'fixtures', 'corpus');
 
 interface Row {
   file: string;
@@ -67,7 +67,7 @@ function disagreement(row: Row, check: AgentCheck): string | undefined {
   return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
-describe('agreement with Claude Code 2.1.332 on ../shared/corpus', () => {
+describe('agreement with Claude Code 2.1.332 on the real-world corpus', () => {
   it('has the corpus', () => {
     expect(existsSync(path.join(corpusDir, 'expected.tsv')), `corpus not found at ${corpusDir}`).toBe(true);
   });
@@ -151,7 +151,7 @@ describe('agreement with Claude Code 2.1.332 on ../shared/corpus', () => {
   });
 });
 
-describe('the fast reader of flat frontmatter on ../shared/corpus', () => {
+describe('the fast reader of flat frontmatter on the real-world corpus', () => {
   /** The `yaml` package's reading, as agent-file.ts uses it (duplicate keys allowed, core schema). */
   function yamlReading(text: string): { data: Record<string, unknown>; keys: Array<{ key: string; offset: number }> } | undefined {
     try {

@@ -1,12 +1,12 @@
-import { checkCandidate, planWrites, type CheckedCandidate } from '../core/add.js';
-import { COMMANDS } from '../cli-spec.js';
+import { checkCandidate, planWrites, type CheckedCandidate } from '../core/plan/writes.js';
+import { COMMANDS } from '../cli/spec.js';
 import { suggest } from '../core/did-you-mean.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
-import { rememberCandidate } from '../core/install.js';
+import { rememberCandidate } from '../core/resolve/locked.js';
 import { parseSpec } from '../core/sources/index.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
-import { runWritingPlan } from './shared.js';
+import { runWritingPlan } from './run-plan.js';
 
 export interface AddOptions {
   force?: boolean;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { readScopeLockfile, targetPath } from '../core/apply.js';
+import { readScopeLockfile, targetPath } from '../core/plan/apply.js';
 import { ExitCode } from '../core/errors.js';
-import { frontmatterChanges, type FieldChange } from '../core/field-changes.js';
-import { fetchLockedCandidate } from '../core/install.js';
-import { resolveTarget } from '../core/target.js';
-import { diffHunks, formatUnifiedDiff, type DiffHunk } from '../core/text-diff.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { frontmatterChanges, type FieldChange } from '../core/diff/field-changes.js';
+import { fetchLockedCandidate } from '../core/resolve/locked.js';
+import { resolveTarget } from '../core/resolve/target.js';
+import { diffHunks, formatUnifiedDiff, type DiffHunk } from '../core/diff/text-diff.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
 import { selectLocked } from './select.js';
 
 export interface DiffOptions {

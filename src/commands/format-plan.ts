@@ -1,6 +1,6 @@
-import type { Style } from '../style.js';
-import type { Plan, PlanAction } from '../core/plan.js';
-import { isWrite, planChangesAnything, sameEntry } from '../core/plan.js';
+import type { Style } from './style.js';
+import type { Plan, PlanAction } from '../core/plan/plan.js';
+import { isWrite, planChangesAnything, sameEntry } from '../core/plan/plan.js';
 
 function label(action: PlanAction): string {
   const version = 'entry' in action && action.entry?.version ? action.entry.version : undefined;

@@ -1,11 +1,11 @@
 import semver from 'semver';
-import { readScopeLockfile } from '../core/apply.js';
-import { findCatalogAgent, loadCatalog, readAgentDetails, suggestAgentName, type AgentDetails, type Catalog, type CatalogAgent } from '../core/catalog.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
+import { findCatalogAgent, loadCatalog, readAgentDetails, suggestAgentName, type AgentDetails, type Catalog, type CatalogAgent } from '../core/resolve/catalog.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
-import type { LockEntry } from '../core/lockfile.js';
-import { projectScope, userScope, type Scope } from '../core/scope.js';
-import { BUNDLED, parseRegistrySpec, pickVersion, staticRegistries } from '../core/sources/registry.js';
-import type { CommandContext, CommandResult } from './command.js';
+import type { LockEntry } from '../core/lockfile/lockfile.js';
+import { projectScope, userScope, type Scope } from '../core/scope/scope.js';
+import { BUNDLED, parseRegistrySpec, pickVersion, staticRegistries } from '../core/sources/registry/source.js';
+import type { CommandContext, CommandResult } from './context.js';
 import { reportFailures } from './search.js';
 
 /** A lock entry of the agent in one scope. */

@@ -1,12 +1,12 @@
-import { planWrites } from '../core/add.js';
-import { readScopeLockfile } from '../core/apply.js';
+import { planWrites } from '../core/plan/writes.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
 import { DifferencesFoundError } from '../core/errors.js';
-import { fetchLockedAgents, lockfileWouldChange } from '../core/install.js';
-import { sameEntry } from '../core/plan.js';
+import { fetchLockedAgents, lockfileWouldChange } from '../core/resolve/locked.js';
+import { sameEntry } from '../core/plan/plan.js';
 import { run as add } from './add.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
-import { runWritingPlan } from './shared.js';
+import { runWritingPlan } from './run-plan.js';
 
 export interface InstallOptions {
   frozen?: boolean;

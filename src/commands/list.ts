@@ -1,8 +1,8 @@
-import { readScopeLockfile } from '../core/apply.js';
-import { HashCache } from '../core/hash-cache.js';
-import { inspectScope, markShadowed, type InstalledAgent } from '../core/inspect.js';
-import { optionalScope, projectScope, userScope, type Scope } from '../core/scope.js';
-import { formatTable, type CommandContext, type CommandResult } from './command.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
+import { HashCache } from '../core/scope/hash-cache.js';
+import { inspectScope, markShadowed, type InstalledAgent } from '../core/scope/inspect.js';
+import { optionalScope, projectScope, userScope, type Scope } from '../core/scope/scope.js';
+import { formatTable, type CommandContext, type CommandResult } from './context.js';
 
 export interface ListOptions {
   project?: boolean;

@@ -1,8 +1,8 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../core/errors.js';
-import { readFileBounded } from '../core/read-agent.js';
-import { scanAgentsTree } from '../core/scan.js';
+import { readFileBounded } from '../core/io/bounded-read.js';
+import { scanAgentsTree } from '../core/scope/scan.js';
 import {
   assertNewAgentName,
   buildAgentSpec,
@@ -16,10 +16,10 @@ import {
   parseToolsOption,
   renderAgent,
   type NewAgentOptions,
-} from '../core/scaffold.js';
-import { isInside, projectScope, userScope, type Scope, optionalScope } from '../core/scope.js';
-import { checkAgentBytes, checkAgentText } from '../core/validate.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+} from '../core/agent/scaffold.js';
+import { isInside, projectScope, userScope, type Scope, optionalScope } from '../core/scope/scope.js';
+import { checkAgentBytes, checkAgentText } from '../core/agent/validate.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
 
 export interface NewOptions {
   template?: string;

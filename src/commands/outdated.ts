@@ -1,7 +1,7 @@
-import { readScopeLockfile } from '../core/apply.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
 import { ExitCode } from '../core/errors.js';
-import { findOutdated } from '../core/outdated.js';
-import { commandScope, formatTable, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { findOutdated } from '../core/resolve/outdated.js';
+import { commandScope, formatTable, scopeJson, type CommandContext, type CommandResult } from './context.js';
 
 export interface OutdatedOptions {
   exitCode?: boolean;

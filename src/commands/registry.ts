@@ -1,9 +1,9 @@
 import path from 'node:path';
 import semver from 'semver';
-import { writeFileAtomic } from '../core/fs-atomic.js';
-import { loadValidate } from '../core/load-validate.js';
-import { buildRegistryIndex } from '../core/sources/registry.js';
-import { displayPath, type CommandContext, type CommandResult } from './command.js';
+import { writeFileAtomic } from '../core/io/atomic.js';
+import { loadValidate } from '../core/agent/load.js';
+import { buildRegistryIndex } from '../core/sources/registry/source.js';
+import { displayPath, type CommandContext, type CommandResult } from './context.js';
 
 export interface RegistryBuildOptions {
   baseUrl?: string;

@@ -1,7 +1,7 @@
-import { planRemove } from '../core/remove.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { planRemove } from '../core/plan/remove.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
-import { runWritingPlan } from './shared.js';
+import { runWritingPlan } from './run-plan.js';
 
 export interface RemoveOptions {
   force?: boolean;

@@ -1,5 +1,5 @@
-import { loadCatalog, searchCatalog, suggestAgentName, type CatalogAgent, type CatalogFailure } from '../core/catalog.js';
-import { formatTable, type CommandContext, type CommandResult } from './command.js';
+import { loadCatalog, searchCatalog, suggestAgentName, type CatalogAgent, type CatalogFailure } from '../core/resolve/catalog.js';
+import { formatTable, type CommandContext, type CommandResult } from './context.js';
 
 /** Width of the DESCRIPTION column. */
 const SUMMARY_WIDTH = 60;

@@ -1,6 +1,6 @@
-import { notInstalledError } from '../core/not-installed.js';
-import type { LockEntry, Lockfile } from '../core/lockfile.js';
-import type { Scope } from '../core/scope.js';
+import { notInstalledError } from '../core/scope/not-installed.js';
+import type { LockEntry, Lockfile } from '../core/lockfile/lockfile.js';
+import type { Scope } from '../core/scope/scope.js';
 
 /** Lock entries by name; all of them when no names are given. Unknown names fail with a did-you-mean. */
 export function selectLocked(scope: Scope, lockfile: Lockfile, names: string[]): Array<[string, LockEntry]> {

@@ -1,12 +1,12 @@
-import { readScopeLockfile } from '../core/apply.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
 import { ExitCode } from '../core/errors.js';
-import { fetchLockedCandidate, rememberCandidate } from '../core/install.js';
-import { resolveTarget } from '../core/target.js';
-import { planUpgrade, type UpgradeItem } from '../core/upgrade.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { fetchLockedCandidate, rememberCandidate } from '../core/resolve/locked.js';
+import { resolveTarget } from '../core/resolve/target.js';
+import { planUpgrade, type UpgradeItem } from '../core/plan/upgrade.js';
+import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
 import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
 import { selectLocked } from './select.js';
-import { runWritingPlan } from './shared.js';
+import { runWritingPlan } from './run-plan.js';
 
 export interface UpgradeCommandOptions {
   latest?: boolean;

@@ -1,11 +1,11 @@
 import { chmodSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError, ExitCode, isAgentInstallError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/fs-atomic.js';
-import { readFileBounded } from '../core/read-agent.js';
-import { scanAgentsTree } from '../core/scan.js';
-import { checkAgentBytes, findDuplicateNames, fixAgentText, type AgentCheck, type Issue, type Severity } from '../core/validate.js';
-import type { CommandContext, CommandResult } from './command.js';
+import { writeFileAtomic } from '../core/io/atomic.js';
+import { readFileBounded } from '../core/io/bounded-read.js';
+import { scanAgentsTree } from '../core/scope/scan.js';
+import { checkAgentBytes, findDuplicateNames, fixAgentText, type AgentCheck, type Issue, type Severity } from '../core/agent/validate.js';
+import type { CommandContext, CommandResult } from './context.js';
 
 export interface ValidateOptions {
   strict?: boolean;
@@ -153,7 +153,7 @@ function checkTarget(target: Target): Checked {
 
 const sortIssues = (issues: Issue[]) => issues.sort((a, b) => a.line - b.line || a.column - b.column);
 
-type TextDiff = typeof import('../core/text-diff.js');
+type TextDiff = typeof import('../core/diff/text-diff.js');
 
 /** --fix: rewrite what is safe (fixAgentText), then check the result again; with `textDiff` (--dry-run) show the change instead. */
 function fixFile(ctx: CommandContext, checked: Checked, textDiff: TextDiff | undefined): FixReport | undefined {
@@ -239,7 +239,7 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   const fixes: FixReport[] = [];
   if (fix) {
     // The diff library loads only for --fix --dry-run.
-    const textDiff = dryRun ? await import('../core/text-diff.js') : undefined;
+    const textDiff = dryRun ? await import('../core/diff/text-diff.js') : undefined;
     for (const entry of checked) {
       const report = fixFile(ctx, entry, textDiff);
       if (report) fixes.push(report);

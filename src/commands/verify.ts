@@ -1,8 +1,8 @@
-import { readScopeLockfile } from '../core/apply.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
 import { ExitCode } from '../core/errors.js';
-import { inspectScope } from '../core/inspect.js';
-import { verifyInstalled } from '../core/verify.js';
-import { commandScope, formatTable, scopeJson, type CommandContext, type CommandResult } from './command.js';
+import { inspectScope } from '../core/scope/inspect.js';
+import { verifyInstalled } from '../core/scope/verify.js';
+import { commandScope, formatTable, scopeJson, type CommandContext, type CommandResult } from './context.js';
 
 export interface VerifyOptions {
   allowModified?: boolean;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from './context.js';
 import { AgentInstallError } from './errors.js';
-import { parseJsonFile } from './json.js';
-import { optionalScope, projectScope } from './scope.js';
+import { parseJsonFile } from './io/json.js';
+import { optionalScope, projectScope } from './scope/scope.js';
 
 /**
  * agent-install's configuration. Two optional JSON files, both

@@ -1,5 +1,5 @@
 /**
- * Exit codes of the contract (DESIGN.md "Output and exit codes").
+ * Exit codes of the contract (docs/design.md, "Output and exit codes").
  */
 export const ExitCode = {
   ok: 0,

@@ -1,7 +1,7 @@
 import { readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { agentText, LATEST, makeSandbox, SEED, sameBytes } from '../helpers/sandbox.js';
 
 const AGENT = '.claude/agents/fastapi-backend-builder.md';

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { freePort, makeRepo, startGitDaemon, type GitDaemon } from '../helpers/git.js';
 import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 

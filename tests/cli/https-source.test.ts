@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { closedPort, hasOpenssl, makeCertificate, startProxy, startServer } from '../helpers/http-server.js';
 import { agentText, makeSandbox, sameBytes } from '../helpers/sandbox.js';
 

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { agentText, makeSandbox, sameBytes } from '../helpers/sandbox.js';
 
 const LOCK = '.claude/agents.lock.json';
@@ -166,9 +166,9 @@ describe('local paths', () => {
 
   it('paths outside the project are recorded with ../; the user scope records absolute paths; ~/ is home', async () => {
     const sb = makeSandbox();
-    sb.write({ 'shared/x.md': agentText('shared-agent') }, sb.root);
-    expect((await sb.run(['../shared/x.md'])).exitCode).toBe(0);
-    expect(lock(sb)['shared-agent'].source).toBe('../shared/x.md');
+    sb.write({ 'team-agents/x.md': agentText('shared-agent') }, sb.root);
+    expect((await sb.run(['../team-agents/x.md'])).exitCode).toBe(0);
+    expect(lock(sb)['shared-agent'].source).toBe('../team-agents/x.md');
 
     sb.write({ 'my-agents/mine.md': agentText('mine') }, sb.home);
     const global = await sb.run(['-g', '~/my-agents/mine.md']);

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAgentFile } from '../../src/core/agent-file.js';
-import { quoteYamlString, renderAgent } from '../../src/core/scaffold.js';
-import { checkAgentText } from '../../src/core/validate.js';
+import { parseAgentFile } from '../../src/core/agent/parse.js';
+import { quoteYamlString, renderAgent } from '../../src/core/agent/scaffold.js';
+import { checkAgentText } from '../../src/core/agent/validate.js';
 import { agentText, makeSandbox, REPO_ROOT } from '../helpers/sandbox.js';
 
 const TEMPLATES = readdirSync(path.join(REPO_ROOT, 'templates'))

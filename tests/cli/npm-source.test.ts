@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { freePort } from '../helpers/git.js';
 import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { startVerdaccio, type Verdaccio } from '../helpers/verdaccio.js';

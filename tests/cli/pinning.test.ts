@@ -2,7 +2,7 @@ import { readFileSync, rmSync, unlinkSync, writeFileSync, renameSync, mkdirSync 
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { makeSandbox, REPO_ROOT, SEED, sameBytes } from '../helpers/sandbox.js';
 
 const AGENT = '.claude/agents/fastapi-backend-builder.md';

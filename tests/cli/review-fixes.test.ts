@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { agentText, makeSandbox, sameBytes, SEED } from '../helpers/sandbox.js';
 
@@ -71,11 +71,11 @@ describe('upgrade', () => {
   });
 
   it('skips an agent another run changed while this one waited for the lock', async () => {
-    const { planUpgrade } = await import('../../src/core/upgrade.js');
+    const { planUpgrade } = await import('../../src/core/plan/upgrade.js');
     const sb = makeSandbox();
     await sb.run(['fastapi-backend-builder@1.0.0']);
     const before = lock(sb).agents['fastapi-backend-builder'];
-    const scope = (await import('../../src/core/scope.js')).projectScope({ cwd: sb.project, home: sb.home });
+    const scope = (await import('../../src/core/scope/scope.js')).projectScope({ cwd: sb.project, home: sb.home });
     const now = { lockfileVersion: 2, agents: { 'fastapi-backend-builder': { ...before, version: '1.1.0', source: 'fastapi-backend-builder@1.1.0' } } };
     const { plan } = planUpgrade(scope, now, [], [{ name: 'fastapi-backend-builder', entry: before, base: SEED, theirs: { candidate: { origin: 'x', requested: '^1.0.0', source: 'fastapi-backend-builder@1.1.0', bytes: SEED, fileName: 'x.md', version: '1.1.0' }, agent: { name: 'fastapi-backend-builder' }, warnings: [] } }], { force: false, mergeMarkers: false });
     expect(plan.actions).toEqual([expect.objectContaining({ type: 'skip', reason: expect.stringContaining('another run') })]);

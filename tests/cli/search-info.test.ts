@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { searchCatalog, suggestAgentName, type CatalogAgent } from '../../src/core/catalog.js';
+import { searchCatalog, suggestAgentName, type CatalogAgent } from '../../src/core/resolve/catalog.js';
 import { summarize } from '../../src/commands/search.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { makeRegistryRoot } from '../helpers/registry.js';

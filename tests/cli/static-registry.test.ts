@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { agentText, makeSandbox, REPO_ROOT, sameBytes, type Sandbox } from '../helpers/sandbox.js';
 

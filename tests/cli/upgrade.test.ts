@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { makeSandbox, sameBytes, type Sandbox } from '../helpers/sandbox.js';
 

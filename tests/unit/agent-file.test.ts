@@ -12,7 +12,7 @@ import {
   quoteLenientValue,
   rewriteLenient,
   type AgentDocument,
-} from '../../src/core/agent-file.js';
+} from '../../src/core/agent/parse.js';
 
 const file = (...lines: string[]) => lines.join('\n');
 const ok = (extra: string[] = [], body = 'You are an agent.') => file('---', 'name: a', 'description: b', ...extra, '---', body);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgv, type Invocation } from '../../src/argv.js';
-import { buildProgram } from '../../src/cli-commander.js';
-import { COMMANDS, GLOBAL_OPTIONS } from '../../src/cli-spec.js';
+import { parseArgv, type Invocation } from '../../src/cli/parse.js';
+import { buildProgram } from '../../src/cli/commander.js';
+import { COMMANDS, GLOBAL_OPTIONS } from '../../src/cli/spec.js';
 
 async function viaCommander(argv: string[]): Promise<Omit<Invocation, 'command'> | 'error'> {
   let seen: Invocation | undefined;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheDir } from '../../src/core/cache.js';
+import { cacheDir } from '../../src/core/io/cache.js';
 import { REPO_ROOT } from '../helpers/sandbox.js';
 
 // The bin shim finds the user cache before any of the CLI loads, so it has its own copy of the
@@ -10,7 +10,7 @@ const { userCacheDir } = createRequire(import.meta.url)(path.join(REPO_ROOT, 'bi
   userCacheDir: (env: Record<string, string | undefined>, platform: NodeJS.Platform) => string;
 };
 
-describe('the bin shim and src/core/cache.ts name the same cache folder', () => {
+describe('the bin shim and src/core/io/cache.ts name the same cache folder', () => {
   const home = '/home/someone';
   const envs: Array<Record<string, string>> = [
     { HOME: home },

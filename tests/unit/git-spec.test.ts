@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyGitFailure, gitEnv, gitSafetyArgs, GitCommandError, parseLsRemote, parseLsTree } from '../../src/core/git.js';
-import { formatGitSource, githubUrl, parseGitSpec, refProblem, resolveRef, tagVersion, versionTags } from '../../src/core/sources/git.js';
+import { classifyGitFailure, gitEnv, gitSafetyArgs, GitCommandError, parseLsRemote, parseLsTree } from '../../src/core/io/git.js';
+import { formatGitSource, githubUrl, parseGitSpec, refProblem, resolveRef, tagVersion, versionTags } from '../../src/core/sources/git/source.js';
 import { normalizeInnerPath, selectFiles, defaultAgentDir } from '../../src/core/sources/agent-tree.js';
 
 const SHA = 'a'.repeat(40);

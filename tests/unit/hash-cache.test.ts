@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HashCache } from '../../src/core/hash-cache.js';
-import { inspectScope } from '../../src/core/inspect.js';
-import { computeIntegrity } from '../../src/core/integrity.js';
-import type { Lockfile } from '../../src/core/lockfile.js';
-import { scanAgentsTree } from '../../src/core/scan.js';
-import type { Scope } from '../../src/core/scope.js';
+import { HashCache } from '../../src/core/scope/hash-cache.js';
+import { inspectScope } from '../../src/core/scope/inspect.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
+import type { Lockfile } from '../../src/core/lockfile/lockfile.js';
+import { scanAgentsTree } from '../../src/core/scope/scan.js';
+import type { Scope } from '../../src/core/scope/scope.js';
 
 let work: string;
 let scope: Scope;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentInstallError } from '../../src/core/errors.js';
-import { bypassesProxy, fetchBytes, isLoopbackHost, proxyFor, type FetchOptions } from '../../src/core/http.js';
+import { bypassesProxy, fetchBytes, isLoopbackHost, proxyFor, type FetchOptions } from '../../src/core/io/http.js';
 import { closedPort, hasOpenssl, makeCertificate, redirectChain, startProxy, startServer, type Certificate } from '../helpers/http-server.js';
 
 function ctx(env: Record<string, string | undefined> = {}, extra: Partial<FetchOptions['ctx']> = {}): FetchOptions['ctx'] {

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPlan, journalPath, readScopeLockfile, recoverScope } from '../../src/core/apply.js';
-import { checkCandidate } from '../../src/core/add.js';
-import { computeIntegrity } from '../../src/core/integrity.js';
-import { readLockfile } from '../../src/core/lockfile.js';
-import { projectScope } from '../../src/core/scope.js';
-import { registrySource } from '../../src/core/sources/registry.js';
-import { planUpgrade } from '../../src/core/upgrade.js';
+import { applyPlan, journalPath, readScopeLockfile, recoverScope } from '../../src/core/plan/apply.js';
+import { checkCandidate } from '../../src/core/plan/writes.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
+import { readLockfile } from '../../src/core/lockfile/lockfile.js';
+import { projectScope } from '../../src/core/scope/scope.js';
+import { registrySource } from '../../src/core/sources/registry/source.js';
+import { planUpgrade } from '../../src/core/plan/upgrade.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { makeSandbox } from '../helpers/sandbox.js';
 

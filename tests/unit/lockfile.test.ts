@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LOCKFILE_VERSION, parseLockfile, serializeLockfile, type Lockfile } from '../../src/core/lockfile.js';
-import { computeIntegrity } from '../../src/core/integrity.js';
+import { LOCKFILE_VERSION, parseLockfile, serializeLockfile, type Lockfile } from '../../src/core/lockfile/lockfile.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { AgentInstallError } from '../../src/core/errors.js';
-import { jsonErrorOffset } from '../../src/core/json.js';
+import { jsonErrorOffset } from '../../src/core/io/json.js';
 
 const integrity = computeIntegrity('hello');
 const sample: Lockfile = {

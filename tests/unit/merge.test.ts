@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeThreeWay } from '../../src/core/merge.js';
+import { mergeThreeWay } from '../../src/core/plan/merge.js';
 
 const labels = { ours: 'local', theirs: 'new' };
 const merge = (base: string, ours: string, theirs: string) => mergeThreeWay(base, ours, theirs, labels);

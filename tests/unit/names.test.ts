@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameProblem } from '../../src/core/names.js';
+import { nameProblem } from '../../src/core/agent/names.js';
 
 describe('nameProblem', () => {
   it.each([

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { authFor, envConfigKey, expandEnv, loadNpmConfig, npmLocalPrefix, parseNpmrc, registryFor, type NpmConfig } from '../../src/core/npmrc.js';
-import { formatNpmSource, npmRequested, parseNpmSpec, pickNpmVersion, verifyTarball, type Packument } from '../../src/core/sources/npm.js';
+import { authFor, envConfigKey, expandEnv, loadNpmConfig, npmLocalPrefix, parseNpmrc, registryFor, type NpmConfig } from '../../src/core/io/npmrc.js';
+import { formatNpmSource, npmRequested, parseNpmSpec, pickNpmVersion, verifyTarball, type Packument } from '../../src/core/sources/npm/source.js';
 import { writeTree } from '../helpers/sandbox.js';
 
 describe('parseNpmrc', () => {

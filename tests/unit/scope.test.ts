@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findProjectRoot, isInside, userScope } from '../../src/core/scope.js';
+import { findProjectRoot, isInside, userScope } from '../../src/core/scope/scope.js';
 
 let root: string;
 function tree(dirs: string[]): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorLevel } from '../../src/style.js';
+import { colorLevel } from '../../src/commands/style.js';
 
 describe('colorLevel', () => {
   it.each([

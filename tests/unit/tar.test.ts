@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parsePax, readTar, readTgz, safeEntryPath } from '../../src/core/tar.js';
+import { parsePax, readTar, readTgz, safeEntryPath } from '../../src/core/io/tar.js';
 import { writeTree } from '../helpers/sandbox.js';
 
 /** One ustar header + data, built by hand so that tests can write what tar tools refuse to. */

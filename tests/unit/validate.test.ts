@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentFrontmatterSchema, isRecognizedModel } from '../../src/core/agent-schema.js';
-import { isKnownTool, splitToolsString } from '../../src/core/claude-tools.js';
+import { agentFrontmatterSchema, isRecognizedModel } from '../../src/core/agent/schema.js';
+import { isKnownTool, splitToolsString } from '../../src/core/agent/tools.js';
 import { didYouMean, editDistance } from '../../src/core/did-you-mean.js';
 import {
   ISSUE_CODES,
@@ -11,7 +11,7 @@ import {
   fixAgentText,
   toKebabCase,
   type CheckOptions,
-} from '../../src/core/validate.js';
+} from '../../src/core/agent/validate.js';
 
 const file = (...lines: string[]) => lines.join('\n');
 /** A valid agent with extra frontmatter lines. */

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
-import { loadValidate } from '../load-validate.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
+import { loadValidate } from '../agent/load.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
 
 /** Folders searched, in order, when a spec names no path inside the repository or package. */
 export const DEFAULT_AGENT_DIRS = ['.claude/agents', 'agents'] as const;

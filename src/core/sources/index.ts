@@ -1,8 +1,8 @@
 import { AgentInstallError } from '../errors.js';
-import type { LockEntry } from '../lockfile.js';
+import type { LockEntry } from '../lockfile/lockfile.js';
 import { claimsGit, claimsNpm, claimsUrl } from './claims.js';
 import { localSource } from './local.js';
-import { registrySource } from './registry.js';
+import { registrySource } from './registry/source.js';
 import type { Source, SourceContext, SourceSpec } from './types.js';
 
 /**
@@ -13,8 +13,8 @@ const SOURCES: Array<{ claims: (raw: string) => boolean; load: () => Promise<Sou
   { claims: () => true, load: async () => localSource as Source },
   { claims: claimsUrl, load: async () => (await import('./url.js')).urlSource as Source },
   { claims: () => true, load: async () => registrySource as Source },
-  { claims: claimsGit, load: async () => (await import('./git.js')).gitSource as Source },
-  { claims: claimsNpm, load: async () => (await import('./npm.js')).npmSource as Source },
+  { claims: claimsGit, load: async () => (await import('./git/source.js')).gitSource as Source },
+  { claims: claimsNpm, load: async () => (await import('./npm/source.js')).npmSource as Source },
 ];
 
 export async function parseSpec(raw: string, ctx: SourceContext): Promise<{ source: Source; spec: SourceSpec }> {

@@ -1,12 +1,12 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
-import type { LockEntry } from '../lockfile.js';
-import { nameProblem } from '../names.js';
-import { scanAgentsTree } from '../scan.js';
-import { resolveScope } from '../scope.js';
-import { loadValidate, type CheckAgentBytes } from '../load-validate.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../read-agent.js';
+import type { LockEntry } from '../lockfile/lockfile.js';
+import { nameProblem } from '../agent/names.js';
+import { scanAgentsTree } from '../scope/scan.js';
+import { resolveScope } from '../scope/scope.js';
+import { loadValidate, type CheckAgentBytes } from '../agent/load.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
 export interface LocalSpec extends SourceSpec {
@@ -39,7 +39,7 @@ export function expandPath(target: string, base: string, home: string): string {
 
 /**
  * How a path is written into the lockfile: relative to the project root (`./agents/x.md`,
- * `../shared/x.md`, `/`-separated, so the lockfile works in every clone) for the project scope,
+ * `../team-agents/x.md`, `/`-separated, so the lockfile works in every clone) for the project scope,
  * absolute for the user scope (whose lockfile is not shared).
  */
 export function lockPath(absolute: string, ctx: SourceContext): string {

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { LockEntry } from '../lockfile.js';
+import type { LockEntry } from '../lockfile/lockfile.js';
 
 /** One agent file a source offers, with its provenance. */
 export interface Candidate {

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import type { Context } from '../core/context.js';
+import type { SourceContext } from '../core/sources/types.js';
+import type { Style } from './style.js';
+import type { ExitCode } from '../core/errors.js';
+import { resolveScope, type Scope } from '../core/scope/scope.js';
+
+/** What every command receives: the outside world plus the global options. */
+export interface CommandContext extends SourceContext {
+  style: Style;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  global: boolean;
+  /** Human output that must appear at once (before writing), on stdout; silent with `--json` and `-q`. */
+  out(message: string): void;
+  /** Diagnostics and progress on stderr; silent with `--json` and `-q`. */
+  info(message: string): void;
+  /** Warnings on stderr; silent with `--json`. */
+  warn(message: string): void;
+}
+
+/** A command module: parses nothing, calls the core, returns what to print. */
+export interface CommandModule {
+  // Each command declares its own argument list; `cli-spec.ts` and the parsers keep them in step.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run: (ctx: CommandContext, ...args: any[]) => Promise<CommandResult>;
+}
+
+/** What a command hands back to `src/cli.ts`, which prints it. */
+export interface CommandResult {
+  /** The document `--json` prints. */
+  json: unknown;
+  /** Human output for stdout (may be empty). */
+  text: string;
+  exitCode?: ExitCode;
+  /** Why a non-zero exit (differences found, errors in validated files): added to the `--json` document as `error`, with `ok: false`. */
+  failure?: { code: string; message: string; hint?: string };
+}
+
+/** A path for humans: relative to the working directory when inside it. */
+export function displayPath(ctx: Pick<Context, 'cwd'>, target: string): string {
+  const rel = path.relative(ctx.cwd, target);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : target;
+}
+
+export function commandScope(ctx: CommandContext): Scope {
+  return resolveScope(ctx, ctx.global);
+}
+
+export function scopeJson(scope: Scope): Record<string, string> {
+  return { kind: scope.kind, agentsDir: scope.agentsDir, lockfile: scope.lockfilePath };
+}
+
+/** Plain fixed-width table; the last column is not padded. */
+export function formatTable(header: string[], rows: string[][], style: Style): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [style.bold(line(header)), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,148 @@
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AgentInstallError } from '../errors.js';
+
+// Temporary files end in `.tmp`, never `.md`: Claude Code loads every `*.md` in an agents tree.
+const TEMP_PATTERN = /^\.(.+)\.agent-install-(\d+)-[0-9a-f]{8}\.tmp$/;
+
+export interface WriteOptions {
+  /** Replace a symbolic link at the target (the link itself, never what it points to). */
+  replaceSymlink?: boolean;
+  /** Skip the fsyncs: still all-or-nothing for readers, but a power cut may lose it (caches). */
+  durable?: boolean;
+}
+
+/**
+ * 8 hex digits for temporary names and lock tokens. They need to differ, not to be secret (every
+ * name also carries the pid, and files are created exclusively), so no node:crypto.
+ */
+export function uniqueSuffix(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
+}
+
+export function isSymlink(target: string): boolean {
+  try {
+    return lstatSync(target).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function ioError(action: string, target: string, error: unknown): AgentInstallError {
+  const err = error as NodeJS.ErrnoException;
+  const hints: Record<string, string> = {
+    EACCES: 'Check the folder permissions, or choose another scope (`-g` / `-C <dir>`).',
+    EPERM: 'Check the folder permissions, or choose another scope (`-g` / `-C <dir>`).',
+    EROFS: 'The file system is read-only.',
+    ENOSPC: 'The disk is full; free some space and run the command again. Nothing was half-written.',
+    EDQUOT: 'The disk quota is exhausted; free some space and run the command again.',
+  };
+  return new AgentInstallError(`Cannot ${action} ${target}: ${err.message}`, {
+    code: 'IO',
+    hint: (err.code && hints[err.code]) ?? 'Nothing was half-written; fix the cause and run the command again.',
+    cause: error,
+  });
+}
+
+/**
+ * Writes through a temporary file in the same folder, fsync, then rename: readers see the old
+ * bytes or the new bytes, never a mixture. A symbolic link at the target is refused unless
+ * `replaceSymlink`, in which case the link is replaced and its target left untouched.
+ */
+export function writeFileAtomic(target: string, data: string | Uint8Array, options: WriteOptions = {}): void {
+  if (!options.replaceSymlink && isSymlink(target)) {
+    throw new AgentInstallError(`Refusing to write ${target}: it is a symbolic link.`, {
+      code: 'SYMLINK_TARGET',
+      hint: 'agent-install never writes through symbolic links. Use --force to replace the link itself (its target is left untouched).',
+    });
+  }
+  const dir = path.dirname(target);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw ioError('create folder', dir, error);
+  }
+  const temp = path.join(dir, `.${path.basename(target)}.agent-install-${process.pid}-${uniqueSuffix()}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'wx', 0o644);
+    const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+    if (options.durable !== false) fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, target);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing */
+      }
+    }
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* never created */
+    }
+    throw ioError('write', target, error);
+  }
+  if (options.durable !== false) syncDirectory(dir);
+}
+
+/** Makes a rename durable. Not every platform can open a folder; that is not an error. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* best effort */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export function removeFile(target: string): void {
+  try {
+    unlinkSync(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw ioError('delete', target, error);
+  }
+  syncDirectory(path.dirname(target));
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes temporary files left in `dir` by runs that were killed. Returns the names removed. */
+export function cleanupTempFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = TEMP_PATTERN.exec(name);
+    if (!match || processAlive(Number(match[2]))) continue;
+    try {
+      unlinkSync(path.join(dir, name));
+      removed.push(name);
+    } catch {
+      /* someone else cleaned it */
+    }
+  }
+  return removed;
+}

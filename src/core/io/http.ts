@@ -1,0 +1,445 @@
+/**
+ * The one HTTP client of agent-install (HTTPS sources, static registries, git/npm sources).
+ * Built on node:http/https/net/tls only: redirects (at most 5, never https → http), connect and
+ * read timeouts, a body cap enforced while streaming, `HTTPS_PROXY` / `NO_PROXY` with a CONNECT
+ * tunnel, and plain `http:` only for loopback hosts.
+ */
+import { readFileSync } from 'node:fs';
+import type http from 'node:http';
+import type https from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import type { LookupAddress } from 'node:dns';
+import type tls from 'node:tls';
+import { AgentInstallError } from '../errors.js';
+import { offlineMissing } from '../sources/offline.js';
+import type { SourceContext } from '../sources/types.js';
+
+// node:http/https/tls/dns cost about 4 ms to load: only commands that fetch pay for them.
+interface NetModules {
+  http: typeof http;
+  https: typeof https;
+  tls: typeof tls;
+  dnsLookup: typeof import('node:dns').lookup;
+}
+let netModules: Promise<NetModules> | undefined;
+function loadNet(): Promise<NetModules> {
+  netModules ??= Promise.all([import('node:http'), import('node:https'), import('node:tls'), import('node:dns')]).then(([h, s, t, d]) => ({
+    http: h.default,
+    https: s.default,
+    tls: t.default,
+    dnsLookup: d.lookup,
+  }));
+  return netModules;
+}
+
+/** Redirects followed before giving up (the 6th is an error). */
+export const MAX_REDIRECTS = 5;
+/** Default connect and read timeout; `AGENT_INSTALL_TIMEOUT` (milliseconds) overrides it. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default body cap: the largest agent file Claude Code loads. */
+export const DEFAULT_MAX_BYTES = 1_048_576;
+/** Fetches slower than this show a progress line (stderr, TTY only). */
+const PROGRESS_AFTER_MS = 500;
+
+export interface FetchOptions {
+  /** Abort as soon as the body grows past this many bytes (default 1 MiB). */
+  maxBytes?: number;
+  /** Extra request headers. `authorization` is dropped when a redirect leaves the original origin. */
+  headers?: Record<string, string>;
+  /** `env` (timeouts, proxies, `AGENT_INSTALL_CA_FILE`), `offline` (refuse) and `progress`. */
+  ctx: Pick<SourceContext, 'env'> & Partial<Pick<SourceContext, 'offline' | 'progress'>>;
+  /** What is being fetched, for messages (`agent https://…`, `registry index …`); defaults to the URL. */
+  what?: string;
+}
+
+export interface FetchResult {
+  /** The URL that answered, after redirects. */
+  url: string;
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  bytes: Buffer;
+}
+
+/**
+ * True for hosts that never leave this machine: `localhost`, 127.0.0.0/8 and `::1` (also written
+ * `[::1]` or as an IPv4-mapped `::ffff:127.x.x.x`). Plain `http:` is allowed only for these.
+ */
+export function isLoopbackHost(host: string): boolean {
+  let h = host.toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  if (h.endsWith('.')) h = h.slice(0, -1);
+  if (h === 'localhost') return true;
+  if (h.startsWith('::ffff:')) h = h.slice('::ffff:'.length);
+  if (isIP(h) === 4) return h.split('.')[0] === '127';
+  if (isIP(h) === 6) return /^(0{0,4}:){7}0{0,3}1$|^::1$|^(0{0,4}:){1,6}:0{0,3}1$/.test(h);
+  return false;
+}
+
+function timeoutMs(env: Record<string, string | undefined>): number {
+  const value = Number(env.AGENT_INSTALL_TIMEOUT);
+  return env.AGENT_INSTALL_TIMEOUT !== undefined && Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}
+
+function hostOf(url: URL): string {
+  const h = url.hostname.toLowerCase();
+  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+}
+
+function portOf(url: URL): number {
+  if (url.port !== '') return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * Does `NO_PROXY` exempt this host? Entries are separated by commas or spaces: `*` (everything),
+ * a host or domain (`example.com` also matches `a.example.com`; a leading `.` or `*.` is
+ * allowed), optionally with `:port`. IP addresses match exactly; CIDR ranges are not supported.
+ */
+export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const host = hostOf(url);
+  const port = portOf(url);
+  for (let entry of noProxy.split(/[\s,]+/)) {
+    entry = entry.trim().toLowerCase();
+    if (entry === '') continue;
+    if (entry === '*') return true;
+    let entryPort: number | undefined;
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (bracketed) {
+      entry = bracketed[1]!;
+      if (bracketed[2]) entryPort = Number(bracketed[2]);
+    } else if (isIP(entry) !== 6) {
+      const withPort = /^(.*):(\d+)$/.exec(entry);
+      if (withPort) {
+        entry = withPort[1]!;
+        entryPort = Number(withPort[2]);
+      }
+    }
+    if (entryPort !== undefined && entryPort !== port) continue;
+    entry = entry.replace(/^\*?\./, '');
+    if (host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+/**
+ * The proxy for `url`, or null: `https_proxy` / `HTTPS_PROXY` for `https:` URLs unless `no_proxy`
+ * / `NO_PROXY` exempts the host. Plain `http:` (loopback only) never goes through a proxy: a
+ * loopback address means something else on the proxy's machine.
+ */
+export function proxyFor(url: URL, env: Record<string, string | undefined>): URL | null {
+  if (url.protocol !== 'https:') return null;
+  const raw = env.https_proxy || env.HTTPS_PROXY;
+  if (!raw) return null;
+  if (bypassesProxy(url, env.no_proxy ?? env.NO_PROXY)) return null;
+  let proxy: URL;
+  try {
+    proxy = new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    throw new AgentInstallError(`HTTPS_PROXY is not a URL: ${raw}`, { code: 'PROXY_INVALID', hint: 'Set HTTPS_PROXY to http://host:port (or unset it).' });
+  }
+  if (proxy.protocol !== 'http:') {
+    throw new AgentInstallError(`Only http:// proxies are supported (HTTPS_PROXY=${raw}).`, {
+      code: 'PROXY_INVALID',
+      hint: 'Use an http://host:port proxy; the connection to the target host is still TLS, tunnelled with CONNECT.',
+    });
+  }
+  return proxy;
+}
+
+function extraCa(env: Record<string, string | undefined>, { tls }: NetModules): string[] | undefined {
+  const file = env.AGENT_INSTALL_CA_FILE;
+  if (!file) return undefined;
+  try {
+    return [...tls.rootCertificates, readFileSync(file, 'utf8')];
+  } catch (error) {
+    throw new AgentInstallError(`Cannot read AGENT_INSTALL_CA_FILE ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
+  }
+}
+
+/** `localhost` over plain http must really be loopback, whatever the resolver says. */
+function loopbackOnlyLookup(
+  dnsLookup: NetModules['dnsLookup'],
+  hostname: string,
+  options: { all?: boolean } & object,
+  callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  dnsLookup(hostname, { all: true }, (error, addresses) => {
+    if (error) return callback(error, '', 0);
+    const safe = addresses.filter((a) => isLoopbackHost(a.address));
+    if (safe.length === 0) {
+      const refused = Object.assign(new Error(`${hostname} does not resolve to a loopback address`), { code: 'ENOTLOOPBACK' });
+      return callback(refused, '', 0);
+    }
+    if (options.all) return callback(null, safe);
+    callback(null, safe[0]!.address, safe[0]!.family);
+  });
+}
+
+function describeNetworkError(error: NodeJS.ErrnoException, url: URL, proxy: URL | null, ms: number): string {
+  const where = proxy ? `${url.host} (through the proxy ${proxy.host})` : url.host;
+  switch (error.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve ${proxy && error.message.includes(proxy.hostname) ? proxy.hostname : url.hostname}`;
+    case 'ECONNREFUSED':
+      return `connection refused by ${proxy ? `the proxy ${proxy.host}` : url.host}`;
+    case 'ECONNRESET':
+      return `the connection to ${where} was reset`;
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+      return `no answer from ${where} within ${ms / 1000} s`;
+    default:
+      if (/certificate|self.signed|CERT_|unable to (get|verify)/i.test(`${error.code ?? ''} ${error.message}`)) {
+        return `the TLS certificate of ${url.hostname} is not trusted (${error.message})`;
+      }
+      return `cannot reach ${where} (${error.code ?? error.message})`;
+  }
+}
+
+function networkError(error: unknown, url: URL, what: string, proxy: URL | null, ms: number): AgentInstallError {
+  if (error instanceof AgentInstallError) return error;
+  const err = error as NodeJS.ErrnoException;
+  const certificate = /certificate|self.signed|CERT_/i.test(`${err.code ?? ''} ${err.message}`);
+  return new AgentInstallError(`Cannot fetch ${what}: ${describeNetworkError(err, url, proxy, ms)}.`, {
+    code: 'NETWORK',
+    hint: certificate
+      ? 'Point AGENT_INSTALL_CA_FILE at the PEM file of your organisation\'s certificate authority.'
+      : 'Check the URL and your connection. Behind a proxy set HTTPS_PROXY (and NO_PROXY); without a network use --offline, which installs from the cache.',
+    cause: error,
+    details: { url: url.href, ...(err.code ? { errno: err.code } : {}) },
+  });
+}
+
+function statusError(status: number, url: URL, what: string): AgentInstallError {
+  if (status === 404 || status === 410) {
+    return new AgentInstallError(`Not found: ${what} (HTTP ${status} from ${url.href}).`, {
+      code: 'NOT_FOUND',
+      hint: 'Check the URL; the file may have moved or been removed.',
+      details: { url: url.href, status },
+    });
+  }
+  if (status === 401 || status === 403) {
+    return new AgentInstallError(`Access denied to ${what} (HTTP ${status} from ${url.href}).`, {
+      code: 'UNAUTHORIZED',
+      hint: 'The host wants credentials agent-install does not send for this source.',
+      details: { url: url.href, status },
+    });
+  }
+  return new AgentInstallError(`Cannot fetch ${what}: HTTP ${status} from ${url.href}.`, {
+    code: 'HTTP_ERROR',
+    hint: status >= 500 ? 'The server failed; try again later.' : 'Check the URL.',
+    details: { url: url.href, status },
+  });
+}
+
+/** Refuses anything but https, and plain http to a non-loopback host. */
+export function assertFetchableUrl(url: URL, what: string): void {
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:') {
+    if (isLoopbackHost(url.hostname)) return;
+    throw new AgentInstallError(`Refusing plain http:// for ${what}: ${url.href}`, {
+      code: 'INSECURE_URL',
+      hint: 'Use https://. Plain http is accepted only for loopback hosts (localhost, 127.0.0.1, ::1).',
+      details: { url: url.href },
+    });
+  }
+  throw new AgentInstallError(`Unsupported URL scheme ${url.protocol} for ${what}: ${url.href}`, {
+    code: 'INVALID_SPEC',
+    hint: 'Use an https:// URL.',
+    details: { url: url.href },
+  });
+}
+
+/** Opens a TLS connection to `url`'s host through an http:// proxy (CONNECT tunnel). */
+function tunnel(url: URL, proxy: URL, ms: number, ca: string[] | undefined, { http, tls }: NetModules): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const target = `${url.hostname.startsWith('[') ? url.hostname : hostOf(url)}:${portOf(url)}`;
+    const headers: Record<string, string> = { host: target };
+    if (proxy.username || proxy.password) {
+      const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+      headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    }
+    const request = http.request({ host: hostOf(proxy), port: portOf(proxy), method: 'CONNECT', path: target, headers, timeout: ms });
+    request.once('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    request.once('error', reject);
+    request.once('connect', (response: http.IncomingMessage, socket: Socket) => {
+      if (response.statusCode !== 200) {
+        socket.destroy();
+        reject(
+          new AgentInstallError(`The proxy ${proxy.host} refused to connect to ${target} (HTTP ${response.statusCode}).`, {
+            code: 'NETWORK',
+            hint: response.statusCode === 407 ? 'The proxy wants credentials: put them in HTTPS_PROXY (http://user:password@host:port).' : 'Check HTTPS_PROXY and NO_PROXY.',
+            details: { url: url.href, proxy: proxy.host, status: response.statusCode },
+          }),
+        );
+        return;
+      }
+      const host = hostOf(url);
+      const secure = tls.connect({ socket, host, ...(isIP(host) === 0 ? { servername: host } : {}), ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] });
+      secure.once('secureConnect', () => resolve(secure));
+      secure.once('error', reject);
+    });
+    request.end();
+  });
+}
+
+interface Hop {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  bytes: Buffer;
+  location?: string;
+}
+
+function requestOnce(url: URL, headers: Record<string, string>, maxBytes: number, what: string, env: Record<string, string | undefined>, net: NetModules): Promise<Hop> {
+  const { http, https } = net;
+  const ms = timeoutMs(env);
+  const proxy = proxyFor(url, env);
+  const ca = url.protocol === 'https:' ? extraCa(env, net) : undefined;
+  return new Promise<Hop>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(error instanceof AgentInstallError ? error : networkError(error, url, what, proxy, ms));
+    };
+    const start = (socket?: tls.TLSSocket) => {
+      const options: https.RequestOptions = {
+        method: 'GET',
+        headers: { 'user-agent': 'agent-install', accept: '*/*', ...headers },
+        timeout: ms,
+      };
+      if (socket) {
+        // No agent: the request runs on the tunnelled socket.
+        options.createConnection = () => socket;
+      } else {
+        // A fresh agent per request: no pooled keep-alive sockets outlive the fetch.
+        options.agent = false;
+        if (url.protocol === 'https:') {
+          if (ca) options.ca = ca;
+        } else {
+          options.lookup = loopbackOnlyLookup.bind(null, net.dnsLookup) as unknown as NetModules['dnsLookup'];
+        }
+      }
+      const request = (url.protocol === 'https:' ? https : http).request(url, options, (response) => {
+        const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        if (status >= 300 && status < 400 && location !== undefined) {
+          response.resume();
+          settled = true;
+          request.destroy();
+          resolve({ status, headers: response.headers, bytes: Buffer.alloc(0), location });
+          return;
+        }
+        if (status < 200 || status >= 300) {
+          response.resume();
+          request.destroy();
+          fail(statusError(status, url, what));
+          return;
+        }
+        const tooLarge = () =>
+          new AgentInstallError(`${what} is larger than ${maxBytes.toLocaleString('en-US')} bytes; stopped downloading (${url.href}).`, {
+            code: 'TOO_LARGE',
+            hint: maxBytes === DEFAULT_MAX_BYTES ? 'Claude Code skips agent files over 1 MiB; this cannot be an agent.' : 'Check the URL.',
+            details: { url: url.href, maxBytes },
+          });
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          request.destroy();
+          fail(tooLarge());
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            request.destroy();
+            fail(tooLarge());
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.once('end', () => {
+          if (settled) return;
+          if (!response.complete) return fail(Object.assign(new Error('connection closed before the whole file arrived'), { code: 'ECONNRESET' }));
+          settled = true;
+          resolve({ status, headers: response.headers, bytes: Buffer.concat(chunks, size) });
+          request.destroy();
+        });
+        response.once('error', fail);
+        response.once('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+      });
+      request.once('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      request.once('error', fail);
+      request.end();
+    };
+    if (proxy) tunnel(url, proxy, ms, ca, net).then(start, fail);
+    else start();
+  });
+}
+
+/**
+ * GETs `url` and returns the exact body bytes. https:// always; http:// only for loopback hosts.
+ * Follows at most {@link MAX_REDIRECTS} redirects (never from https to http), aborts past
+ * `maxBytes` while streaming, times out after `AGENT_INSTALL_TIMEOUT` ms (default 30 s) without
+ * a connection or data, tunnels through `HTTPS_PROXY` unless `NO_PROXY` exempts the host, and
+ * trusts `AGENT_INSTALL_CA_FILE` in addition to the built-in CAs.
+ *
+ * Throws {@link AgentInstallError} with code `OFFLINE_MISSING` (`ctx.offline`), `INSECURE_URL`,
+ * `NETWORK` (cannot reach the host, timeout, TLS), `NOT_FOUND` (404/410), `UNAUTHORIZED`
+ * (401/403), `HTTP_ERROR` (other statuses), `TOO_MANY_REDIRECTS`, `INSECURE_REDIRECT` or
+ * `TOO_LARGE`. Bodies are requested without content encoding, so the bytes are the file's.
+ */
+export async function fetchBytes(url: string, options: FetchOptions): Promise<FetchResult> {
+  const { ctx } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let current: URL;
+  try {
+    current = new URL(url);
+  } catch {
+    throw new AgentInstallError(`Not a URL: ${url}`, { code: 'INVALID_SPEC', hint: 'Use an absolute https:// URL.' });
+  }
+  const what = options.what ?? current.href;
+  assertFetchableUrl(current, what);
+  if (ctx.offline) {
+    throw offlineMissing(`${what} (${current.href})`, { url: current.href });
+  }
+  const net = await loadNet();
+  const origin = current.origin;
+  let headers = { ...(options.headers ?? {}) };
+  const progress = setTimeout(() => ctx.progress?.(`Fetching ${current.href}…`), PROGRESS_AFTER_MS);
+  progress.unref();
+  try {
+    for (let redirects = 0; ; redirects++) {
+      const hop = await requestOnce(current, headers, maxBytes, what, ctx.env, net);
+      if (hop.location === undefined) return { url: current.href, status: hop.status, headers: hop.headers, bytes: hop.bytes };
+      if (redirects >= MAX_REDIRECTS) {
+        throw new AgentInstallError(`Too many redirects fetching ${what} (more than ${MAX_REDIRECTS}, last to ${hop.location}).`, {
+          code: 'TOO_MANY_REDIRECTS',
+          hint: 'Use the final URL directly, or fix the redirect loop on the server.',
+          details: { url: current.href },
+        });
+      }
+      let next: URL;
+      try {
+        next = new URL(hop.location, current);
+      } catch {
+        throw new AgentInstallError(`${current.href} redirects to an invalid URL: ${hop.location}`, { code: 'HTTP_ERROR', details: { url: current.href } });
+      }
+      if (current.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new AgentInstallError(`Refusing the redirect from ${current.href} to ${next.href}: it leaves https.`, {
+          code: 'INSECURE_REDIRECT',
+          hint: 'agent-install never follows a redirect from https to plain http. Fix the server or use a URL that stays on https.',
+          details: { url: current.href, location: next.href },
+        });
+      }
+      assertFetchableUrl(next, what);
+      // Credentials are for the origin they were given for (curl and npm do the same).
+      if (next.origin !== origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+      current = next;
+    }
+  } finally {
+    clearTimeout(progress);
+  }
+}

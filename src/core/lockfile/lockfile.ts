@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { AgentInstallError } from '../errors.js';
+import { isIntegrity } from '../io/integrity.js';
+import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { nameProblem } from '../agent/names.js';
+
+/**
+ * 2: entries from a registry name which registry (`"registry": "bundled"` or an index URL), so
+ *    that `outdated`, `upgrade` and `install` know where to look once several registries exist.
+ * 1: the first format; its registry entries all came from the bundled registry.
+ */
+export const LOCKFILE_VERSION = 2;
+
+/** `x.md` or `team/x.md`: relative, `/`-separated, no `.` or `..` segments, no NUL. */
+export function isSafeRelativeAgentPath(value: string): boolean {
+  if (!value.endsWith('.md') || value.startsWith('/') || value.includes('\\') || value.includes('\0') || /^[A-Za-z]:/.test(value)) return false;
+  return value.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/** One installed agent, keyed by its `name` in {@link Lockfile.agents}. */
+export interface LockEntry {
+  /** Exact version, when the source has versions. */
+  version?: string;
+  /** What the user asked for: `^1.0.0`, `1.0.0`, `latest`, a ref, a path. */
+  requested: string;
+  /** A spec that reproduces exactly these bytes: exact version, commit, URL. */
+  source: string;
+  /** `sha256-<base64>` of the upstream bytes as installed. */
+  integrity: string;
+  /** File path relative to the agents folder, with `/` separators. */
+  path: string;
+  /** For agents resolved by name: `bundled`, or the URL or path of a static registry's index.json. */
+  registry?: string;
+}
+
+export interface Lockfile {
+  lockfileVersion: number;
+  agents: Record<string, LockEntry>;
+}
+
+export function emptyLockfile(): Lockfile {
+  return { lockfileVersion: LOCKFILE_VERSION, agents: {} };
+}
+
+function invalid(file: string, message: string): AgentInstallError {
+  return new AgentInstallError(`${file}: ${message}`, {
+    code: 'LOCKFILE_INVALID',
+    hint: 'Fix the lockfile by hand or restore it from version control; agent-install never replaces it silently.',
+    details: { file },
+  });
+}
+
+/**
+ * Parses lockfile text. `file` names it in errors. Older `lockfileVersion`s are migrated;
+ * newer ones are refused because their meaning is unknown to this version.
+ */
+export function parseLockfile(text: string, file: string): Lockfile {
+  const raw = parseJsonFile(text, file, 'LOCKFILE_CORRUPT');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid(file, 'expected a JSON object');
+  const record = raw as Record<string, unknown>;
+  const version = record.lockfileVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw invalid(file, '`lockfileVersion` is missing or not a positive integer');
+  }
+  if (version > LOCKFILE_VERSION) {
+    throw new AgentInstallError(
+      `${file} has lockfileVersion ${version}; this agent-install understands up to ${LOCKFILE_VERSION}.`,
+      { code: 'LOCKFILE_TOO_NEW', hint: 'Upgrade agent-install (`npm install -g agent-install@latest`, or use `npx agent-install@latest`).', details: { file, version } },
+    );
+  }
+  const agentsRaw = record.agents ?? {};
+  if (agentsRaw === null || typeof agentsRaw !== 'object' || Array.isArray(agentsRaw)) throw invalid(file, '`agents` must be an object');
+  const agents: Record<string, LockEntry> = {};
+  for (const [name, value] of Object.entries(agentsRaw as Record<string, unknown>)) {
+    const problem = nameProblem(name);
+    if (problem !== null) throw invalid(file, `agent name ${JSON.stringify(name)} is unusable: ${problem}`);
+    agents[name] = parseEntry(value, `${file}: agents.${name}`);
+  }
+  return { lockfileVersion: LOCKFILE_VERSION, agents: migrate(version, agents) };
+}
+
+// `name@1.2.3`: what a registry entry's `source` looks like.
+const REGISTRY_SOURCE = /^[A-Za-z0-9_][A-Za-z0-9._-]*@\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
+
+/** Upgrades entries written by an older lockfileVersion, one step at a time. */
+function migrate(from: number, agents: Record<string, LockEntry>): Record<string, LockEntry> {
+  let out = agents;
+  if (from < 2) {
+    out = Object.fromEntries(
+      Object.entries(out).map(([name, e]) => [name, e.registry === undefined && REGISTRY_SOURCE.test(e.source) ? { ...e, registry: 'bundled' } : e]),
+    );
+  }
+  return out;
+}
+
+function parseEntry(value: unknown, where: string): LockEntry {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(where, 'expected an object');
+  const v = value as Record<string, unknown>;
+  const str = (key: string, required: boolean): string | undefined => {
+    const x = v[key];
+    if (x === undefined && !required) return undefined;
+    if (typeof x !== 'string' || x === '') throw invalid(where, `\`${key}\` must be a non-empty string`);
+    return x;
+  };
+  const entry: LockEntry = {
+    requested: str('requested', true)!,
+    source: str('source', true)!,
+    integrity: str('integrity', true)!,
+    path: str('path', true)!,
+  };
+  if (!isSafeRelativeAgentPath(entry.path)) throw invalid(where, '`path` must be a relative `.md` path inside the agents folder (no `..`, no absolute path, `/` separators)');
+  const version = str('version', false);
+  if (version !== undefined) entry.version = version;
+  const registry = str('registry', false);
+  if (registry !== undefined) entry.registry = registry;
+  if (!isIntegrity(entry.integrity)) throw invalid(where, '`integrity` must be `sha256-<base64>`');
+  return entry;
+}
+
+export function serializeLockfile(lockfile: Lockfile): string {
+  return stringifyDeterministic({ lockfileVersion: LOCKFILE_VERSION, agents: lockfile.agents });
+}
+
+/** A missing lockfile is an empty one. */
+export function readLockfile(file: string): Lockfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyLockfile();
+    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
+  }
+  return parseLockfile(text, file);
+}
+
+export function writeLockfile(file: string, lockfile: Lockfile): void {
+  writeFileAtomic(file, serializeLockfile(lockfile));
+}

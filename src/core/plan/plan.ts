@@ -1,0 +1,83 @@
+import type { LockEntry } from '../lockfile/lockfile.js';
+import type { Scope } from '../scope/scope.js';
+
+interface ActionBase {
+  /** Agent name (the lockfile key). */
+  name: string;
+  /** File path relative to the agents folder, `/`-separated. */
+  path: string;
+  /** One line for humans: why this action. */
+  note?: string;
+}
+
+/**
+ * Write `bytes` to `path` and record `entry`. `create` and `update` write exactly the upstream bytes
+ * the entry records (`entry.integrity` is their hash); `merge` writes other bytes.
+ */
+export interface WriteAction extends ActionBase {
+  type: 'create' | 'update' | 'merge';
+  bytes: Uint8Array;
+  entry: LockEntry;
+  /** The entry being replaced, if any. */
+  previous?: LockEntry;
+  /** The target is a symbolic link and `--force` allows replacing the link itself. */
+  replaceSymlink?: boolean;
+  /** Bytes currently on disk (for diffs in dry runs). */
+  current?: Uint8Array;
+  /** For `merge`: the file holds git-style conflict markers. */
+  conflictMarkers?: boolean;
+}
+
+/** The file already holds the right bytes; only the lock entry may change (e.g. `requested`). */
+export interface UnchangedAction extends ActionBase {
+  type: 'unchanged';
+  entry: LockEntry;
+  previous?: LockEntry;
+}
+
+/** Forget the agent; delete its file when it is still the installed bytes (or with --force). */
+export interface RemoveAction extends ActionBase {
+  type: 'remove';
+  deleteFile: boolean;
+  /** Absent when removing an unmanaged file with --force. */
+  previous?: LockEntry;
+}
+
+/** A three-way merge that could not be done cleanly; nothing is written for this agent. */
+export interface ConflictAction extends ActionBase {
+  type: 'conflict';
+  entry: LockEntry;
+  previous: LockEntry;
+  /** The conflicting regions, for reporting. */
+  conflicts: Array<{ line: number; ours: string[]; base: string[]; theirs: string[] }>;
+}
+
+/** Nothing to do for this agent, for the reason given. */
+export interface SkipAction extends ActionBase {
+  type: 'skip';
+  reason: string;
+}
+
+export type PlanAction = WriteAction | UnchangedAction | RemoveAction | ConflictAction | SkipAction;
+
+/** What a command is about to do to one scope; formatters and `--dry-run` read it, `applyPlan` carries it out. */
+export interface Plan {
+  scope: Scope;
+  actions: PlanAction[];
+}
+
+export function isWrite(action: PlanAction): action is WriteAction {
+  return action.type === 'create' || action.type === 'update' || action.type === 'merge';
+}
+
+/** Does carrying out the plan change any file or the lockfile? */
+export function planChangesAnything(plan: Plan): boolean {
+  return plan.actions.some(
+    (a) => isWrite(a) || a.type === 'remove' || (a.type === 'unchanged' && !sameEntry(a.entry, a.previous)),
+  );
+}
+
+export function sameEntry(a: LockEntry | undefined, b: LockEntry | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.version === b.version && a.requested === b.requested && a.source === b.source && a.integrity === b.integrity && a.path === b.path && a.registry === b.registry;
+}

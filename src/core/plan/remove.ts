@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { isSymlink } from '../io/atomic.js';
+import { hashFile } from '../io/integrity.js';
+import type { InstalledAgent } from '../scope/inspect.js';
+import type { Lockfile } from '../lockfile/lockfile.js';
+import type { Plan, PlanAction } from './plan.js';
+import type { Scope } from '../scope/scope.js';
+import { notInstalledError } from '../scope/not-installed.js';
+import { symlinkRefusal, type Refusal } from './writes.js';
+
+/**
+ * Plans removing agents by name. An owned file is deleted only while it still holds the
+ * installed bytes; a modified file, a symbolic link or a file agent-install does not own is
+ * refused unless `force`. An unknown name is an error with a did-you-mean.
+ */
+export function planRemove(
+  scope: Scope,
+  lockfile: Lockfile,
+  installed: InstalledAgent[],
+  names: string[],
+  options: { force: boolean },
+): { plan: Plan; refusals: Refusal[] } {
+  const actions: PlanAction[] = [];
+  const refusals: Refusal[] = [];
+  for (const name of names) {
+    const entry = lockfile.agents[name];
+    if (entry === undefined) {
+      const unmanaged = installed.find((a) => a.name === name);
+      if (unmanaged === undefined) {
+        const known = [...new Set([...Object.keys(lockfile.agents), ...installed.flatMap((a) => (a.name ? [a.name] : []))])].sort();
+        throw notInstalledError(scope, name, known);
+      }
+      if (!options.force) {
+        refusals.push({
+          name,
+          path: unmanaged.path,
+          code: 'NOT_OWNED',
+          reason: `${unmanaged.path} was not installed by agent-install`,
+          hint: 'Delete it yourself, or use --force to let agent-install delete it.',
+        });
+        continue;
+      }
+      actions.push({ type: 'remove', name, path: unmanaged.path, deleteFile: true });
+      continue;
+    }
+    const file = path.join(scope.agentsDir, entry.path);
+    if (isSymlink(file)) {
+      if (!options.force) {
+        refusals.push(symlinkRefusal(name, entry.path, 'delete'));
+        continue;
+      }
+      actions.push({ type: 'remove', name, path: entry.path, deleteFile: true, previous: entry });
+      continue;
+    }
+    const current = hashFile(file);
+    if (current === null) {
+      actions.push({ type: 'remove', name, path: entry.path, deleteFile: false, previous: entry, note: 'file already gone; forgetting the lock entry' });
+    } else if (current === entry.integrity || options.force) {
+      actions.push({ type: 'remove', name, path: entry.path, deleteFile: true, previous: entry });
+    } else {
+      refusals.push({
+        name,
+        path: entry.path,
+        code: 'LOCALLY_MODIFIED',
+        reason: `${entry.path} has local edits`,
+        hint: 'See them with `agent-install diff --base`; use --force to delete the file anyway.',
+      });
+    }
+  }
+  return { plan: { scope, actions }, refusals };
+}

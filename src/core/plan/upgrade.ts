@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { entryFor, isFolder, sameBytes, symlinkRefusal, type CheckedCandidate, type Refusal } from './writes.js';
+import { isSymlink } from '../io/atomic.js';
+import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
+import { mergeThreeWay } from './merge.js';
+import { sameEntry, type Plan, type PlanAction } from './plan.js';
+import type { InstalledAgent } from '../scope/inspect.js';
+import type { Scope } from '../scope/scope.js';
+
+/** One agent to upgrade: the bytes it was installed from and the version to move to. */
+export interface UpgradeItem {
+  name: string;
+  entry: LockEntry;
+  /** The locked version's upstream bytes. */
+  base: Uint8Array;
+  theirs: CheckedCandidate;
+}
+
+export interface UpgradeOptions {
+  /** Take theirs when both sides changed the same lines. */
+  force: boolean;
+  /** Write git-style conflict markers instead of refusing. */
+  mergeMarkers: boolean;
+}
+
+// Keep a byte-order mark: it is part of the bytes being merged.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Three-way upgrade plan. Base = the locked version's bytes, local = the installed file, theirs
+ * = the target. Local unchanged → take theirs; theirs unchanged → keep local; both changed → a
+ * line merge, written when clean; a conflict writes nothing for that agent unless `mergeMarkers`
+ * or `force`.
+ */
+export function planUpgrade(
+  scope: Scope,
+  lockfile: Lockfile,
+  installed: InstalledAgent[],
+  items: UpgradeItem[],
+  options: UpgradeOptions,
+): { plan: Plan; refusals: Refusal[] } {
+  const actions: PlanAction[] = [];
+  const refusals: Refusal[] = [];
+  for (const { name, entry, base, theirs } of items) {
+    const previous = lockfile.agents[name];
+    if (previous === undefined || !sameEntry(previous, entry)) {
+      // Another run changed or removed this agent while we waited for the lock: our base is stale.
+      actions.push({ type: 'skip', name, path: entry.path, reason: 'changed by another run meanwhile; run upgrade again' });
+      continue;
+    }
+    const relative = previous.path;
+    const target = path.join(scope.agentsDir, relative);
+    const next = entryFor(theirs.candidate, relative);
+    const bytes = theirs.candidate.bytes;
+    const link = isSymlink(target);
+    if (link && !options.force) {
+      refusals.push(symlinkRefusal(name, relative, 'write'));
+      continue;
+    }
+    if (isFolder(target)) {
+      refusals.push({ name, path: relative, code: 'PATH_IS_FOLDER', reason: `${relative} is a folder`, hint: 'Rename or remove that folder; agent-install never replaces folders.' });
+      continue;
+    }
+    const moved = installed.find((a) => a.name === name && a.status === 'moved');
+    if (moved && !options.force) {
+      refusals.push({
+        name,
+        path: relative,
+        code: 'NAME_TAKEN',
+        reason: `its file moved to ${moved.movedTo}; writing ${relative} would make two agents named "${name}"`,
+        hint: `Move it back to ${relative}, or remove the lock entry (agent-install remove ${name}) and add it again.`,
+      });
+      continue;
+    }
+    if (link || !existsSync(target)) {
+      actions.push({ type: link ? 'update' : 'create', name, path: relative, bytes, entry: next, previous, ...(link ? { replaceSymlink: true } : {}), note: link ? 'replacing a symbolic link' : 'the file was missing' });
+      continue;
+    }
+    const local = readFileSync(target);
+    if (sameBytes(local, bytes)) {
+      actions.push({ type: 'unchanged', name, path: relative, entry: next, previous, note: previous.integrity === next.integrity ? 'up to date' : 'already holds the new version' });
+    } else if (sameBytes(local, base)) {
+      actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local });
+    } else if (sameBytes(bytes, base)) {
+      actions.push({ type: 'unchanged', name, path: relative, entry: next, previous, note: 'local edits kept; upstream unchanged' });
+    } else {
+      const merged = mergeThreeWay(decoder.decode(base), decoder.decode(local), decoder.decode(bytes), {
+        ours: `${relative} (installed)`,
+        theirs: `${name}${next.version ? `@${next.version}` : ''}`,
+      });
+      if (merged.clean) {
+        actions.push({ type: 'merge', name, path: relative, bytes: Buffer.from(merged.text, 'utf8'), entry: next, previous, current: local, note: 'local edits merged' });
+      } else if (options.force) {
+        actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local, note: 'conflicting local edits overwritten (--force)' });
+      } else if (options.mergeMarkers) {
+        actions.push({ type: 'merge', name, path: relative, bytes: Buffer.from(merged.withMarkers, 'utf8'), entry: next, previous, current: local, conflictMarkers: true, note: `${merged.conflicts.length} conflict${merged.conflicts.length === 1 ? '' : 's'} marked in the file` });
+      } else {
+        actions.push({ type: 'conflict', name, path: relative, entry: next, previous, conflicts: merged.conflicts, note: 'nothing written' });
+      }
+    }
+  }
+  return { plan: { scope, actions }, refusals };
+}

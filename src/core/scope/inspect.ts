@@ -1,0 +1,110 @@
+import path from 'node:path';
+import type { HashCache } from './hash-cache.js';
+import { computeIntegrity } from '../io/integrity.js';
+import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
+import { readFileBounded } from '../io/bounded-read.js';
+import { scanAgentsTree } from './scan.js';
+import type { Scope, ScopeKind } from './scope.js';
+import type { Issue } from '../agent/validate.js';
+
+/**
+ * - ok: the installed bytes are the locked upstream bytes
+ * - modified: owned, but the bytes differ (hand edits, a merge)
+ * - missing: locked, but the file is gone
+ * - moved: locked, the file is gone from its path but its exact bytes sit elsewhere in the tree
+ * - unmanaged: a valid agent file the lockfile does not record
+ * - invalid: a file Claude Code would not load
+ * - shadowed: a user agent hidden by a project agent of the same name
+ */
+export type AgentStatus = 'ok' | 'modified' | 'missing' | 'moved' | 'unmanaged' | 'invalid' | 'shadowed';
+
+export interface InstalledAgent {
+  /** The `name` Claude Code keys on; the lock key for locked agents; null for a file without a usable name. */
+  name: string | null;
+  scope: ScopeKind;
+  /** Path relative to the agents folder, `/`-separated. */
+  path: string;
+  status: AgentStatus;
+  entry?: LockEntry;
+  /** For `moved`: where the bytes are now. */
+  movedTo?: string;
+  /** Validation errors, for `invalid`. */
+  issues?: Issue[];
+  /** The file still holds git-style conflict markers (from `upgrade --merge-markers`). */
+  conflictMarkers?: boolean;
+}
+
+/**
+ * Which agents Claude Code would load from a scope, and how each relates to the lockfile.
+ * Files holding exactly their locked bytes are recognised by hash alone; the YAML parser and the
+ * rules load only when some file needs parsing, which keeps `list` on a clean project fast.
+ * With `hashes` (only `list`), owned files whose stat is unchanged since they last matched are
+ * not read at all.
+ */
+export async function inspectScope(scope: Scope, lockfile: Lockfile, hashes?: HashCache): Promise<InstalledAgent[]> {
+  const files = scanAgentsTree(scope.agentsDir);
+  const lockedPaths = new Map<string, string>();
+  for (const [name, entry] of Object.entries(lockfile.agents)) lockedPaths.set(entry.path, name);
+
+  const out: InstalledAgent[] = [];
+  const unlockedByIntegrity = new Map<string, string>();
+  const present = new Set<string>();
+
+  for (const scanned of files) {
+    present.add(scanned.relative);
+    const owner = lockedPaths.get(scanned.relative);
+    const entry = owner === undefined ? undefined : lockfile.agents[owner];
+    if (entry && owner !== undefined && hashes?.lookup(scanned) === entry.integrity) {
+      out.push({ name: owner, scope: scope.kind, path: scanned.relative, status: 'ok', entry });
+      continue;
+    }
+    // Owned files are compared by hash only; parsing is for files whose content we cannot vouch for.
+    const read = readFileBounded(scanned.file);
+    const integrity = read.bytes ? computeIntegrity(read.bytes) : null;
+    if (entry && owner !== undefined && integrity === entry.integrity) {
+      hashes?.remember(scanned, integrity);
+      out.push({ name: owner, scope: scope.kind, path: scanned.relative, status: 'ok', entry });
+      continue;
+    }
+    const { checkAgentBytes } = await import('../agent/validate.js');
+    const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), { fileName: path.basename(scanned.file), size: read.size });
+    if (integrity && !entry) unlockedByIntegrity.set(integrity, scanned.relative);
+    const errors = check.issues.filter((i) => i.severity === 'error');
+    const markers = check.issues.some((i) => i.code === 'merge-conflict-markers');
+    const base = { scope: scope.kind, path: scanned.relative, ...(markers ? { conflictMarkers: true } : {}) } as const;
+    if (check.agent === null) {
+      out.push({ ...base, name: owner ?? check.name ?? null, status: 'invalid', issues: errors, ...(entry ? { entry } : {}) });
+    } else if (entry && owner !== undefined) {
+      out.push({ ...base, name: owner, status: 'modified', entry });
+    } else {
+      out.push({ ...base, name: check.agent.name, status: 'unmanaged' });
+    }
+  }
+  for (const [name, entry] of Object.entries(lockfile.agents)) {
+    if (present.has(entry.path)) continue;
+    const movedTo = unlockedByIntegrity.get(entry.integrity);
+    if (movedTo !== undefined) {
+      const index = out.findIndex((a) => a.path === movedTo && a.status === 'unmanaged');
+      if (index >= 0) out.splice(index, 1);
+      out.push({ name, scope: scope.kind, path: entry.path, status: 'moved', entry, movedTo });
+    } else {
+      out.push({ name, scope: scope.kind, path: entry.path, status: 'missing', entry });
+    }
+  }
+  // Code-point order, not localeCompare: the first localeCompare loads ICU collation data (~5 ms).
+  const byCodePoint = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return out.sort((a, b) => byCodePoint(a.name ?? a.path, b.name ?? b.path) || byCodePoint(a.path, b.path));
+}
+
+/** Statuses under which Claude Code loads the file. */
+export function isLoadable(agent: InstalledAgent): boolean {
+  return agent.status === 'ok' || agent.status === 'modified' || agent.status === 'unmanaged' || agent.status === 'moved';
+}
+
+/** Marks user agents that a project agent of the same name hides (Claude Code: project wins). */
+export function markShadowed(project: InstalledAgent[], user: InstalledAgent[]): void {
+  const projectNames = new Set(project.filter(isLoadable).map((a) => a.name));
+  for (const agent of user) {
+    if (agent.name !== null && isLoadable(agent) && projectNames.has(agent.name)) agent.status = 'shadowed';
+  }
+}
