@@ -1,7 +1,7 @@
 // `npm run bench`: start-up, list, add and validate timings of the built CLI, each as a ratio to
 // `node -e 0` measured in the same run (machines are noisy), plus package size. Medians of
 // RUNS runs after a warm-up. Prints a Markdown report (pasted into the README).
-import { spawnSync, execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -58,7 +58,12 @@ const noHashesRemembered = () => ({ AGENT_INSTALL_CACHE: path.join(work, 'fresh-
 /** Peak resident memory in MB of one run, via /usr/bin/time. */
 function peakMemoryMb(args, cwd, extraEnv = {}) {
   if (!TIME) return null;
-  const result = spawnSync(TIME, ['-f', '%M', process.execPath, BIN, ...args], { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(TIME, ['-f', '%M', process.execPath, BIN, ...args], {
+    cwd,
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const kb = Number(result.stderr.trim().split('\n').pop());
   return Number.isFinite(kb) ? kb / 1024 : null;
 }
@@ -123,10 +128,20 @@ for (const count of [500, 5000, 20000]) {
   const runs = count > 5000 ? Math.max(5, Math.floor(RUNS / 3)) : RUNS;
   const ms = measure(node, [BIN, 'list'], { cwd: project, runs });
   const mb = peakMemoryMb(['list'], project);
-  add(`\`list\`, ${count.toLocaleString('en')} locked agents`, ms, count === 5000 ? '≤ 350 ms, ≤ 100 MB' : 'linear', mb === null ? '' : `${mb.toFixed(0)} MB peak`);
+  add(
+    `\`list\`, ${count.toLocaleString('en')} locked agents`,
+    ms,
+    count === 5000 ? '≤ 350 ms, ≤ 100 MB' : 'linear',
+    mb === null ? '' : `${mb.toFixed(0)} MB peak`,
+  );
   const first = measure(node, [BIN, 'list'], { cwd: project, runs, before: noHashesRemembered });
   const firstMb = peakMemoryMb(['list'], project, noHashesRemembered());
-  add(`\`list\`, ${count.toLocaleString('en')} locked agents, first run`, first, count === 5000 ? '≤ 350 ms, ≤ 100 MB' : 'linear', firstMb === null ? '' : `${firstMb.toFixed(0)} MB peak`);
+  add(
+    `\`list\`, ${count.toLocaleString('en')} locked agents, first run`,
+    first,
+    count === 5000 ? '≤ 350 ms, ≤ 100 MB' : 'linear',
+    firstMb === null ? '' : `${firstMb.toFixed(0)} MB peak`,
+  );
 }
 for (const count of [500, 5000]) {
   const project = unmanagedProjects[count];

@@ -5,7 +5,7 @@
 // parser, zod or commander. Then: the libraries' licences, the bundled registry checked with the
 // real rules (dist/bundled-index.json), and the top-level help (dist/help.txt) for the bin shim.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,10 +24,32 @@ const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20'
 // CommonJS all the way down: `import()` becomes `require()`, so no ES module loader starts.
 const noEsm = { supported: { 'dynamic-import': false } };
 
+// dist/ is rebuilt only when an input changed (`npm ci` builds through `prepare`, then `npm test`
+// would build the same files again): the stamp is a hash of every input's path and bytes.
+const inputsOf = (dir) =>
+  readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? inputsOf(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+const stampHash = createHash('sha256');
+for (const file of ['package.json', 'package-lock.json', ...['scripts', 'src', 'agents', 'templates'].flatMap(inputsOf)].sort()) {
+  stampHash
+    .update(`${file}\0`)
+    .update(readFileSync(path.join(root, file)))
+    .update('\0');
+}
+stampHash.update(`${process.version}\0${process.env.NOMINIFY ?? ''}`);
+const stamp = stampHash.digest('hex');
+const stampFile = path.join(dist, '.build-stamp');
+if (!process.argv.includes('--force') && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+  console.log('dist/ is up to date');
+  process.exit(0);
+}
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, 'vendor'), { recursive: true });
 
-const sourceFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+const sourceFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : [],
+  );
 const sourceTexts = sourceFiles(path.join(root, 'src')).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
 
 /**
@@ -51,13 +73,18 @@ function vendorEntry(pkg) {
   const imports = importsOf(pkg);
   const names = new Set();
   if (pkg === 'zod/mini') {
-    for (const { text } of imports) for (const m of text.matchAll(/\bz\.([a-z][A-Za-z]*)\b/g)) if (!['infer', 'input', 'output'].includes(m[1])) names.add(m[1]);
+    for (const { text } of imports)
+      for (const m of text.matchAll(/\bz\.([a-z][A-Za-z]*)\b/g)) if (!['infer', 'input', 'output'].includes(m[1])) names.add(m[1]);
     return `export { ${[...names].sort().join(', ')} } from 'zod/mini';`;
   }
   for (const { clause } of imports) {
     const named = clause === null ? null : /^\{([^}]*)\}$/.exec(clause);
     if (!named) return `module.exports = require(${JSON.stringify(pkg)});`;
-    for (const part of named[1].split(',').map((p) => p.trim()).filter(Boolean)) if (!part.startsWith('type ')) names.add(part.split(/\s+as\s+/)[0]);
+    for (const part of named[1]
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean))
+      if (!part.startsWith('type ')) names.add(part.split(/\s+as\s+/)[0]);
   }
   return names.size === 0 ? `module.exports = require(${JSON.stringify(pkg)});` : `export { ${[...names].sort().join(', ')} } from '${pkg}';`;
 }
@@ -101,7 +128,16 @@ const vendorExternal = {
     b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || !VENDOR[args.path] ? undefined : { path: args.path, external: true }));
   },
 };
-const graph = await build({ ...common, entryPoints: ['src/cli/main.ts'], absWorkingDir: root, write: false, outdir: dist, metafile: true, plugins: [vendorExternal], logLevel: 'error' });
+const graph = await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  absWorkingDir: root,
+  write: false,
+  outdir: dist,
+  metafile: true,
+  plugins: [vendorExternal],
+  logLevel: 'error',
+});
 const inputs = graph.metafile.inputs;
 const closure = (seeds) => {
   const seen = new Set();
@@ -113,13 +149,21 @@ const closure = (seeds) => {
   seeds.forEach(visit);
   return seen;
 };
-const dynamicTargets = [...new Set(Object.values(inputs).flatMap((input) => input.imports.filter((i) => !i.external && i.kind === 'dynamic-import').map((i) => i.path)))].sort();
+const dynamicTargets = [
+  ...new Set(Object.values(inputs).flatMap((input) => input.imports.filter((i) => !i.external && i.kind === 'dynamic-import').map((i) => i.path))),
+].sort();
 const groups = [];
 const ownerOf = new Map();
 for (const seeds of [...SEEDS, ...dynamicTargets.map((t) => [t])]) {
   const modules = [...closure(seeds)].filter((m) => !ownerOf.has(m)).sort();
   if (modules.length === 0) continue;
-  const name = groups.length === 0 ? 'cli' : seeds[0].replace(/^src\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
+  const name =
+    groups.length === 0
+      ? 'cli'
+      : seeds[0]
+          .replace(/^src\//, '')
+          .replace(/\.ts$/, '')
+          .replaceAll('/', '-');
   if (name === 'vendor' || groups.some((g) => g.name === name)) throw new Error(`two groups would be written to dist/${name}.cjs`);
   for (const m of modules) ownerOf.set(m, name);
   groups.push({ name, modules });
@@ -135,13 +179,18 @@ if (unplaced.length > 0) throw new Error(`modules in no group: ${unplaced.join('
 const LAZY_VENDOR = new Set(['semver']);
 for (const pkg of LAZY_VENDOR) {
   for (const { file, clause } of importsOf(pkg)) {
-    if (clause === null || !/^[A-Za-z_$][\w$]*$/.test(clause)) throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
+    if (clause === null || !/^[A-Za-z_$][\w$]*$/.test(clause))
+      throw new Error(`${file}: ${pkg} loads lazily, so import it only as a default import (import ${pkg} from '${pkg}')`);
   }
 }
 const lazyVendorModule = (pkg) =>
   `let lib; module.exports = new Proxy({}, { get: (_, key) => (key === '__esModule' ? undefined : (lib ??= require(${JSON.stringify(`./vendor/${VENDOR[pkg]}.cjs`)}))[key]) });`;
 
-const namespaceOf = (module) => `m_${module.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_')}`;
+const namespaceOf = (module) =>
+  `m_${module
+    .replace(/^src\//, '')
+    .replace(/\.ts$/, '')
+    .replace(/[^A-Za-z0-9]/g, '_')}`;
 const namespaces = new Map([...ownerOf.keys()].map((m) => [namespaceOf(m), m]));
 if (namespaces.size !== ownerOf.size) throw new Error('two modules share a namespace name (e.g. a-b.ts and a_b.ts): rename one');
 
@@ -194,7 +243,8 @@ for (const group of groups) {
 // import.meta is empty in CommonJS; only cli/main.ts may read import.meta.url, and only where
 // `__filename` is not defined (the ES module sources under test).
 for (const { file, text } of sourceTexts) {
-  if (text.includes('import.meta') && !file.endsWith(`${path.sep}src${path.sep}cli${path.sep}main.ts`)) throw new Error(`${file} reads import.meta, which is empty in the built CommonJS files`);
+  if (text.includes('import.meta') && !file.endsWith(`${path.sep}src${path.sep}cli${path.sep}main.ts`))
+    throw new Error(`${file} reads import.meta, which is empty in the built CommonJS files`);
 }
 
 // Licences of every package bundled into dist/vendor/.
@@ -205,7 +255,10 @@ const sections = [...bundled].sort().map((name) => {
   const text = licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : `License: ${pkg.license}`;
   return `## ${name}@${pkg.version} (${pkg.license})\n\n${text}\n`;
 });
-writeFileSync(path.join(dist, 'THIRD-PARTY-LICENSES.md'), `# Third-party licences\n\nagent-install bundles these packages into dist/vendor/ at build time.\n\n${sections.join('\n')}`);
+writeFileSync(
+  path.join(dist, 'THIRD-PARTY-LICENSES.md'),
+  `# Third-party licences\n\nagent-install bundles these packages into dist/vendor/ at build time.\n\n${sections.join('\n')}`,
+);
 
 // The bundled registry, checked with the built rules. The build fails if any bundled agent has an
 // error or a warning or is not named after its folder. The index holds each file's text and
@@ -226,7 +279,8 @@ for (const name of readdirSync(path.join(root, 'agents')).sort()) {
     for (const issue of check.issues) problems.push(`agents/${name}/${file}:${issue.line}:${issue.column} ${issue.severity} ${issue.code} ${issue.message}`);
     const text = bytes.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(bytes)) problems.push(`agents/${name}/${file}: not UTF-8`);
-    (index[name] ??= {})[file.slice(0, -3)] = { integrity: `sha256-${createHash('sha256').update(bytes).digest('base64')}`, text };
+    index[name] ??= {};
+    index[name][file.slice(0, -3)] = { integrity: `sha256-${createHash('sha256').update(bytes).digest('base64')}`, text };
   }
 }
 if (problems.length > 0) {
@@ -242,5 +296,12 @@ const code = await require(path.join(dist, 'cli.cjs')).main(['--help'], { stdout
 if (code !== 0 || !help.includes('Usage: agent-install')) throw new Error(`could not render help (exit ${code}):\n${help}`);
 writeFileSync(path.join(dist, 'help.txt'), help);
 
-const size = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((n, d) => n + (d.isDirectory() ? size(path.join(dir, d.name)) : readFileSync(path.join(dir, d.name)).length), 0);
-console.log(`built dist/ (${Math.round(size(dist) / 1024)} KB): cli.cjs, vendor/ (${[...bundled].sort().join(', ')}), ${Object.keys(index).length} bundled agent(s) checked`);
+const size = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, d) => n + (d.isDirectory() ? size(path.join(dir, d.name)) : readFileSync(path.join(dir, d.name)).length),
+    0,
+  );
+console.log(
+  `built dist/ (${Math.round(size(dist) / 1024)} KB): cli.cjs, vendor/ (${[...bundled].sort().join(', ')}), ${Object.keys(index).length} bundled agent(s) checked`,
+);
+writeFileSync(stampFile, stamp);

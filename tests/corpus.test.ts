@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { isKnownInvalidYaml, parseAgentFile, parseFlatYaml, rewriteLenient } from '../src/core/agent/parse.js';
-import { ISSUE_CODES, checkAgentBytes, fixAgentText, type AgentCheck } from '../src/core/agent/validate.js';
+import { type AgentCheck, checkAgentBytes, fixAgentText, ISSUE_CODES } from '../src/core/agent/validate.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = path.join(repoRoot, 'tests', 'fixtures', 'corpus');
@@ -103,10 +103,15 @@ describe('agreement with Claude Code 2.1.332 on the real-world corpus', () => {
     for (const row of readRows()) {
       const check = checkAgentBytes(readFileSync(path.join(corpusDir, row.file)), { fileName: path.basename(row.file) });
       const ours = check.issues.filter((issue) => issue.code === 'unknown-key').map((issue) => /`([^`]+)`/.exec(issue.message)![1]!);
-      const theirs = /does not recognize or apply: (.*?)(?: \| |$)/.exec(row.log)?.[1]?.match(/"[^"]*"/g)?.map((quoted) => quoted.slice(1, -1)) ?? [];
+      const theirs =
+        /does not recognize or apply: (.*?)(?: \| |$)/
+          .exec(row.log)?.[1]
+          ?.match(/"[^"]*"/g)
+          ?.map((quoted) => quoted.slice(1, -1)) ?? [];
       if (theirs.length > 0) logged++;
       // Claude Code names at most five.
-      if (JSON.stringify(ours.slice(0, 5).sort()) !== JSON.stringify(theirs.slice().sort())) problems.push(`${row.file}: unknown keys ${ours} ≠ logged ${theirs}`);
+      if (JSON.stringify(ours.slice(0, 5).sort()) !== JSON.stringify(theirs.slice().sort()))
+        problems.push(`${row.file}: unknown keys ${ours} ≠ logged ${theirs}`);
       const yamlLogged = row.log.includes('failed to parse and was ignored');
       const yamlOurs = check.issues.some((issue) => issue.code === 'yaml-invalid');
       if (yamlLogged !== yamlOurs) problems.push(`${row.file}: yaml-invalid ${yamlOurs}, Claude Code logged a YAML failure: ${yamlLogged}`);
@@ -158,7 +163,8 @@ describe('the fast reader of flat frontmatter on the real-world corpus', () => {
       const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
       if (doc.errors.length > 0) return undefined;
       const keys: Array<{ key: string; offset: number }> = [];
-      if (isMap(doc.contents)) for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
+      if (isMap(doc.contents))
+        for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
       const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
       const mapping = isMap(doc.contents) && value !== null && typeof value === 'object' && !Array.isArray(value);
       return { data: mapping ? (value as Record<string, unknown>) : {}, keys };
@@ -176,7 +182,10 @@ describe('the fast reader of flat frontmatter on the real-world corpus', () => {
       if (!document.hasFrontmatter) continue;
       frontmatters++;
       const strict = document.frontmatterText;
-      for (const [stage, text] of [['strict', strict], ['retry', rewriteLenient(strict).text]] as const) {
+      for (const [stage, text] of [
+        ['strict', strict],
+        ['retry', rewriteLenient(strict).text],
+      ] as const) {
         const flat = parseFlatYaml(text);
         if (stage === 'strict' && flat) read++;
         if (isKnownInvalidYaml(text)) {
@@ -186,7 +195,8 @@ describe('the fast reader of flat frontmatter on the real-world corpus', () => {
         if (!flat) continue;
         const reference = yamlReading(text);
         if (!reference) problems.push(`${row.file} (${stage}): the fast reader reads it, yaml fails`);
-        else if (JSON.stringify(Object.entries(flat.value as object)) !== JSON.stringify(Object.entries(reference.data))) problems.push(`${row.file} (${stage}): values differ`);
+        else if (JSON.stringify(Object.entries(flat.value as object)) !== JSON.stringify(Object.entries(reference.data)))
+          problems.push(`${row.file} (${stage}): values differ`);
         else if (JSON.stringify(flat.keys) !== JSON.stringify(reference.keys)) problems.push(`${row.file} (${stage}): key positions differ`);
       }
     }

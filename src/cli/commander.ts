@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { COMMANDS, EXAMPLES, GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './spec.js';
-import type { Invocation } from './parse.js';
 import { UsageError } from '../core/errors.js';
+import type { Invocation } from './parse.js';
+import { COMMANDS, type CommandSpec, EXAMPLES, GLOBAL_OPTIONS, type OptionSpec } from './spec.js';
 
 export { CommanderError };
 
@@ -46,7 +46,10 @@ function programOf(command: Command): Command {
 /** The commander program for the whole CLI, built from `cli-spec.ts`: help, usage errors, and every command line the fast parser leaves to it. */
 export function buildProgram(version: string, io: CommanderIO, run: (invocation: Invocation) => Promise<void>): Command {
   const program = new Command('agent-install');
-  program.description('The package manager for Claude Code subagents.').version(version, '-V, --version', 'print the version').helpOption('-h, --help', 'show help');
+  program
+    .description('The package manager for Claude Code subagents.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help');
   for (const option of GLOBAL_OPTIONS) addOption(program, option);
   program.showHelpAfterError().configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr }).exitOverride();
   for (const spec of COMMANDS) addCommand(program, spec, [], run, io);

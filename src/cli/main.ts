@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgv, type Invocation } from './parse.js';
-import { COMMANDS, GLOBAL_OPTIONS } from './spec.js';
-import { AgentInstallError, ExitCode, UsageError } from '../core/errors.js';
 import type { CommandContext, CommandResult } from '../commands/context.js';
-import { isDirectory } from '../core/scope/scope.js';
 import { colorLevel, makeStyle, type Style } from '../commands/style.js';
+import { AgentInstallError, ExitCode, UsageError } from '../core/errors.js';
+import { isDirectory } from '../core/scope/scope.js';
+import { type Invocation, parseArgv } from './parse.js';
+import { COMMANDS, GLOBAL_OPTIONS } from './spec.js';
 
 declare const __VERSION__: string | undefined;
 
@@ -152,9 +152,18 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const unexpected = error as Error;
     if (wantsJson) {
-      io.stdout.write(errorJson(new AgentInstallError(unexpected?.message ?? String(error), { code: 'INTERNAL', hint: 'This is a bug in agent-install; please report it with the command you ran.' })));
+      io.stdout.write(
+        errorJson(
+          new AgentInstallError(unexpected?.message ?? String(error), {
+            code: 'INTERNAL',
+            hint: 'This is a bug in agent-install; please report it with the command you ran.',
+          }),
+        ),
+      );
     }
-    io.stderr.write(`${errStyle.red('internal error')} ${unexpected?.stack ?? String(error)}\nThis is a bug in agent-install; please report it with the command you ran and this output.\n`);
+    io.stderr.write(
+      `${errStyle.red('internal error')} ${unexpected?.stack ?? String(error)}\nThis is a bug in agent-install; please report it with the command you ran and this output.\n`,
+    );
     return ExitCode.failed;
   }
 }

@@ -156,7 +156,10 @@ export const COMMANDS: CommandSpec[] = [
     aliases: ['rm'],
     description: 'delete owned agent files and their lock entries',
     arguments: [{ syntax: '<name...>', description: 'agent names' }],
-    options: [{ flags: '--force', description: 'also delete modified or unowned files' }, { flags: '--dry-run', description: 'show what would be removed, remove nothing' }],
+    options: [
+      { flags: '--force', description: 'also delete modified or unowned files' },
+      { flags: '--dry-run', description: 'show what would be removed, remove nothing' },
+    ],
     load: () => import('../commands/remove.js'),
   },
   {

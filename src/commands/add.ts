@@ -1,10 +1,11 @@
-import { checkCandidate, planWrites, type CheckedCandidate } from '../core/plan/writes.js';
 import { COMMANDS } from '../cli/spec.js';
 import { suggest } from '../core/did-you-mean.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
+import { type CheckedCandidate, checkCandidate, planWrites } from '../core/plan/writes.js';
 import { rememberCandidate } from '../core/resolve/locked.js';
 import { parseSpec } from '../core/sources/index.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import type { Candidate } from '../core/sources/types.js';
+import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
 
@@ -19,7 +20,10 @@ export interface AddOptions {
  */
 function mistypedCommand(raw: string, specs: string[], error: unknown): UsageError | null {
   if (specs.length !== 1 || !(error instanceof AgentInstallError) || error.code !== 'AGENT_NOT_FOUND' || !/^[a-z-]+$/.test(raw)) return null;
-  const command = suggest(raw, COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]));
+  const command = suggest(
+    raw,
+    COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]),
+  );
   if (command === undefined) return null;
   return new UsageError(`Unknown command "${raw}" (and no agent has that name). Did you mean \`agent-install ${command}\`?`, {
     code: 'UNKNOWN_COMMAND',
@@ -29,7 +33,9 @@ function mistypedCommand(raw: string, specs: string[], error: unknown): UsageErr
 
 export async function run(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
   if (specs.length === 0) {
-    throw new UsageError('Nothing to add: name at least one agent.', { hint: 'For example `agent-install fastapi-backend-builder`; `agent-install install` installs what the lockfile records.' });
+    throw new UsageError('Nothing to add: name at least one agent.', {
+      hint: 'For example `agent-install fastapi-backend-builder`; `agent-install install` installs what the lockfile records.',
+    });
   }
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
@@ -37,7 +43,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
     const { source, spec } = await parseSpec(raw, ctx);
-    let candidates;
+    let candidates: Candidate[];
     try {
       candidates = await source.resolve(spec, ctx);
     } catch (error) {
@@ -46,7 +52,13 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     for (const candidate of candidates) checked.push(await checkCandidate(candidate));
   }
   if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);
-  const plan = await runWritingPlan(ctx, scope, { doing: 'Installing into', would: 'Would install into' }, (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }), { dryRun });
+  const plan = await runWritingPlan(
+    ctx,
+    scope,
+    { doing: 'Installing into', would: 'Would install into' },
+    (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }),
+    { dryRun },
+  );
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
   for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });

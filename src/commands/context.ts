@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Context } from '../core/context.js';
-import type { SourceContext } from '../core/sources/types.js';
-import type { Style } from './style.js';
 import type { ExitCode } from '../core/errors.js';
 import { resolveScope, type Scope } from '../core/scope/scope.js';
+import type { SourceContext } from '../core/sources/types.js';
+import type { Style } from './style.js';
 
 /** What every command receives: the outside world plus the global options. */
 export interface CommandContext extends SourceContext {
@@ -22,9 +22,8 @@ export interface CommandContext extends SourceContext {
 
 /** A command module: parses nothing, calls the core, returns what to print. */
 export interface CommandModule {
-  // Each command declares its own argument list; `cli-spec.ts` and the parsers keep them in step.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  run: (ctx: CommandContext, ...args: any[]) => Promise<CommandResult>;
+  // Method syntax: each command declares its own argument list, which the CLI spec keeps in step.
+  run(ctx: CommandContext, ...args: unknown[]): Promise<CommandResult>;
 }
 
 /** What a command hands back to `src/cli.ts`, which prints it. */
@@ -55,6 +54,10 @@ export function scopeJson(scope: Scope): Record<string, string> {
 /** Plain fixed-width table; the last column is not padded. */
 export function formatTable(header: string[], rows: string[][], style: Style): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [style.bold(line(header)), ...rows.map(line)].join('\n');
 }

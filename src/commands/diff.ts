@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { readScopeLockfile, targetPath } from '../core/plan/apply.js';
+import { type FieldChange, frontmatterChanges } from '../core/diff/field-changes.js';
+import { type DiffHunk, diffHunks, formatUnifiedDiff } from '../core/diff/text-diff.js';
 import { ExitCode } from '../core/errors.js';
-import { frontmatterChanges, type FieldChange } from '../core/diff/field-changes.js';
+import { readScopeLockfile, targetPath } from '../core/plan/apply.js';
 import { fetchLockedCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
-import { diffHunks, formatUnifiedDiff, type DiffHunk } from '../core/diff/text-diff.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { selectLocked } from './select.js';
 
 export interface DiffOptions {
@@ -55,7 +55,11 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
       const locked = await fetchLockedCandidate(name, entry, ctx);
       other = { label: `${name}${entry.version ? `@${entry.version}` : ''} (locked)`, version: entry.version ?? null, text: decoder.decode(locked.bytes) };
     } else {
-      const target = await resolveTarget(name, entry, ctx, { ...(options.to !== undefined ? { to: options.to } : {}), latest: options.latest === true, root: scope.root });
+      const target = await resolveTarget(name, entry, ctx, {
+        ...(options.to !== undefined ? { to: options.to } : {}),
+        latest: options.latest === true,
+        root: scope.root,
+      });
       const version = target.candidate.version ?? null;
       other = { label: `${name}${version ? `@${version}` : ''} (${target.candidate.source})`, version, text: decoder.decode(target.candidate.bytes) };
     }
@@ -90,8 +94,6 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     json: { ok: true, scope: scopeJson(scope), different, agents: results },
     text: blocks.length ? blocks.join('\n\n') : 'No agents are locked in this scope.',
     exitCode: options.exitCode && different ? ExitCode.differences : ExitCode.ok,
-    ...(options.exitCode && different
-      ? { failure: { code: 'DIFFERENCES', message: `${results.filter((r) => !r.identical).length} agent(s) differ.` } }
-      : {}),
+    ...(options.exitCode && different ? { failure: { code: 'DIFFERENCES', message: `${results.filter((r) => !r.identical).length} agent(s) differ.` } } : {}),
   };
 }

@@ -1,6 +1,6 @@
-import type { Style } from './style.js';
 import type { Plan, PlanAction } from '../core/plan/plan.js';
 import { isWrite, planChangesAnything, sameEntry } from '../core/plan/plan.js';
+import type { Style } from './style.js';
 
 function label(action: PlanAction): string {
   const version = 'entry' in action && action.entry?.version ? action.entry.version : undefined;
@@ -25,7 +25,15 @@ export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean;
   return plan.actions.flatMap((action) => {
     const [future, past] = VERBS[action.type];
     const verb = options.dryRun ? `would ${future}` : past;
-    const sign = { create: style.green('+'), update: style.yellow('~'), merge: style.yellow('~'), remove: style.red('-'), unchanged: style.dim('='), conflict: style.red('!'), skip: style.dim('·') }[action.type];
+    const sign = {
+      create: style.green('+'),
+      update: style.yellow('~'),
+      merge: style.yellow('~'),
+      remove: style.red('-'),
+      unchanged: style.dim('='),
+      conflict: style.red('!'),
+      skip: style.dim('·'),
+    }[action.type];
     let detail = action.path;
     if (action.type === 'remove' && !action.deleteFile) detail += ' (lock entry only; the file is already gone)';
     if (action.type === 'unchanged') {
@@ -33,12 +41,16 @@ export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean;
       detail += !sameEntry(action.entry, action.previous) && action.previous ? `; lock entry updated)` : ')';
     }
     if (action.type === 'skip') detail += ` (${action.reason})`;
-    if ((action.type === 'merge' || action.type === 'conflict' || action.type === 'update' || action.type === 'create') && action.note) detail += ` (${action.note})`;
+    if ((action.type === 'merge' || action.type === 'conflict' || action.type === 'update' || action.type === 'create') && action.note)
+      detail += ` (${action.note})`;
     if (isWrite(action) && action.replaceSymlink) detail += ' (replacing a symbolic link)';
     const line = `${sign} ${verb.padEnd(14)} ${label(action)}  ${style.dim(detail)}`;
     const entry = 'entry' in action ? action.entry : 'previous' in action ? action.previous : undefined;
     if (!options.verbose || entry === undefined) return [line];
-    return [line, style.dim(`    source ${entry.source}  requested ${entry.requested}  ${entry.integrity}${entry.registry ? `  registry ${entry.registry}` : ''}`)];
+    return [
+      line,
+      style.dim(`    source ${entry.source}  requested ${entry.requested}  ${entry.integrity}${entry.registry ? `  registry ${entry.registry}` : ''}`),
+    ];
   });
 }
 
@@ -55,10 +67,19 @@ export function formatConflicts(plan: Plan, style: Style): string[] {
     const theirs = `${action.name}${action.entry.version ? `@${action.entry.version}` : ''}`;
     out.push(style.red(`Conflicts in ${action.path}; nothing was written for ${action.name}:`));
     for (const c of action.conflicts) {
-      out.push(style.dim(`  at line ${c.line}:`), `  <<<<<<< installed`, ...c.ours.map((l) => `  ${l}`), '  =======', ...c.theirs.map((l) => `  ${l}`), `  >>>>>>> ${theirs}`);
+      out.push(
+        style.dim(`  at line ${c.line}:`),
+        `  <<<<<<< installed`,
+        ...c.ours.map((l) => `  ${l}`),
+        '  =======',
+        ...c.theirs.map((l) => `  ${l}`),
+        `  >>>>>>> ${theirs}`,
+      );
     }
   }
-  out.push('Resolve with --merge-markers (write the markers into the file and edit it), or --force (take the new version and drop the conflicting local edits).');
+  out.push(
+    'Resolve with --merge-markers (write the markers into the file and edit it), or --force (take the new version and drop the conflicting local edits).',
+  );
   return out;
 }
 

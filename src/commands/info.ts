@@ -1,9 +1,17 @@
 import semver from 'semver';
-import { readScopeLockfile } from '../core/plan/apply.js';
-import { findCatalogAgent, loadCatalog, readAgentDetails, suggestAgentName, type AgentDetails, type Catalog, type CatalogAgent } from '../core/resolve/catalog.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
-import { projectScope, userScope, type Scope } from '../core/scope/scope.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
+import {
+  type AgentDetails,
+  type Catalog,
+  type CatalogAgent,
+  findCatalogAgent,
+  loadCatalog,
+  readAgentDetails,
+  suggestAgentName,
+} from '../core/resolve/catalog.js';
+import { projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { BUNDLED, parseRegistrySpec, pickVersion, staticRegistries } from '../core/sources/registry/source.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { reportFailures } from './search.js';

@@ -1,10 +1,10 @@
-import { planWrites } from '../core/plan/writes.js';
-import { readScopeLockfile } from '../core/plan/apply.js';
 import { DifferencesFoundError } from '../core/errors.js';
-import { fetchLockedAgents, lockfileWouldChange } from '../core/resolve/locked.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
 import { sameEntry } from '../core/plan/plan.js';
+import { planWrites } from '../core/plan/writes.js';
+import { fetchLockedAgents, lockfileWouldChange } from '../core/resolve/locked.js';
 import { run as add } from './add.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
 

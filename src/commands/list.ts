@@ -1,8 +1,8 @@
 import { readScopeLockfile } from '../core/plan/apply.js';
 import { HashCache } from '../core/scope/hash-cache.js';
-import { inspectScope, markShadowed, type InstalledAgent } from '../core/scope/inspect.js';
-import { optionalScope, projectScope, userScope, type Scope } from '../core/scope/scope.js';
-import { formatTable, type CommandContext, type CommandResult } from './context.js';
+import { type InstalledAgent, inspectScope, markShadowed } from '../core/scope/inspect.js';
+import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
+import { type CommandContext, type CommandResult, formatTable } from './context.js';
 
 export interface ListOptions {
   project?: boolean;

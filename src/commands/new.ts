@@ -1,8 +1,5 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { AgentInstallError } from '../core/errors.js';
-import { readFileBounded } from '../core/io/bounded-read.js';
-import { scanAgentsTree } from '../core/scope/scan.js';
 import {
   assertNewAgentName,
   buildAgentSpec,
@@ -13,13 +10,16 @@ import {
   checkModelOption,
   createFileExclusive,
   loadTemplate,
+  type NewAgentOptions,
   parseToolsOption,
   renderAgent,
-  type NewAgentOptions,
 } from '../core/agent/scaffold.js';
-import { isInside, projectScope, userScope, type Scope, optionalScope } from '../core/scope/scope.js';
 import { checkAgentBytes, checkAgentText } from '../core/agent/validate.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import { AgentInstallError } from '../core/errors.js';
+import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
+import { scanAgentsTree } from '../core/scope/scan.js';
+import { isInside, optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
+import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 
 export interface NewOptions {
   template?: string;
@@ -62,7 +62,7 @@ function toNewAgentOptions(options: NewOptions): NewAgentOptions {
 function filesNamed(scope: Scope, name: string): string[] {
   const out: string[] = [];
   for (const scanned of scanAgentsTree(scope.agentsDir)) {
-    let read;
+    let read: BoundedRead;
     try {
       read = readFileBounded(scanned.file);
     } catch {
@@ -102,7 +102,11 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   if (issues.length > 0) {
     throw new AgentInstallError(
       `The generated agent would not validate cleanly: ${issues.map((i) => `${i.line}:${i.column} ${i.code} ${i.message}`).join('; ')}`,
-      { code: 'TEMPLATE_INVALID', hint: 'This is a bug in agent-install (or in the template); please report it with the command you ran.', details: { issues } },
+      {
+        code: 'TEMPLATE_INVALID',
+        hint: 'This is a bug in agent-install (or in the template); please report it with the command you ran.',
+        details: { issues },
+      },
     );
   }
 
@@ -152,7 +156,12 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   const json = { ok: true, written: !dryRun, dryRun, scope: scopeJson(scope), path: target, ...summary, managed: false };
   const header = `${dryRun ? 'Would create in' : 'Creating in'} ${scope.agentsDir} (${scope.kind} scope)`;
   if (dryRun) {
-    return { json, text: [header, `${ctx.style.green('+')} would create  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`, 'Dry run: nothing was written.'].join('\n') };
+    return {
+      json,
+      text: [header, `${ctx.style.green('+')} would create  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`, 'Dry run: nothing was written.'].join(
+        '\n',
+      ),
+    };
   }
   ctx.out(header);
   createFileExclusive(target, text);
@@ -160,6 +169,7 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
     `${ctx.style.green('+')} created  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`,
     'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
   ];
-  if (!ctx.quiet) lines.push(`Next: write the prompt${/TODO/.test(text) ? ' (replace the TODOs)' : ''}, then check it with \`agent-install validate ${shown}\`.`);
+  if (!ctx.quiet)
+    lines.push(`Next: write the prompt${/TODO/.test(text) ? ' (replace the TODOs)' : ''}, then check it with \`agent-install validate ${shown}\`.`);
   return { json, text: lines.join('\n') };
 }

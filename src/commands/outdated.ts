@@ -1,7 +1,7 @@
-import { readScopeLockfile } from '../core/plan/apply.js';
 import { ExitCode } from '../core/errors.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
 import { findOutdated } from '../core/resolve/outdated.js';
-import { commandScope, formatTable, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, formatTable, scopeJson } from './context.js';
 
 export interface OutdatedOptions {
   exitCode?: boolean;

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import semver from 'semver';
-import { writeFileAtomic } from '../core/io/atomic.js';
 import { loadValidate } from '../core/agent/load.js';
+import { writeFileAtomic } from '../core/io/atomic.js';
 import { buildRegistryIndex } from '../core/sources/registry/source.js';
-import { displayPath, type CommandContext, type CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, displayPath } from './context.js';
 
 export interface RegistryBuildOptions {
   baseUrl?: string;
@@ -26,7 +26,9 @@ export async function run(ctx: CommandContext, dir: string, options: RegistryBui
   const agents = Object.entries(built.index.agents).map(([name, agent]) => ({ name, versions: Object.keys(agent.versions).sort(semver.compare) }));
   const count = agents.reduce((n, a) => n + a.versions.length, 0);
   const lines = agents.map((a) => `  ${a.name}  ${a.versions.join(', ')}`);
-  lines.push(`${dryRun ? 'Would write' : 'Wrote'} ${displayPath(ctx, outFile)}: ${agents.length} agent${agents.length === 1 ? '' : 's'}, ${count} version${count === 1 ? '' : 's'}.`);
+  lines.push(
+    `${dryRun ? 'Would write' : 'Wrote'} ${displayPath(ctx, outFile)}: ${agents.length} agent${agents.length === 1 ? '' : 's'}, ${count} version${count === 1 ? '' : 's'}.`,
+  );
   return {
     json: { ok: true, dryRun, out: outFile, agents, ignored: built.ignored, warnings: built.warnings.map(({ file, issue }) => ({ file, ...issue })) },
     text: lines.join('\n'),

@@ -1,5 +1,5 @@
 import { planRemove } from '../core/plan/remove.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
 
@@ -11,7 +11,13 @@ export interface RemoveOptions {
 export async function run(ctx: CommandContext, names: string[], options: RemoveOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
-  const plan = await runWritingPlan(ctx, scope, { doing: 'Removing from', would: 'Would remove from' }, (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }), { dryRun });
+  const plan = await runWritingPlan(
+    ctx,
+    scope,
+    { doing: 'Removing from', would: 'Would remove from' },
+    (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }),
+    { dryRun },
+  );
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
   const summary = planSummary(plan, { dryRun });
   lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);

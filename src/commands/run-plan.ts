@@ -1,6 +1,6 @@
 import type { Plan } from '../core/plan/plan.js';
+import { type PlanBuilder, runTransaction } from '../core/plan/transaction.js';
 import type { Scope } from '../core/scope/scope.js';
-import { runTransaction, type PlanBuilder } from '../core/plan/transaction.js';
 import type { CommandContext } from './context.js';
 
 export function waitMessage(ctx: CommandContext): (holder: string) => void {

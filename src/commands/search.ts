@@ -1,5 +1,5 @@
-import { loadCatalog, searchCatalog, suggestAgentName, type CatalogAgent, type CatalogFailure } from '../core/resolve/catalog.js';
-import { formatTable, type CommandContext, type CommandResult } from './context.js';
+import { type CatalogAgent, type CatalogFailure, loadCatalog, searchCatalog, suggestAgentName } from '../core/resolve/catalog.js';
+import { type CommandContext, type CommandResult, formatTable } from './context.js';
 
 /** Width of the DESCRIPTION column. */
 const SUMMARY_WIDTH = 60;
@@ -18,7 +18,12 @@ export function summarize(description: string, width = SUMMARY_WIDTH): string {
   const line = description.trim().split('\n')[0]!.trim();
   const sentence = /^(.+?[.!?])(?=\s|$)/.exec(line)?.[1] ?? line;
   const chars = [...sentence];
-  return chars.length <= width ? sentence : `${chars.slice(0, width - 1).join('').trimEnd()}…`;
+  return chars.length <= width
+    ? sentence
+    : `${chars
+        .slice(0, width - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 export function reportFailures(ctx: CommandContext, failures: CatalogFailure[]): void {
@@ -38,7 +43,10 @@ export async function run(ctx: CommandContext, query: string[] = []): Promise<Co
   const json = hits.map(toSearched);
   if (hits.length === 0) {
     if (text === '') return { json, text: 'No agents available.' };
-    const close = suggestAgentName(text, catalog.agents.map((a) => a.name));
+    const close = suggestAgentName(
+      text,
+      catalog.agents.map((a) => a.name),
+    );
     const next = close ? ` Did you mean ${ctx.style.bold(close)}?` : ' `agent-install search` lists every agent.';
     return { json, text: `No agents match "${text}".${next}` };
   }

@@ -1,5 +1,5 @@
-import { notInstalledError } from '../core/scope/not-installed.js';
 import type { LockEntry, Lockfile } from '../core/lockfile/lockfile.js';
+import { notInstalledError } from '../core/scope/not-installed.js';
 import type { Scope } from '../core/scope/scope.js';
 
 /** Lock entries by name; all of them when no names are given. Unknown names fail with a did-you-mean. */

@@ -1,12 +1,12 @@
-import { readScopeLockfile } from '../core/plan/apply.js';
 import { ExitCode } from '../core/errors.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
+import { planUpgrade, type UpgradeItem } from '../core/plan/upgrade.js';
 import { fetchLockedCandidate, rememberCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
-import { planUpgrade, type UpgradeItem } from '../core/plan/upgrade.js';
-import { commandScope, displayPath, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
-import { selectLocked } from './select.js';
 import { runWritingPlan } from './run-plan.js';
+import { selectLocked } from './select.js';
 
 export interface UpgradeCommandOptions {
   latest?: boolean;

@@ -1,10 +1,10 @@
-import { chmodSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
+import { type AgentCheck, checkAgentBytes, findDuplicateNames, fixAgentText, type Issue, type Severity } from '../core/agent/validate.js';
 import { AgentInstallError, ExitCode, isAgentInstallError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/io/atomic.js';
-import { readFileBounded } from '../core/io/bounded-read.js';
+import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
 import { scanAgentsTree } from '../core/scope/scan.js';
-import { checkAgentBytes, findDuplicateNames, fixAgentText, type AgentCheck, type Issue, type Severity } from '../core/agent/validate.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export interface ValidateOptions {
@@ -92,7 +92,14 @@ function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target
       special.push({
         target,
         skipped: true,
-        issues: [issue('error', 'unreadable', 'not a regular file (a FIFO, socket or device); Claude Code reads only regular files', 'point validate at the agent file or its folder')],
+        issues: [
+          issue(
+            'error',
+            'unreadable',
+            'not a regular file (a FIFO, socket or device); Claude Code reads only regular files',
+            'point validate at the agent file or its folder',
+          ),
+        ],
       });
     }
   });
@@ -125,7 +132,7 @@ function dedupe(targets: Target[]): Target[] {
 function checkTarget(target: Target): Checked {
   const base = path.basename(target.file);
   const isMarkdown = base.endsWith('.md');
-  let read;
+  let read: BoundedRead;
   try {
     read = readFileBounded(target.file);
   } catch (error) {
@@ -329,6 +336,9 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
     ? undefined
     : failedFixes.length > 0 && errors === 0
       ? { code: 'FIX_FAILED', message: `Could not write the fix for ${plural(failedFixes.length, 'file')}.` }
-      : { code: 'INVALID_AGENTS', message: `${plural(errors, 'error')} in ${plural(checked.length, 'file')} checked${strict ? ' (--strict: warnings count as errors)' : ''}.` };
+      : {
+          code: 'INVALID_AGENTS',
+          message: `${plural(errors, 'error')} in ${plural(checked.length, 'file')} checked${strict ? ' (--strict: warnings count as errors)' : ''}.`,
+        };
   return { json, text: lines.join('\n'), exitCode: ok ? ExitCode.ok : ExitCode.failed, ...(failure ? { failure } : {}) };
 }

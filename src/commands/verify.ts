@@ -1,8 +1,8 @@
-import { readScopeLockfile } from '../core/plan/apply.js';
 import { ExitCode } from '../core/errors.js';
+import { readScopeLockfile } from '../core/plan/apply.js';
 import { inspectScope } from '../core/scope/inspect.js';
 import { verifyInstalled } from '../core/scope/verify.js';
-import { commandScope, formatTable, scopeJson, type CommandContext, type CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, formatTable, scopeJson } from './context.js';
 
 export interface VerifyOptions {
   allowModified?: boolean;
@@ -34,7 +34,13 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
     text: [table, summary].filter(Boolean).join('\n'),
     exitCode: report.drift > 0 ? ExitCode.differences : ExitCode.ok,
     ...(report.drift > 0
-      ? { failure: { code: 'DRIFT', message: summary, hint: 'Restore with `agent-install install --force`, keep edits with --allow-modified, or re-lock with `agent-install add`.' } }
+      ? {
+          failure: {
+            code: 'DRIFT',
+            message: summary,
+            hint: 'Restore with `agent-install install --force`, keep edits with --allow-modified, or re-lock with `agent-install add`.',
+          },
+        }
       : {}),
   };
 }

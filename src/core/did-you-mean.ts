@@ -55,11 +55,7 @@ function defaultMaxDistance(input: string): number {
 }
 
 /** All candidates close to `input`, best first (ties keep the candidates' order). */
-export function rankSuggestions(
-  input: string,
-  candidates: Iterable<string>,
-  options: DidYouMeanOptions = {},
-): string[] {
+export function rankSuggestions(input: string, candidates: Iterable<string>, options: DidYouMeanOptions = {}): string[] {
   const list = [...candidates];
   const lower = input.toLowerCase();
   const exact = list.filter((candidate) => candidate.toLowerCase() === lower && candidate !== input);
@@ -82,11 +78,7 @@ export function rankSuggestions(
 }
 
 /** The single best suggestion for `input`, or `undefined` when nothing is close enough. */
-export function didYouMean(
-  input: string,
-  candidates: Iterable<string>,
-  options: DidYouMeanOptions = {},
-): string | undefined {
+export function didYouMean(input: string, candidates: Iterable<string>, options: DidYouMeanOptions = {}): string | undefined {
   return rankSuggestions(input, candidates, options)[0];
 }
 

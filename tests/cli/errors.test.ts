@@ -1,4 +1,4 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeSandbox } from '../helpers/sandbox.js';
@@ -15,7 +15,11 @@ describe('errors and exit codes', () => {
 
   it('--json failures print exactly one JSON document on stdout', async () => {
     const sb = makeSandbox();
-    for (const argv of [['list', '--bogus', '--json'], ['nope-agent', '--json'], ['rm', 'x', '--json']]) {
+    for (const argv of [
+      ['list', '--bogus', '--json'],
+      ['nope-agent', '--json'],
+      ['rm', 'x', '--json'],
+    ]) {
       const result = await sb.run(argv);
       expect(result.exitCode).not.toBe(0);
       const doc = JSON.parse(result.stdout);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
-import { freePort, makeRepo, startGitDaemon, type GitDaemon } from '../helpers/git.js';
+import { freePort, type GitDaemon, makeRepo, startGitDaemon } from '../helpers/git.js';
 import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 
 const LOCK = '.claude/agents.lock.json';
@@ -94,7 +94,11 @@ describe('git sources: add', () => {
     expect(sb.read('.claude/agents/tester.md')).toBe(TESTER_1);
     expect(sb.exists('.claude/agents/README.md')).toBe(false);
     const agents = lock(sb);
-    expect(agents.reviewer).toMatchObject({ version: '1.1.0', requested: '^1.0', source: `${daemon.url('agents.git')}#${commits.v1_1}::path:agents/reviewer.md` });
+    expect(agents.reviewer).toMatchObject({
+      version: '1.1.0',
+      requested: '^1.0',
+      source: `${daemon.url('agents.git')}#${commits.v1_1}::path:agents/reviewer.md`,
+    });
     expect(agents.tester).toMatchObject({ version: '1.1.0', requested: '^1.0', source: `${daemon.url('agents.git')}#${commits.v1_1}::path:agents/tester.md` });
   });
 
@@ -106,7 +110,12 @@ describe('git sources: add', () => {
     expect(result.json().warnings).toEqual([]);
     expect(sb.read('.claude/agents/reviewer.md')).toBe(REVIEWER_DEV);
     // No version: `requested` is the spec as written, which upgrade resolves again.
-    expect(lock(sb).reviewer).toEqual({ integrity: computeIntegrity(REVIEWER_DEV), path: 'reviewer.md', requested: spec, source: `${spec}#${commits.main}::path:agents/reviewer.md` });
+    expect(lock(sb).reviewer).toEqual({
+      integrity: computeIntegrity(REVIEWER_DEV),
+      path: 'reviewer.md',
+      requested: spec,
+      source: `${spec}#${commits.main}::path:agents/reviewer.md`,
+    });
   });
 
   it('a branch, a non-semver tag and a full commit that is no branch tip', async () => {
@@ -136,12 +145,14 @@ describe('git sources: add', () => {
     expect(missing.json().error.code).toBe('REF_NOT_FOUND');
   });
 
-  it('github: specs fetch https://github.com/<owner>/<repo>.git (redirected here by the user\'s own git insteadOf)', async () => {
+  it("github: specs fetch https://github.com/<owner>/<repo>.git (redirected here by the user's own git insteadOf)", async () => {
     const sb = sandbox();
     // The user's git configuration is honoured; it points GitHub at the local daemon, and a dead
     // proxy makes sure nothing could leave this machine if it were not.
     sb.write({ '.gitconfig': `[url "git://127.0.0.1:${daemon.port}/"]\n\tinsteadOf = https://github.com/acme/\n` }, sb.home);
-    const result = await sb.run(['github:acme/agents/agents/reviewer.md#v1.0.0'], { env: { HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' } });
+    const result = await sb.run(['github:acme/agents/agents/reviewer.md#v1.0.0'], {
+      env: { HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' },
+    });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(sb.read('.claude/agents/reviewer.md')).toBe(REVIEWER_1);
@@ -163,7 +174,7 @@ describe('git sources: ssh', () => {
     return { sb, env, log: () => readFileSync(log, 'utf8') };
   }
 
-  it('git+ssh:// URLs and the scp form go through the user\'s ssh, in batch mode (it can never prompt)', async () => {
+  it("git+ssh:// URLs and the scp form go through the user's ssh, in batch mode (it can never prompt)", async () => {
     const { sb, env, log } = sshSandbox();
     const served = path.join(root, 'served', 'agents.git');
     const url = `git+ssh://git@agents.example${served}`;
@@ -180,7 +191,9 @@ describe('git sources: ssh', () => {
 
   it('an ssh command the user chose (GIT_SSH_COMMAND) is used as it is', async () => {
     const { sb, env, log } = sshSandbox();
-    const result = await sb.run([`git+ssh://git@agents.example${path.join(root, 'served', 'agents.git')}#v1.0.0::path:agents/tester.md`], { env: { ...env, GIT_SSH_COMMAND: 'ssh -o User=me' } });
+    const result = await sb.run([`git+ssh://git@agents.example${path.join(root, 'served', 'agents.git')}#v1.0.0::path:agents/tester.md`], {
+      env: { ...env, GIT_SSH_COMMAND: 'ssh -o User=me' },
+    });
     expect(result.exitCode).toBe(0);
     expect(log()).toContain('-o User=me');
     expect(log()).not.toContain('BatchMode');
@@ -263,7 +276,11 @@ describe('git sources: versions from semver-like tags', () => {
     const upgrade = await sb.run(['upgrade', '--latest']);
     expect(upgrade.exitCode).toBe(0);
     expect(sb.read('.claude/agents/reviewer.md')).toBe(REVIEWER_2);
-    expect(lock(sb).reviewer).toMatchObject({ version: '2.0.0', requested: '^2.0.0', source: `${daemon.url('agents.git')}#${commits.v2}::path:agents/reviewer.md` });
+    expect(lock(sb).reviewer).toMatchObject({
+      version: '2.0.0',
+      requested: '^2.0.0',
+      source: `${daemon.url('agents.git')}#${commits.v2}::path:agents/reviewer.md`,
+    });
   });
 
   it('upgrade within a #semver: range keeps local edits (three-way merge)', async () => {
@@ -378,11 +395,14 @@ describe('git sources: errors', () => {
     expect((await failure([`${fileUrl}#v1.0.0::path:README.md`])).code).toBe('INVALID_AGENT');
   });
 
-  it('dangerous transports stay off even when the user\'s config rewrites a URL to ext::', async () => {
+  it("dangerous transports stay off even when the user's config rewrites a URL to ext::", async () => {
     const sb = sandbox();
     const marker = path.join(sb.root, 'pwned');
     // Even a user who allowed ext:: for themselves does not get it through agent-install.
-    sb.write({ '.gitconfig': `[url "ext::sh -c touch% ${marker}"]\n\tinsteadOf = git://127.0.0.1:1/agents.git\n[protocol "ext"]\n\tallow = always\n` }, sb.home);
+    sb.write(
+      { '.gitconfig': `[url "ext::sh -c touch% ${marker}"]\n\tinsteadOf = git://127.0.0.1:1/agents.git\n[protocol "ext"]\n\tallow = always\n` },
+      sb.home,
+    );
     const result = await sb.run(['git://127.0.0.1:1/agents.git', '--json']);
     expect(result.exitCode).toBe(1);
     expect(existsSync(marker)).toBe(false);

@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
+import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 
 const AGENT = '.claude/agents/fastapi-backend-builder.md';
 const LOCK = '.claude/agents.lock.json';
@@ -59,7 +59,10 @@ describe('the scope lock', () => {
     const sb = makeSandbox();
     mkdirSync(path.join(sb.project, '.claude'));
     // A live process holds the lock: this test's own pid.
-    writeFileSync(path.join(sb.project, '.claude/agents.lock.json.lock'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), started: Date.now() }));
+    writeFileSync(
+      path.join(sb.project, '.claude/agents.lock.json.lock'),
+      JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), started: Date.now() }),
+    );
     const started = Date.now();
     const result = await sb.run(['fastapi-backend-builder'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '400' } });
     expect(result.exitCode).toBe(1);
@@ -73,7 +76,10 @@ describe('the scope lock', () => {
     const sb = makeSandbox();
     mkdirSync(path.join(sb.project, '.claude'));
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(path.join(sb.project, '.claude/agents.lock.json.lock'), JSON.stringify({ pid: Number(dead.stdout), host: (await import('node:os')).hostname(), started: Date.now() }));
+    writeFileSync(
+      path.join(sb.project, '.claude/agents.lock.json.lock'),
+      JSON.stringify({ pid: Number(dead.stdout), host: (await import('node:os')).hostname(), started: Date.now() }),
+    );
     const result = await sb.run(['fastapi-backend-builder'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '2000' } });
     expect(result.exitCode).toBe(0);
     expect(sb.exists('.claude/agents.lock.json.lock')).toBe(false);

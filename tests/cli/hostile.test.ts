@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, statSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,7 +122,13 @@ describe('hostile files', () => {
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
     const result = await sb.run(['validate', 'hostile', '--json']);
-    const explicit = await sb.run(['validate', 'hostile/huge.md', ...(fifo ? ['hostile/fifo.md'] : []), ...(existsSync('/dev/zero') ? ['/dev/zero'] : []), '--json']);
+    const explicit = await sb.run([
+      'validate',
+      'hostile/huge.md',
+      ...(fifo ? ['hostile/fifo.md'] : []),
+      ...(existsSync('/dev/zero') ? ['/dev/zero'] : []),
+      '--json',
+    ]);
     const elapsed = performance.now() - started;
     const growth = process.memoryUsage().rss - rssBefore;
 
@@ -192,7 +198,10 @@ describe('hostile files', () => {
     const doc = result.json();
     for (const file of Object.keys(tree)) {
       const errors = doc.issues.filter((i: any) => i.file === `deep/${file}` && i.severity === 'error');
-      expect(errors.map((i: any) => i.code), file).toEqual(['yaml-invalid']);
+      expect(
+        errors.map((i: any) => i.code),
+        file,
+      ).toEqual(['yaml-invalid']);
       expect(errors[0].message, file).toContain('nested deeper than 256 levels');
       expect(errors[0].fix, file).toMatch(/^flatten the YAML/);
     }
@@ -246,10 +255,16 @@ describe('hostile files', () => {
     expect(doc.files).toBe(Object.keys(cases).length);
     for (const [file, [, codes]] of Object.entries(cases)) {
       const issues = doc.issues.filter((i: any) => i.file === `dense/${file}`);
-      expect(issues.filter((i: any) => i.severity === 'error').map((i: any) => i.code), file).toEqual(codes);
+      expect(
+        issues.filter((i: any) => i.severity === 'error').map((i: any) => i.code),
+        file,
+      ).toEqual(codes);
     }
     for (const file of ['commas.md', 'tags.md', 'anchors.md', 'brackets.md']) {
-      expect(doc.issues.filter((i: any) => i.file === `dense/${file}`).map((i: any) => i.code), file).toContain('yaml-lenient');
+      expect(
+        doc.issues.filter((i: any) => i.file === `dense/${file}`).map((i: any) => i.code),
+        file,
+      ).toContain('yaml-lenient');
     }
   }, 120_000);
 

@@ -1,4 +1,4 @@
-import { writeFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentText, makeSandbox } from '../helpers/sandbox.js';
@@ -31,7 +31,7 @@ describe('list', () => {
   it('reports modified and missing owned files', async () => {
     const sb = makeSandbox();
     await sb.run(['fastapi-backend-builder@1.0.0']);
-    writeFileSync(path.join(sb.project, AGENT), sb.read(AGENT) + '\nOne more rule.\n');
+    writeFileSync(path.join(sb.project, AGENT), `${sb.read(AGENT)}\nOne more rule.\n`);
     let rows = (await sb.run(['ls', '--project', '--json'])).json();
     expect(rows).toEqual([expect.objectContaining({ name: 'fastapi-backend-builder', status: 'modified' })]);
     unlinkSync(path.join(sb.project, AGENT));

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAgentFile } from '../../src/core/agent/parse.js';
@@ -57,9 +57,22 @@ describe('new: the file, as Claude Code’s wizard wrote it', () => {
   it('quoted name and description, tools as a comma list, then model, effort, color, memory, a blank line, the prompt', async () => {
     const sb = makeSandbox();
     const result = await sb.run([
-      'new', 'api-reviewer', '--template', 'code-reviewer',
-      '--description', 'Reviews APIs.\nUse "proactively".', '--tools', 'Read,Grep  Glob,Read',
-      '--model', 'sonnet', '--effort', 'high', '--color', 'cyan', '--memory', 'user',
+      'new',
+      'api-reviewer',
+      '--template',
+      'code-reviewer',
+      '--description',
+      'Reviews APIs.\nUse "proactively".',
+      '--tools',
+      'Read,Grep  Glob,Read',
+      '--model',
+      'sonnet',
+      '--effort',
+      'high',
+      '--color',
+      'cyan',
+      '--memory',
+      'user',
     ]);
     expect(result.exitCode).toBe(0);
     const text = sb.read(`${AGENTS}/api-reviewer.md`);
@@ -96,7 +109,14 @@ describe('new: the file, as Claude Code’s wizard wrote it', () => {
   it('the blank template is the default', async () => {
     const sb = makeSandbox();
     const result = await sb.run(['new', 'helper', '--json']);
-    expect(result.json()).toMatchObject({ ok: true, written: true, template: 'blank', name: 'helper', managed: false, path: path.join(sb.project, AGENTS, 'helper.md') });
+    expect(result.json()).toMatchObject({
+      ok: true,
+      written: true,
+      template: 'blank',
+      name: 'helper',
+      managed: false,
+      path: path.join(sb.project, AGENTS, 'helper.md'),
+    });
     expect(sb.read(`${AGENTS}/helper.md`)).toMatch(/^---\nname: "helper"\ndescription: "Use the helper agent when TODO/);
   });
 
@@ -208,14 +228,24 @@ describe('new: invalid input is refused with a clear error', () => {
     ['a space', ['my agent'], /only letters, digits and `-`/, /agent-install new my-agent/],
     ['a trailing dash', ['agent-'], /must start and end/, /agent-install new agent/],
     ['a leading dash', ['--', '-agent'], /starts with `-`/, /agent-install new agent/],
-    ['an unknown tool', ['ok-name', '--tools', 'Read, grep, Fetch'], /no tool `grep` \(did you mean `Grep`\?\), `Fetch` \(did you mean `WebFetch`\?\)/, /Claude Code tools: Agent/],
+    [
+      'an unknown tool',
+      ['ok-name', '--tools', 'Read, grep, Fetch'],
+      /no tool `grep` \(did you mean `Grep`\?\), `Fetch` \(did you mean `WebFetch`\?\)/,
+      /Claude Code tools: Agent/,
+    ],
     ['empty tools', ['ok-name', '--tools', ''], /--tools is empty/, /--tools all/],
     ['a bad colour', ['ok-name', '--color', 'teal'], /--color "teal" is not a colour/, /red, blue, green, yellow, purple, orange, pink, cyan/],
     ['a near-miss colour', ['ok-name', '--color', 'bleu'], /did you mean `blue`/, /red, blue/],
     ['a bad model', ['ok-name', '--model', 'gpt-4'], /--model "gpt-4" is neither/, /sonnet, opus, haiku/],
     ['a bad effort', ['ok-name', '--effort', 'hgh'], /did you mean `high`/, /low, medium, high/],
     ['a bad memory', ['ok-name', '--memory', 'global'], /not a memory scope/, /user, project, local/],
-    ['an unknown template', ['ok-name', '--template', 'code-review'], /Unknown template "code-review" \(did you mean `code-reviewer`\?\)/, /backend-builder, blank, code-reviewer/],
+    [
+      'an unknown template',
+      ['ok-name', '--template', 'code-review'],
+      /Unknown template "code-review" \(did you mean `code-reviewer`\?\)/,
+      /backend-builder, blank, code-reviewer/,
+    ],
     ['an empty description', ['ok-name', '--description', '  '], /--description is empty/, /--description/],
   ])('%s', async (_label, args, message, hint) => {
     const sb = makeSandbox();

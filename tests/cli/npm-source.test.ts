@@ -107,7 +107,7 @@ describe('npm sources: add', () => {
     expect(lock(sb).helper).toMatchObject({ version: '0.3.0', requested: '^0.3.0', source: 'npm:plain-agents@0.3.0/agents/helper.md' });
   });
 
-  it('the user\'s ~/.npmrc is read too (user scope, -g)', async () => {
+  it("the user's ~/.npmrc is read too (user scope, -g)", async () => {
     const sb = makeSandbox();
     sb.write({ '.npmrc': `registry=${registry.url}\n@acme:registry=${registry.url}\n//${registry.host}/:_authToken=${token}\n` }, sb.home);
     const result = await sb.run(['-g', 'npm:@acme/agents@1.0.0/agents/tester.md']);
@@ -156,7 +156,9 @@ describe('npm sources: versions', () => {
     writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify(data, null, 2)}\n`);
 
     const outdated = await sb.run(['outdated', '--json']);
-    expect(outdated.json().outdated).toEqual([expect.objectContaining({ name: 'reviewer', current: '1.0.0', wanted: '1.1.0', latest: '2.0.0', requested: '^1.0.0' })]);
+    expect(outdated.json().outdated).toEqual([
+      expect.objectContaining({ name: 'reviewer', current: '1.0.0', wanted: '1.1.0', latest: '2.0.0', requested: '^1.0.0' }),
+    ]);
 
     const diff = await sb.run(['diff', 'reviewer', '--to', '2.0.0']);
     expect(diff.stdout).toContain('+You are reviewer, version 2.0.0.');
@@ -213,7 +215,7 @@ describe('npm sources: errors', () => {
     expect(error.hint).toContain('agents/reviewer.md');
   });
 
-  it('a tarball that does not match the registry\'s dist.integrity: INTEGRITY_MISMATCH, nothing written', async () => {
+  it("a tarball that does not match the registry's dist.integrity: INTEGRITY_MISMATCH, nothing written", async () => {
     // Another valid package tarball in its place: without the check it would install.
     const folder = path.join(registry.storage, '@acme', 'tampered');
     const tarball = readdirSync(folder).find((f) => f.endsWith('.tgz'))!;

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, unlinkSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -124,7 +124,7 @@ describe('verify', () => {
     expect(result.exitCode).toBe(0);
     expect(result.json()).toMatchObject({ ok: true, drift: 0, agents: [{ name: 'fastapi-backend-builder', status: 'ok' }] });
 
-    writeFileSync(path.join(sb.project, AGENT), SEED.toString() + '\nextra\n');
+    writeFileSync(path.join(sb.project, AGENT), `${SEED.toString()}\nextra\n`);
     result = await sb.run(['verify']);
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toMatch(/modified\s+fastapi-backend-builder/);
@@ -165,7 +165,7 @@ describe('outdated', () => {
     await sb.run(['fastapi-backend-builder@~1.0.0']);
     const lock = JSON.parse(sb.read(LOCK));
     lock.agents['fastapi-backend-builder'].requested = '^1.0.0';
-    writeFileSync(path.join(sb.project, LOCK), JSON.stringify(lock, null, 2) + '\n');
+    writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify(lock, null, 2)}\n`);
     expect((await sb.run(['outdated', '--json'])).json().outdated[0]).toMatchObject({ current: '1.0.0', wanted: '1.1.0', latest: '1.1.0' });
 
     const fresh = makeSandbox();

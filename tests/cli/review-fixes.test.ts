@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
-import { agentText, makeSandbox, sameBytes, SEED } from '../helpers/sandbox.js';
+import { agentText, makeSandbox, SEED, sameBytes } from '../helpers/sandbox.js';
 
 const LOCK = '.claude/agents.lock.json';
 const lock = (sb: ReturnType<typeof makeSandbox>) => JSON.parse(sb.read(LOCK));
@@ -20,7 +20,11 @@ describe('lockfile paths never lead outside the agents folder', () => {
     const value = lock(sb);
     value.agents['fastapi-backend-builder'].path = 'sub/fastapi-backend-builder.md';
     writeLock(sb, value);
-    for (const argv of [['install', '--force'], ['remove', 'fastapi-backend-builder', '--force'], ['upgrade', '--latest', '--force']]) {
+    for (const argv of [
+      ['install', '--force'],
+      ['remove', 'fastapi-backend-builder', '--force'],
+      ['upgrade', '--latest', '--force'],
+    ]) {
       const result = await sb.run([...argv, '--json']);
       expect(result.exitCode, argv.join(' ')).toBe(1);
       expect(result.json().error.code).toBe('PATH_OUTSIDE_SCOPE');
@@ -29,16 +33,19 @@ describe('lockfile paths never lead outside the agents folder', () => {
     expect(readdirSync(outside)).toEqual(['fastapi-backend-builder.md']);
   });
 
-  it.each(['../escape.md', '/etc/x.md', 'a/../../x.md', 'x.txt', 'a\\\\b.md'])('a lock entry with path %j is refused when the lockfile is read', async (bad) => {
-    const sb = makeSandbox();
-    await sb.run(['fastapi-backend-builder@1.0.0']);
-    const value = lock(sb);
-    value.agents['fastapi-backend-builder'].path = bad;
-    writeLock(sb, value);
-    const result = await sb.run(['list', '--json']);
-    expect(result.exitCode).toBe(1);
-    expect(result.json().error.code).toBe('LOCKFILE_INVALID');
-  });
+  it.each(['../escape.md', '/etc/x.md', 'a/../../x.md', 'x.txt', 'a\\\\b.md'])(
+    'a lock entry with path %j is refused when the lockfile is read',
+    async (bad) => {
+      const sb = makeSandbox();
+      await sb.run(['fastapi-backend-builder@1.0.0']);
+      const value = lock(sb);
+      value.agents['fastapi-backend-builder'].path = bad;
+      writeLock(sb, value);
+      const result = await sb.run(['list', '--json']);
+      expect(result.exitCode).toBe(1);
+      expect(result.json().error.code).toBe('LOCKFILE_INVALID');
+    },
+  );
 });
 
 describe('install --frozen', () => {
@@ -77,7 +84,24 @@ describe('upgrade', () => {
     const before = lock(sb).agents['fastapi-backend-builder'];
     const scope = (await import('../../src/core/scope/scope.js')).projectScope({ cwd: sb.project, home: sb.home });
     const now = { lockfileVersion: 2, agents: { 'fastapi-backend-builder': { ...before, version: '1.1.0', source: 'fastapi-backend-builder@1.1.0' } } };
-    const { plan } = planUpgrade(scope, now, [], [{ name: 'fastapi-backend-builder', entry: before, base: SEED, theirs: { candidate: { origin: 'x', requested: '^1.0.0', source: 'fastapi-backend-builder@1.1.0', bytes: SEED, fileName: 'x.md', version: '1.1.0' }, agent: { name: 'fastapi-backend-builder' }, warnings: [] } }], { force: false, mergeMarkers: false });
+    const { plan } = planUpgrade(
+      scope,
+      now,
+      [],
+      [
+        {
+          name: 'fastapi-backend-builder',
+          entry: before,
+          base: SEED,
+          theirs: {
+            candidate: { origin: 'x', requested: '^1.0.0', source: 'fastapi-backend-builder@1.1.0', bytes: SEED, fileName: 'x.md', version: '1.1.0' },
+            agent: { name: 'fastapi-backend-builder' },
+            warnings: [],
+          },
+        },
+      ],
+      { force: false, mergeMarkers: false },
+    );
     expect(plan.actions).toEqual([expect.objectContaining({ type: 'skip', reason: expect.stringContaining('another run') })]);
   });
 });
@@ -102,7 +126,10 @@ describe('add', () => {
     const sb = makeSandbox({ packageRoot: two() });
     const result = await sb.run(['alpha', 'beta', '--json']);
     expect(result.exitCode).toBe(0);
-    expect(result.json().actions.map((a: any) => [a.action, a.name])).toEqual([['create', 'alpha'], ['create', 'beta']]);
+    expect(result.json().actions.map((a: any) => [a.action, a.name])).toEqual([
+      ['create', 'alpha'],
+      ['create', 'beta'],
+    ]);
     expect(Object.keys(lock(sb).agents)).toEqual(['alpha', 'beta']);
   });
 

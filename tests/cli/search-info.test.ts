@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { searchCatalog, suggestAgentName, type CatalogAgent } from '../../src/core/resolve/catalog.js';
 import { summarize } from '../../src/commands/search.js';
+import { type CatalogAgent, searchCatalog, suggestAgentName } from '../../src/core/resolve/catalog.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { agentText, makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/sandbox.js';
@@ -27,9 +27,7 @@ function customRoot(): string {
     // A plain scalar keeps `\n` literally; Claude Code turns it into a newline.
     'api-docs': { '1.0.0': agentFile('name: api-docs\ndescription: Writes API docs and asks for a review.\\nSecond line of the description.\n') },
     'test-writer': {
-      '0.3.0': agentFile(
-        'name: test-writer\ndescription: Writes thorough unit and integration tests for every module it touches without stopping\n',
-      ),
+      '0.3.0': agentFile('name: test-writer\ndescription: Writes thorough unit and integration tests for every module it touches without stopping\n'),
     },
   });
 }
@@ -179,7 +177,9 @@ describe('info', () => {
     expect(old.json()).toMatchObject({ version: '1.0.0', latest: '1.1.0', tools: null, install: `agent-install add '${FASTAPI}@~1.0'` });
     expect(old.json().description).toMatch(/^Use this agent when you need to build, modify, or review FastAPI/);
     const text = await sb.run(['info', `${FASTAPI}@1.0.0`]);
-    expect(text.stdout.split('\n')).toEqual(expect.arrayContaining([`${FASTAPI}@1.0.0 (latest: 1.1.0)`, 'tools     all tools', `install   agent-install add ${FASTAPI}@1.0.0`]));
+    expect(text.stdout.split('\n')).toEqual(
+      expect.arrayContaining([`${FASTAPI}@1.0.0 (latest: 1.1.0)`, 'tools     all tools', `install   agent-install add ${FASTAPI}@1.0.0`]),
+    );
 
     const missing = await sb.run(['info', `${FASTAPI}@^2`, '--json']);
     expect(missing.exitCode).toBe(1);
@@ -257,7 +257,9 @@ describe('info', () => {
 
 const REVIEWER_100 = agentText('code-reviewer', 'tools: Read\n');
 // A plain scalar with `\n`: the index keeps the first line, the file has both.
-const REVIEWER_110 = agentFile('name: code-reviewer\ndescription: Reviews code for bugs.\\nUse it after every change.\ntools: Read, Grep\nmodel: haiku\ncolor: green\n');
+const REVIEWER_110 = agentFile(
+  'name: code-reviewer\ndescription: Reviews code for bugs.\\nUse it after every change.\ntools: Read, Grep\nmodel: haiku\ncolor: green\n',
+);
 const WRITER = agentText('test-writer');
 
 function writeRegistry(sb: Sandbox, name: string, files: Record<string, string>): string {
@@ -327,7 +329,10 @@ describe('search and info with static registries', () => {
     const added = await sb.run(install);
     expect(added.exitCode, added.stderr).toBe(0);
     expect(JSON.parse(sb.read('.claude/agents.lock.json')).agents['code-reviewer']).toMatchObject({ version: '1.1.0', registry: index });
-    expect((await sb.run(['info', 'code-reviewer', '--registry', index, '--json'])).json().installed.project).toMatchObject({ version: '1.1.0', registry: index });
+    expect((await sb.run(['info', 'code-reviewer', '--registry', index, '--json'])).json().installed.project).toMatchObject({
+      version: '1.1.0',
+      registry: index,
+    });
   });
 
   it('the first registry that lists a name owns it, in the order add uses', async () => {
@@ -343,11 +348,18 @@ describe('search and info with static registries', () => {
     expect(info).toMatchObject({ version: '5.0.0', model: 'opus', install: `agent-install add code-reviewer --registry ${localIndex}` });
     // add agrees.
     expect((await sb.run(['add', 'code-reviewer', '--registry', localIndex])).exitCode).toBe(0);
-    expect(JSON.parse(sb.read('.claude/agents.lock.json')).agents['code-reviewer']).toMatchObject({ version: '5.0.0', registry: '../local-registry/index.json' });
+    expect(JSON.parse(sb.read('.claude/agents.lock.json')).agents['code-reviewer']).toMatchObject({
+      version: '5.0.0',
+      registry: '../local-registry/index.json',
+    });
     // Without the flag, the config's registry owns it; test-writer comes from there too.
     const fromConfig = (await sb.run(['search', 'writer', '--json'])).json();
     expect(fromConfig).toEqual([expect.objectContaining({ name: 'test-writer', registry: index })]);
-    expect((await sb.run(['info', 'code-reviewer', '--json'])).json()).toMatchObject({ version: '1.1.0', registry: index, install: 'agent-install add code-reviewer' });
+    expect((await sb.run(['info', 'code-reviewer', '--json'])).json()).toMatchObject({
+      version: '1.1.0',
+      registry: index,
+      install: 'agent-install add code-reviewer',
+    });
   });
 
   it('--offline without a cached index: search lists what it can and warns; info of its agents is OFFLINE_MISSING', async () => {
@@ -374,11 +386,21 @@ describe('search and info with static registries', () => {
 
     const search = await sb.run(['search', 'review', '--offline', '--registry', index, '--json']);
     expect(search.exitCode, search.stderr).toBe(0);
-    expect(search.json().map((a: any) => [a.name, a.registry])).toEqual([['code-reviewer', index], [FASTAPI, 'bundled']]);
+    expect(search.json().map((a: any) => [a.name, a.registry])).toEqual([
+      ['code-reviewer', index],
+      [FASTAPI, 'bundled'],
+    ]);
 
     const indexOnly = await sb.run(['info', 'code-reviewer', '--offline', '--registry', index, '--json']);
     expect(indexOnly.exitCode, indexOnly.stderr).toBe(0);
-    expect(indexOnly.json()).toMatchObject({ version: '1.1.0', description: 'Reviews code for bugs.', model: null, tools: null, color: null, detailsFrom: 'index' });
+    expect(indexOnly.json()).toMatchObject({
+      version: '1.1.0',
+      description: 'Reviews code for bugs.',
+      model: null,
+      tools: null,
+      color: null,
+      detailsFrom: 'index',
+    });
     const text = await sb.run(['info', 'code-reviewer', '--offline', '--registry', index]);
     expect(text.exitCode).toBe(0);
     expect(text.stdout.split('\n')).toContain('tools     unknown (agent file not available)');
@@ -392,7 +414,12 @@ describe('search and info with static registries', () => {
     await server.close();
     const result = await sb.run(['info', 'code-reviewer', '--offline', '--registry', index, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.json()).toMatchObject({ detailsFrom: 'file', model: 'haiku', tools: ['Read', 'Grep'], description: 'Reviews code for bugs.\nUse it after every change.' });
+    expect(result.json()).toMatchObject({
+      detailsFrom: 'file',
+      model: 'haiku',
+      tools: ['Read', 'Grep'],
+      description: 'Reviews code for bugs.\nUse it after every change.',
+    });
   });
 });
 

@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
-import { agentText, makeSandbox, REPO_ROOT, sameBytes, type Sandbox } from '../helpers/sandbox.js';
+import { agentText, makeSandbox, REPO_ROOT, type Sandbox, sameBytes } from '../helpers/sandbox.js';
 
 const LOCK = '.claude/agents.lock.json';
 const V100 = agentText('code-reviewer', 'tools: Read\n');
@@ -64,7 +64,10 @@ describe('registry build', () => {
             '1.1.0': { url: 'agents/code-reviewer/1.1.0.md', integrity: computeIntegrity(V110) },
           },
         },
-        'test-writer': { description: 'Agent test-writer for tests.', versions: { '0.1.0': { url: 'agents/test-writer/0.1.0.md', integrity: computeIntegrity(WRITER) } } },
+        'test-writer': {
+          description: 'Agent test-writer for tests.',
+          versions: { '0.1.0': { url: 'agents/test-writer/0.1.0.md', integrity: computeIntegrity(WRITER) } },
+        },
       },
     });
     expect((await sb.run(['registry', 'build', dir])).exitCode).toBe(0);
@@ -120,8 +123,22 @@ describe('static registries', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(sameBytes(path.join(sb.project, '.claude/agents/code-reviewer.md'), Buffer.from(V100))).toBe(true);
     expect(lock(sb)).toEqual({
-      'code-reviewer': { source: 'code-reviewer@1.0.0', requested: '1.0.0', version: '1.0.0', registry: index, integrity: computeIntegrity(V100), path: 'code-reviewer.md' },
-      'test-writer': { source: 'test-writer@0.1.0', requested: '^0.1.0', version: '0.1.0', registry: index, integrity: computeIntegrity(WRITER), path: 'test-writer.md' },
+      'code-reviewer': {
+        source: 'code-reviewer@1.0.0',
+        requested: '1.0.0',
+        version: '1.0.0',
+        registry: index,
+        integrity: computeIntegrity(V100),
+        path: 'code-reviewer.md',
+      },
+      'test-writer': {
+        source: 'test-writer@0.1.0',
+        requested: '^0.1.0',
+        version: '0.1.0',
+        registry: index,
+        integrity: computeIntegrity(WRITER),
+        path: 'test-writer.md',
+      },
     });
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
-import { makeSandbox, sameBytes, type Sandbox } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox, sameBytes } from '../helpers/sandbox.js';
 
 const BASE = `---
 name: demo
@@ -113,7 +113,10 @@ describe('upgrade: (local changed?) × (upstream changed?) × (conflict?)', () =
     expect(sb.read(LOCK)).toBe(lockBefore);
     const json = (await sb.run(['upgrade', '--json'])).json();
     expect(json.ok).toBe(false);
-    expect(json.actions[0]).toMatchObject({ action: 'conflict', conflicts: [expect.objectContaining({ ours: ['Plain text, short.'], theirs: ['Markdown.'] })] });
+    expect(json.actions[0]).toMatchObject({
+      action: 'conflict',
+      conflicts: [expect.objectContaining({ ours: ['Plain text, short.'], theirs: ['Markdown.'] })],
+    });
   });
 
   it('conflict with --merge-markers writes git-style markers that verify and validate report', async () => {
@@ -168,7 +171,12 @@ describe('upgrade scopes and ranges', () => {
   });
 
   it('upgrades the user scope with -g and every agent without names', async () => {
-    const sb = makeSandbox({ packageRoot: makeRegistryRoot({ demo: { '1.0.0': BASE, '1.1.0': THEIRS }, other: { '1.0.0': BASE.replace('name: demo', 'name: other'), '1.2.0': THEIRS.replace('name: demo', 'name: other') } }) });
+    const sb = makeSandbox({
+      packageRoot: makeRegistryRoot({
+        demo: { '1.0.0': BASE, '1.1.0': THEIRS },
+        other: { '1.0.0': BASE.replace('name: demo', 'name: other'), '1.2.0': THEIRS.replace('name: demo', 'name: other') },
+      }),
+    });
     await sb.run(['-g', 'add', 'demo@1.0.0', 'other@1.0.0']);
     const lockfile = path.join(sb.home, '.claude/agents.lock.json');
     const lock = JSON.parse(readFileSync(lockfile, 'utf8'));

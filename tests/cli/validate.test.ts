@@ -5,7 +5,8 @@ import { agentText, makeSandbox, SEED } from '../helpers/sandbox.js';
 
 const BOM = '\uFEFF';
 /** Loads only through Claude Code's lenient retry: the description holds `: `. */
-const LENIENT = '---\nname: lenient\ndescription: Use it for: reviews, audits\ntools: Read, Grep\n---\n\nBody line one.\n  indented: line, kept as is\n\n---\nA rule inside the body.\n';
+const LENIENT =
+  '---\nname: lenient\ndescription: Use it for: reviews, audits\ntools: Read, Grep\n---\n\nBody line one.\n  indented: line, kept as is\n\n---\nA rule inside the body.\n';
 const BODY = 'Body line one.\n  indented: line, kept as is\n\n---\nA rule inside the body.\n';
 
 describe('validate: output', () => {
@@ -32,10 +33,10 @@ describe('validate: output', () => {
       'agents/a-broken.md:1:1  error    description-missing  no `description`; Claude Code skips the file',
       '  fix: add `description:` saying when Claude should use this agent',
       '',
-      expect.stringMatching(/^agents\/b-warn\.md:4:1  warning  unknown-key  Claude Code does not know the key `allowed-tools`/),
+      expect.stringMatching(/^agents\/b-warn\.md:4:1 {2}warning {2}unknown-key {2}Claude Code does not know the key `allowed-tools`/),
       '  fix: did you mean `tools`? rename `allowed-tools:` to `tools:`',
-      expect.stringMatching(/^agents\/b-warn\.md:5:1  warning  color-invalid  `color: teal` is not valid/),
-      expect.stringMatching(/^  fix: /),
+      expect.stringMatching(/^agents\/b-warn\.md:5:1 {2}warning {2}color-invalid {2}`color: teal` is not valid/),
+      expect.stringMatching(/^ {2}fix: /),
       '',
       '3 files checked: 1 error, 2 warnings (Claude Code would skip 1 file)',
     ]);
@@ -45,7 +46,7 @@ describe('validate: output', () => {
     const sb = makeSandbox({ tree: { 'agents/ok.md': agentText('ok'), 'agents/bad.md': 'no frontmatter\n' } });
     const quiet = await sb.run(['validate', '-q', 'agents']);
     expect(quiet.exitCode).toBe(1);
-    expect(quiet.stdout).toMatch(/^agents\/bad\.md:1:1  error    no-frontmatter /);
+    expect(quiet.stdout).toMatch(/^agents\/bad\.md:1:1 {2}error {4}no-frontmatter /);
     expect(quiet.stdout).not.toMatch(/checked|ok\.md/);
     const clean = await sb.run(['validate', '-q', 'agents/ok.md']);
     expect(clean).toMatchObject({ exitCode: 0, stdout: '' });
@@ -59,7 +60,14 @@ describe('validate: output', () => {
     expect(result.exitCode).toBe(1);
     const doc = result.json();
     expect(Object.keys(doc)).toEqual(['ok', 'files', 'errors', 'warnings', 'skipped', 'issues', 'error']);
-    expect(doc).toMatchObject({ ok: false, files: 2, errors: 1, warnings: 2, skipped: 1, error: { code: 'INVALID_AGENTS', message: '1 error in 2 files checked.' } });
+    expect(doc).toMatchObject({
+      ok: false,
+      files: 2,
+      errors: 1,
+      warnings: 2,
+      skipped: 1,
+      error: { code: 'INVALID_AGENTS', message: '1 error in 2 files checked.' },
+    });
     for (const issue of doc.issues) expect(Object.keys(issue)).toEqual(['file', 'line', 'column', 'severity', 'code', 'message', 'fix']);
     expect(doc.issues.map((i: any) => `${i.file}:${i.line}:${i.column} ${i.severity} ${i.code}`)).toEqual([
       'agents/x.md:4:1 warning tools-empty',
@@ -164,7 +172,13 @@ describe('validate: folders are scanned the way Claude Code scans them', () => {
     const duplicates = doc.issues.filter((i: any) => i.code === 'duplicate-name');
     // Within one tree only: `other/` is a separate tree (another scope or project).
     expect(duplicates).toEqual([
-      expect.objectContaining({ file: 'agents/team/reviewer-copy.md', line: 2, column: 1, severity: 'warning', message: expect.stringContaining('agents/reviewer.md') }),
+      expect.objectContaining({
+        file: 'agents/team/reviewer-copy.md',
+        line: 2,
+        column: 1,
+        severity: 'warning',
+        message: expect.stringContaining('agents/reviewer.md'),
+      }),
     ]);
     const files = (await sb.run(['validate', 'agents/reviewer.md', 'other/reviewer.md', '--json'])).json();
     expect(files.issues).toEqual([expect.objectContaining({ file: 'other/reviewer.md', code: 'duplicate-name' })]);
@@ -201,7 +215,7 @@ describe('validate --fix', () => {
     expect(sb.read('agents/bom.md')).toBe(agentText('bom'));
     expect(sb.read('agents/crlf.md')).toBe(agentText('crlf', 'tools: Read\n', 'Line one.\n\nLine two.\n'));
     const lenient = sb.read('agents/lenient.md');
-    expect(lenient).toBe('---\nname: lenient\ndescription: "Use it for: reviews, audits"\ntools: Read, Grep\n---\n\n' + BODY);
+    expect(lenient).toBe(`---\nname: lenient\ndescription: "Use it for: reviews, audits"\ntools: Read, Grep\n---\n\n${BODY}`);
     expect(lenient.endsWith(BODY)).toBe(true);
     expect(readFileSync(path.join(sb.project, 'agents/ok.md')).equals(okBefore)).toBe(true);
 

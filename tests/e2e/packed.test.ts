@@ -13,7 +13,11 @@ let packed: { size: number; files: Array<{ path: string }> };
 
 beforeAll(() => {
   work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-e2e-')));
-  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const info = (JSON.parse(out) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>)[0]!;
   tarball = path.join(work, info.filename);
   packed = info;
@@ -38,8 +42,21 @@ describe('the published package', () => {
     const files = packed.files.map((f) => f.path).sort();
     const tops = [...new Set(files.map((f) => f.split('/')[0]))].sort();
     expect(tops).toEqual(['LICENSE', 'README.md', 'SECURITY.md', 'agents', 'bin', 'dist', 'package.json', 'schema', 'templates']);
-    expect(files).toEqual(expect.arrayContaining(['bin/agent-install.cjs', 'dist/cli.cjs', 'dist/vendor/yaml.cjs', 'dist/vendor/zod-mini.cjs', 'dist/help.txt', 'dist/THIRD-PARTY-LICENSES.md', 'agents/fastapi-backend-builder/1.0.0.md', 'schema/lockfile.schema.json']));
-    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('tests/') || f.endsWith('.map') || f.includes('metafile'))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/agent-install.cjs',
+        'dist/cli.cjs',
+        'dist/vendor/yaml.cjs',
+        'dist/vendor/zod-mini.cjs',
+        'dist/help.txt',
+        'dist/THIRD-PARTY-LICENSES.md',
+        'agents/fastapi-backend-builder/1.0.0.md',
+        'schema/lockfile.schema.json',
+      ]),
+    );
+    expect(
+      files.filter((f) => f.startsWith('src/') || f.startsWith('tests/') || f.endsWith('.build-stamp') || f.endsWith('.map') || f.includes('metafile')),
+    ).toEqual([]);
     const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.optionalDependencies ?? {}).toEqual({});
@@ -80,7 +97,11 @@ describe('packed CLI', () => {
     const installed = path.join(work, 'install', 'node_modules', 'agent-install', 'bin', 'agent-install.cjs');
     const trace = path.join(REPO_ROOT, 'tests', 'helpers', 'trace-loads.mjs');
     const home = path.join(work, 'home');
-    const result = spawnSync(process.execPath, ['--import', trace, installed, 'fastapi-backend-builder'], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: home, NO_COLOR: '1', CI: 'true' } });
+    const result = spawnSync(process.execPath, ['--import', trace, installed, 'fastapi-backend-builder'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH!, HOME: home, NO_COLOR: '1', CI: 'true' },
+    });
     expect(result.status, result.stderr).toBe(0);
     const loaded = [...result.stderr.matchAll(/^loaded file:\S*\/(\S+\.cjs)$/gm)].map((m) => m[1]);
     expect(loaded).toContain('commands-add.cjs');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/sandbox.js';
 // @ts-expect-error -- plain ES module helper shared with the stress script
 import { makePackageCopy } from '../helpers/package-copy.mjs';
+import { REPO_ROOT } from '../helpers/sandbox.js';
 
 // What start-up loads, traced with a module-loader hook on the built CLI.
 const BIN = path.join(REPO_ROOT, 'bin', 'agent-install.cjs');
@@ -35,7 +35,11 @@ const heavy = (file: string) => {
   const text = readFileSync(file, 'utf8');
   return text.includes('YAMLParseError') || text.includes('$ZodType');
 };
-const vendor = (files: string[]) => files.filter((f) => f.includes(`${path.sep}vendor${path.sep}`)).map((f) => path.basename(f)).sort();
+const vendor = (files: string[]) =>
+  files
+    .filter((f) => f.includes(`${path.sep}vendor${path.sep}`))
+    .map((f) => path.basename(f))
+    .sort();
 
 describe('start-up', () => {
   it.each([['--version'], ['-V'], ['--help'], ['-h']])('%s loads nothing but the bin shim', (flag) => {
@@ -75,7 +79,8 @@ describe('start-up', () => {
     mkdirSync(path.join(project, '.git'), { recursive: true });
     const home = path.join(work, 'code-cache-home');
     mkdirSync(home);
-    const run = (args: string[], extra: Record<string, string> = {}) => spawnSync(process.execPath, [BIN, ...args], { cwd: project, env: { ...env, HOME: home, ...extra }, encoding: 'utf8' });
+    const run = (args: string[], extra: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [BIN, ...args], { cwd: project, env: { ...env, HOME: home, ...extra }, encoding: 'utf8' });
     expect(run(['fastapi-backend-builder']).status).toBe(0);
     const first = run(['list']);
     expect(first.status).toBe(0);
@@ -113,7 +118,11 @@ describe('start-up', () => {
   function bigProject(name: string): string {
     const project = path.join(work, name);
     mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
-    for (let i = 0; i < 1000; i++) writeFileSync(path.join(project, '.claude', 'agents', `agent-${i}.md`), `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`);
+    for (let i = 0; i < 1000; i++)
+      writeFileSync(
+        path.join(project, '.claude', 'agents', `agent-${i}.md`),
+        `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`,
+      );
     return project;
   }
 
@@ -146,7 +155,12 @@ describe('start-up', () => {
       'sys.stdout.buffer.write(out)',
       'sys.exit(p.wait())',
     ].join('\n');
-    const result = spawnSync('python3', ['-c', script, process.execPath, BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync('python3', ['-c', script, process.execPath, BIN, 'list', '--json'], {
+      cwd: project,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(result.status, result.stderr).toBe(0);
     const listed = JSON.parse(result.stdout) as Array<{ name: string }>;
     expect(listed).toHaveLength(1000);

@@ -1,8 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { writeTree, type Tree } from './sandbox.js';
+import { type Tree, writeTree } from './sandbox.js';
 
 /** git for building fixtures: no user or system config, fixed identity and dates. */
 export const FIXTURE_GIT_ENV: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
@@ -37,7 +37,9 @@ export interface Sandbox {
 }
 
 /** A temporary project and HOME, removed when the test finishes. */
-export function makeSandbox(options: { git?: boolean; tree?: Tree; /** A package root with its own `agents/` registry. */ packageRoot?: string } = {}): Sandbox {
+export function makeSandbox(
+  options: { git?: boolean; tree?: Tree /** A package root with its own `agents/` registry. */; packageRoot?: string } = {},
+): Sandbox {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-test-')));
   onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   const project = path.join(root, 'project');

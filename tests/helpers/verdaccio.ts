@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitForPort } from './git.js';
-import { REPO_ROOT, writeTree, type Tree } from './sandbox.js';
+import { REPO_ROOT, type Tree, writeTree } from './sandbox.js';
 
 const execFileAsync = promisify(execFile);
 

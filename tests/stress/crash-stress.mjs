@@ -28,7 +28,10 @@ function random(seed) {
 }
 
 function agentText(name, version) {
-  const rules = Array.from({ length: 40 }, (_, i) => `${i + 1}. Rule ${i + 1} of ${name}${i % 10 === (VERSIONS.indexOf(version) * 3) % 10 ? ` (revised in ${version})` : ''}.`);
+  const rules = Array.from(
+    { length: 40 },
+    (_, i) => `${i + 1}. Rule ${i + 1} of ${name}${i % 10 === (VERSIONS.indexOf(version) * 3) % 10 ? ` (revised in ${version})` : ''}.`,
+  );
   return `---\nname: ${name}\ndescription: "${name} agent, version ${version}."\nmodel: sonnet\n---\n\nYou are ${name}.\n\n## Rules\n${rules.join('\n')}\n\n${'Padding line to make the file larger.\n'.repeat(200)}${END}\n`;
 }
 
@@ -69,7 +72,9 @@ export async function runCrashStress({ operations = 200, seed = 1, log = () => {
 
   const check = async (label) => {
     const violation = (what) => stats.violations.push(`${label}: ${what}`);
-    const lockText = existsSync(path.join(project, '.claude', 'agents.lock.json')) ? readFileSync(path.join(project, '.claude', 'agents.lock.json'), 'utf8') : null;
+    const lockText = existsSync(path.join(project, '.claude', 'agents.lock.json'))
+      ? readFileSync(path.join(project, '.claude', 'agents.lock.json'), 'utf8')
+      : null;
     if (lockText !== null) {
       try {
         JSON.parse(lockText);
@@ -134,7 +139,9 @@ export async function runCrashStress({ operations = 200, seed = 1, log = () => {
   }
   // A final uninterrupted run cleans up whatever the last kill left.
   await run(['install', '--force'], null);
-  const leftovers = readdirSync(path.join(project, '.claude'), { recursive: true }).filter((f) => String(f).endsWith('.tmp') || String(f).endsWith('.journal') || String(f).endsWith('.lock'));
+  const leftovers = readdirSync(path.join(project, '.claude'), { recursive: true }).filter(
+    (f) => String(f).endsWith('.tmp') || String(f).endsWith('.journal') || String(f).endsWith('.lock'),
+  );
   if (leftovers.length) stats.violations.push(`left behind after a clean run: ${leftovers.join(', ')}`);
   await check('final');
   rmSync(work, { recursive: true, force: true });
@@ -146,6 +153,18 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const seed = Number(process.argv[3] ?? Date.now() % 100000);
   const started = Date.now();
   const stats = await runCrashStress({ operations, seed, log: process.env.VERBOSE ? console.error : () => {} });
-  console.log(JSON.stringify({ seed, seconds: Math.round((Date.now() - started) / 1000), ...stats, violations: stats.violations.length, firstViolations: stats.violations.slice(0, 10) }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        seed,
+        seconds: Math.round((Date.now() - started) / 1000),
+        ...stats,
+        violations: stats.violations.length,
+        firstViolations: stats.violations.slice(0, 10),
+      },
+      null,
+      2,
+    ),
+  );
   process.exitCode = stats.violations.length ? 1 : 0;
 }

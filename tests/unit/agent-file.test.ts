@@ -1,17 +1,17 @@
-import { isMap, isScalar, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import {
+  type AgentDocument,
+  blockDepthExceeds,
+  isKnownInvalidYaml,
   LineIndex,
   MAX_YAML_BLOCK_DEPTH,
   MAX_YAML_TOKENS,
-  blockDepthExceeds,
-  isKnownInvalidYaml,
   parseAgentFile,
   parseFlatYaml,
   parseFullYaml,
   quoteLenientValue,
   rewriteLenient,
-  type AgentDocument,
 } from '../../src/core/agent/parse.js';
 
 const file = (...lines: string[]) => lines.join('\n');
@@ -45,14 +45,23 @@ describe('parseAgentFile: the frontmatter ends at the first `---`, even mid-line
     [
       'unquoted value is cut',
       file('---', 'name: a', 'description: uses --- here', '---', 'body'),
-      { parse: 'strict', data: { name: 'a', description: 'uses' }, body: 'here\n---\nbody', closing: { position: { line: 3, column: 19 }, offset: 30, ownLine: false } },
+      {
+        parse: 'strict',
+        data: { name: 'a', description: 'uses' },
+        body: 'here\n---\nbody',
+        closing: { position: { line: 3, column: 19 }, offset: 30, ownLine: false },
+      },
     ],
     [
       'quoted value is cut and no longer parses',
       file('---', 'name: a', 'description: "uses --- here"', '---'),
       { parse: 'failed', data: {}, closing: { position: { line: 3, column: 20 }, offset: 31, ownLine: false } },
     ],
-    ['a `----` line ends it too', file('---', 'name: a', '----', 'x'), { data: { name: 'a' }, body: '-\nx', closing: { position: { line: 3, column: 1 }, offset: 12, ownLine: false } }],
+    [
+      'a `----` line ends it too',
+      file('---', 'name: a', '----', 'x'),
+      { data: { name: 'a' }, body: '-\nx', closing: { position: { line: 3, column: 1 }, offset: 12, ownLine: false } },
+    ],
   ])('%s', (_label, text, expected) => {
     expect(parseAgentFile(text)).toMatchObject(expected);
   });
@@ -237,7 +246,8 @@ function yamlReading(text: string): { ok: true; data: Record<string, unknown>; k
     const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
     if (doc.errors.length > 0) return { ok: false };
     const keys: Array<{ key: string; offset: number }> = [];
-    if (isMap(doc.contents)) for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
+    if (isMap(doc.contents))
+      for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     const data = isMap(doc.contents) && value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
     return { ok: true, data, keys };
@@ -282,12 +292,183 @@ function random(seed: number): () => number {
 function generatedFrontmatter(seed: number, count: number): string[] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-  const keys = ['name', 'description', 'tools', 'model', 'a', 'b_c', 'x-y', 'True', 'null', '__proto__', 'constructor', 'toString', 'k1', 'Name', 'on', 'yes', '_'];
-  const words = ['Use', 'this', 'agent', 'x', 'é', '日本', 'C#', 'a#b', 'http://x.y', 'a:b', 'foo,bar', '[x]', '{y}', "it's", 'say "hi"', '<example>', 'a-b', '(c)', '\\d', '~x', 'true', 'null', '😀', '\u00a0', 'z\u3000', 'a\u200bb'];
-  const specials = [': ', ' #', '#', ':', ' - ', '-', "'", '"', '[', ']', '{', '}', ',', ' &a', ' *a', ' !t', '|', '>', '%', '@', '`', '~', '.', '  ', ' ? ', '\t', '\\'];
-  const starts = ['', '', '', '', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '~', '.', '+', '0', '1', '=', '<', '/', '(', '$', '\\', ';', '^', '\u00a0', 'é'];
-  const scalars = ['0', '007', '12', '1.5', '1e3', '0x1F', '0o17', '.5', '+1', '-1', '1.0.1', '4.1-Beast', '3d', '1_000', '12 apples', '1:2', '1.', '1e', '0xZ', '99999999999999999999', '.inf', '.nan', '1 : x', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE', 'yes', 'no', '~', ''];
-  const escapes = ['\\n', '\\t', '\\\\', '\\"', '\\x41', '\\u00e9', '\\U0001F600', '\\U00110000', '\\q', '\\x4', '\\/', '\\ ', '\\0', '\\e', '\\N', '\\_', '\\L', '\\P', '\\u12'];
+  const keys = [
+    'name',
+    'description',
+    'tools',
+    'model',
+    'a',
+    'b_c',
+    'x-y',
+    'True',
+    'null',
+    '__proto__',
+    'constructor',
+    'toString',
+    'k1',
+    'Name',
+    'on',
+    'yes',
+    '_',
+  ];
+  const words = [
+    'Use',
+    'this',
+    'agent',
+    'x',
+    'é',
+    '日本',
+    'C#',
+    'a#b',
+    'http://x.y',
+    'a:b',
+    'foo,bar',
+    '[x]',
+    '{y}',
+    "it's",
+    'say "hi"',
+    '<example>',
+    'a-b',
+    '(c)',
+    '\\d',
+    '~x',
+    'true',
+    'null',
+    '😀',
+    '\u00a0',
+    'z\u3000',
+    'a\u200bb',
+  ];
+  const specials = [
+    ': ',
+    ' #',
+    '#',
+    ':',
+    ' - ',
+    '-',
+    "'",
+    '"',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    ' &a',
+    ' *a',
+    ' !t',
+    '|',
+    '>',
+    '%',
+    '@',
+    '`',
+    '~',
+    '.',
+    '  ',
+    ' ? ',
+    '\t',
+    '\\',
+  ];
+  const starts = [
+    '',
+    '',
+    '',
+    '',
+    '-',
+    '?',
+    ':',
+    ',',
+    '[',
+    ']',
+    '{',
+    '}',
+    '#',
+    '&',
+    '*',
+    '!',
+    '|',
+    '>',
+    "'",
+    '"',
+    '%',
+    '@',
+    '`',
+    '~',
+    '.',
+    '+',
+    '0',
+    '1',
+    '=',
+    '<',
+    '/',
+    '(',
+    '$',
+    '\\',
+    ';',
+    '^',
+    '\u00a0',
+    'é',
+  ];
+  const scalars = [
+    '0',
+    '007',
+    '12',
+    '1.5',
+    '1e3',
+    '0x1F',
+    '0o17',
+    '.5',
+    '+1',
+    '-1',
+    '1.0.1',
+    '4.1-Beast',
+    '3d',
+    '1_000',
+    '12 apples',
+    '1:2',
+    '1.',
+    '1e',
+    '0xZ',
+    '99999999999999999999',
+    '.inf',
+    '.nan',
+    '1 : x',
+    'null',
+    'Null',
+    'NULL',
+    'nULL',
+    'true',
+    'True',
+    'TRUE',
+    'tRUE',
+    'false',
+    'False',
+    'FALSE',
+    'yes',
+    'no',
+    '~',
+    '',
+  ];
+  const escapes = [
+    '\\n',
+    '\\t',
+    '\\\\',
+    '\\"',
+    '\\x41',
+    '\\u00e9',
+    '\\U0001F600',
+    '\\U00110000',
+    '\\q',
+    '\\x4',
+    '\\/',
+    '\\ ',
+    '\\0',
+    '\\e',
+    '\\N',
+    '\\_',
+    '\\L',
+    '\\P',
+    '\\u12',
+  ];
   const plain = () => {
     let value = pick(starts) + pick(words);
     for (let i = Math.floor(next() * 5); i > 0; i--) value += (next() < 0.4 ? pick(specials) : ' ') + pick(words);
@@ -316,7 +497,8 @@ function generatedFrontmatter(seed: number, count: number): string[] {
     return pick(['|', '>', '|-', '>-', '|+', '>+', '|2', '>1-', '| # c', '|x', '>  ']) + nl + lines.join(nl);
   };
   const line = (nl: string) => {
-    if (next() < 0.05) return pick(['# comment', '#', '', '', '   ', '  indented: x', '- item', '...', '%YAML 1.2', 'key', ' # c', 'a : b', 'a:b', 'a:\tb', '\ta: b']);
+    if (next() < 0.05)
+      return pick(['# comment', '#', '', '', '   ', '  indented: x', '- item', '...', '%YAML 1.2', 'key', ' # c', 'a : b', 'a:b', 'a:\tb', '\ta: b']);
     const key = pick(keys);
     const r = next();
     let value: string;
@@ -403,7 +585,13 @@ describe('the fast reader of flat frontmatter', () => {
     const document = parseAgentFile(text);
     expect(document.parse).toBe('lenient');
     const yamlError = parseDocument('name: a\ndescription: Use when: the user asks\n', { uniqueKeys: false, prettyErrors: false }).errors[0]!;
-    expect(document.parseError).toEqual({ message: yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim(), position: { line: 3, column: expect.any(Number) } });
+    expect(document.parseError).toEqual({
+      message: yamlError.message
+        .split('\n')[0]!
+        .replace(/ at line \d+, column \d+:?$/, '')
+        .trim(),
+      position: { line: 3, column: expect.any(Number) },
+    });
     expect(JSON.parse(JSON.stringify(document)).parseError).toEqual(document.parseError);
   });
 });
@@ -449,7 +637,7 @@ describe('blockDepthExceeds: the nesting bound', () => {
   });
 
   it('lets deep but sane nesting through', () => {
-    const text = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n';
+    const text = `${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`;
     expect(blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH)).toBe(-1);
     expect(parseAgentFile(`---\nname: a\ndescription: b\nx:\n${text.replace(/^/gm, ' ')}---\n`).parse).toBe('strict');
   });
@@ -457,13 +645,18 @@ describe('blockDepthExceeds: the nesting bound', () => {
 
 /** What `parseDocument` says of a text, read the way agent-file.ts reads it: the first error (message and offset), or the value. */
 function referenceReading(text: string): unknown {
-  const clean = (message: string) => message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  const clean = (message: string) =>
+    message
+      .split('\n')[0]!
+      .replace(/ at line \d+, column \d+:?$/, '')
+      .trim();
   try {
     const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
     const error = doc.errors[0];
     if (error) return { ok: false, message: clean(error.message), offset: Math.min(error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
     const keys: Array<{ key: string; offset: number }> = [];
-    if (isMap(doc.contents)) for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
+    if (isMap(doc.contents))
+      for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     return { ok: true, value, isMapping: isMap(doc.contents), keys };
   } catch (error) {
@@ -476,7 +669,10 @@ function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value === null || typeof value !== 'object') return value;
   const object = value as Record<string, unknown>;
-  return { prototype: Object.getPrototypeOf(object) === Object.prototype ? 'Object' : String(Object.getPrototypeOf(object)), entries: Object.getOwnPropertyNames(object).map((key) => [key, comparable(object[key])]) };
+  return {
+    prototype: Object.getPrototypeOf(object) === Object.prototype ? 'Object' : String(Object.getPrototypeOf(object)),
+    entries: Object.getOwnPropertyNames(object).map((key) => [key, comparable(object[key])]),
+  };
 }
 
 /** Structure-heavy YAML streams: every indicator, error tokens, directives, several documents, `...` tails. */
@@ -484,10 +680,64 @@ function generatedYaml(seed: number, count: number): string[] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const pieces = [
-    '- ', '? ', ': ', 'key: ', 'a: ', 'b:', '[', ']', '{', '}', ', ', ',', 'a', 'b c', '1', 'null', '"q"', '"open', "'s'", "'open",
-    '&a ', '*a', '*b', '!t ', '!!str ', '!!map ', '!!seq ', '|', '>-', '# c', '#c', '@x', '`x`', '%', ' ', '  ', '\t', 'a:b', '...x', '"\\q"',
+    '- ',
+    '? ',
+    ': ',
+    'key: ',
+    'a: ',
+    'b:',
+    '[',
+    ']',
+    '{',
+    '}',
+    ', ',
+    ',',
+    'a',
+    'b c',
+    '1',
+    'null',
+    '"q"',
+    '"open',
+    "'s'",
+    "'open",
+    '&a ',
+    '*a',
+    '*b',
+    '!t ',
+    '!!str ',
+    '!!map ',
+    '!!seq ',
+    '|',
+    '>-',
+    '# c',
+    '#c',
+    '@x',
+    '`x`',
+    '%',
+    ' ',
+    '  ',
+    '\t',
+    'a:b',
+    '...x',
+    '"\\q"',
   ];
-  const wholeLines = ['...', '... ', '...  # c', '... x', '...#c', '...\t', '%YAML 1.2', '%YAML 1.1', '%TAG ! tag:x,2000:', '%FOO bar', '# c', '', '  ', '\t', '   # c'];
+  const wholeLines = [
+    '...',
+    '... ',
+    '...  # c',
+    '... x',
+    '...#c',
+    '...\t',
+    '%YAML 1.2',
+    '%YAML 1.1',
+    '%TAG ! tag:x,2000:',
+    '%FOO bar',
+    '# c',
+    '',
+    '  ',
+    '\t',
+    '   # c',
+  ];
   const texts: string[] = [];
   for (let c = 0; c < count; c++) {
     const nl = next() < 0.1 ? '\r\n' : '\n';
@@ -533,7 +783,13 @@ describe('the full reader (first document, first error)', () => {
     ['an unresolved alias', 'a: *x\n'],
     ['an unclosed quote', 'a: "open\n'],
     ['tabs as indentation', 'a:\n\t- b\n'],
-    ['an alias bomb', `a: &a [x, x]\n${'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`).join('\n')}\n`],
+    [
+      'an alias bomb',
+      `a: &a [x, x]\n${'bcdefgh'
+        .split('')
+        .map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)
+        .join('\n')}\n`,
+    ],
   ])('%s', (_label, text) => {
     expect(comparable(parseFullYaml(text))).toStrictEqual(comparable(referenceReading(text)));
   });
@@ -561,7 +817,48 @@ describe('the full reader (first document, first error)', () => {
   it('quotes exactly what the retry with parseDocument would quote ([…] lists included)', () => {
     const next = random(20261129);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-    const items = ['a', 'Read', 'Bash(git diff:*)', 'Bash(git diff *)', 'a b', 'a  b', '-a', 'a -b', 'a - b', '*a', 'a*', '.a', 'a.', '+1', '1', '_x', 'a/b', '(x)', 'a #b', 'a#b', 'a: b', 'a:b', '&a', '!t', '"q"', "'q'", '[x]', '{y}', '', ' ', 'é', 'a\tb', 'mcp__s__t', '1.5', 'true', '-', '?', 'a ?b', 'a|b', 'a>b'];
+    const items = [
+      'a',
+      'Read',
+      'Bash(git diff:*)',
+      'Bash(git diff *)',
+      'a b',
+      'a  b',
+      '-a',
+      'a -b',
+      'a - b',
+      '*a',
+      'a*',
+      '.a',
+      'a.',
+      '+1',
+      '1',
+      '_x',
+      'a/b',
+      '(x)',
+      'a #b',
+      'a#b',
+      'a: b',
+      'a:b',
+      '&a',
+      '!t',
+      '"q"',
+      "'q'",
+      '[x]',
+      '{y}',
+      '',
+      ' ',
+      'é',
+      'a\tb',
+      'mcp__s__t',
+      '1.5',
+      'true',
+      '-',
+      '?',
+      'a ?b',
+      'a|b',
+      'a>b',
+    ];
     const reference = (value: string) => {
       const first = value[0];
       const last = value[value.length - 1];

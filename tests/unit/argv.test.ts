@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgv, type Invocation } from '../../src/cli/parse.js';
 import { buildProgram } from '../../src/cli/commander.js';
+import { type Invocation, parseArgv } from '../../src/cli/parse.js';
 import { COMMANDS, GLOBAL_OPTIONS } from '../../src/cli/spec.js';
 
 async function viaCommander(argv: string[]): Promise<Omit<Invocation, 'command'> | 'error'> {

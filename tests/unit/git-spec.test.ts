@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyGitFailure, gitEnv, gitSafetyArgs, GitCommandError, parseLsRemote, parseLsTree } from '../../src/core/io/git.js';
+import { classifyGitFailure, GitCommandError, gitEnv, gitSafetyArgs, parseLsRemote, parseLsTree } from '../../src/core/io/git.js';
+import { defaultAgentDir, normalizeInnerPath, selectFiles } from '../../src/core/sources/agent-tree.js';
 import { formatGitSource, githubUrl, parseGitSpec, refProblem, resolveRef, tagVersion, versionTags } from '../../src/core/sources/git/source.js';
-import { normalizeInnerPath, selectFiles, defaultAgentDir } from '../../src/core/sources/agent-tree.js';
 
 const SHA = 'a'.repeat(40);
 
@@ -207,7 +207,7 @@ describe('git plumbing parsers', () => {
     ['fatal: unable to connect to 127.0.0.1:\n127.0.0.1[0: 127.0.0.1]: errno=Connection refused', 'NETWORK'],
     ["fatal: could not read Username for 'https://h': terminal prompts disabled", 'GIT_AUTH'],
     ['git@h: Permission denied (publickey).', 'GIT_AUTH'],
-    ['fatal: remote error: upload-pack: not our ref ' + 'a'.repeat(40), 'REF_NOT_FOUND'],
+    [`fatal: remote error: upload-pack: not our ref ${'a'.repeat(40)}`, 'REF_NOT_FOUND'],
     ["fatal: couldn't find remote ref refs/heads/x", 'REF_NOT_FOUND'],
     ['fatal: something else', 'GIT_FAILED'],
   ])('%s → %s', (stderr, kind) => {
@@ -271,9 +271,21 @@ describe('agent trees (as Claude Code scans a folder)', () => {
   });
 
   it.each([
-    [[{ path: '.claude/agents/x.md', size: 1 }, { path: 'agents/y.md', size: 1 }], '.claude/agents'],
+    [
+      [
+        { path: '.claude/agents/x.md', size: 1 },
+        { path: 'agents/y.md', size: 1 },
+      ],
+      '.claude/agents',
+    ],
     [[{ path: 'agents/y.md', size: 1 }], 'agents'],
-    [[{ path: 'agents/y.txt', size: 1 }, { path: 'z.md', size: 1 }], ''],
+    [
+      [
+        { path: 'agents/y.txt', size: 1 },
+        { path: 'z.md', size: 1 },
+      ],
+      '',
+    ],
   ])('defaultAgentDir(%j) = %j', (tree, dir) => {
     expect(defaultAgentDir(tree)).toBe(dir);
   });

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HashCache } from '../../src/core/scope/hash-cache.js';
-import { inspectScope } from '../../src/core/scope/inspect.js';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import type { Lockfile } from '../../src/core/lockfile/lockfile.js';
+import { HashCache } from '../../src/core/scope/hash-cache.js';
+import { inspectScope } from '../../src/core/scope/inspect.js';
 import { scanAgentsTree } from '../../src/core/scope/scan.js';
 import type { Scope } from '../../src/core/scope/scope.js';
 
@@ -17,13 +17,26 @@ const text = (name: string, body = 'Body.') => `---\nname: ${name}\ndescription:
 
 function install(name: string, body?: string): Lockfile['agents'][string] {
   writeFileSync(path.join(scope.agentsDir, `${name}.md`), text(name, body));
-  return { integrity: computeIntegrity(text(name, body)), path: `${name}.md`, registry: 'bundled', requested: '^1.0.0', source: `${name}@1.0.0`, version: '1.0.0' };
+  return {
+    integrity: computeIntegrity(text(name, body)),
+    path: `${name}.md`,
+    registry: 'bundled',
+    requested: '^1.0.0',
+    source: `${name}@1.0.0`,
+    version: '1.0.0',
+  };
 }
 
 beforeEach(() => {
   work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-hash-cache-')));
   const claudeDir = path.join(work, 'project', '.claude');
-  scope = { kind: 'project', root: path.join(work, 'project'), claudeDir, agentsDir: path.join(claudeDir, 'agents'), lockfilePath: path.join(claudeDir, 'agents.lock.json') };
+  scope = {
+    kind: 'project',
+    root: path.join(work, 'project'),
+    claudeDir,
+    agentsDir: path.join(claudeDir, 'agents'),
+    lockfilePath: path.join(claudeDir, 'agents.lock.json'),
+  };
   mkdirSync(scope.agentsDir, { recursive: true });
   ctx = { env: { AGENT_INSTALL_CACHE: path.join(work, 'cache') }, home: work };
 });
@@ -80,7 +93,13 @@ describe('HashCache', () => {
     expect((await listOnce(lockfile)).statuses).toEqual({ alpha: 'ok', beta: 'missing' });
     expect(Object.keys(JSON.parse(readFileSync(cacheFile(), 'utf8')).files)).toEqual(['alpha.md']);
 
-    for (const junk of ['{', '[]', 'null', JSON.stringify({ dir: '/elsewhere', files: { 'alpha.md': ['x', 'y'] } }), JSON.stringify({ dir: scope.agentsDir, files: { 'alpha.md': 7 } })]) {
+    for (const junk of [
+      '{',
+      '[]',
+      'null',
+      JSON.stringify({ dir: '/elsewhere', files: { 'alpha.md': ['x', 'y'] } }),
+      JSON.stringify({ dir: scope.agentsDir, files: { 'alpha.md': 7 } }),
+    ]) {
       writeFileSync(cacheFile(), junk);
       const [scanned] = scanAgentsTree(scope.agentsDir);
       expect(new HashCache(ctx, scope.agentsDir, later).lookup(scanned!)).toBeUndefined();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentInstallError } from '../../src/core/errors.js';
-import { bypassesProxy, fetchBytes, isLoopbackHost, proxyFor, type FetchOptions } from '../../src/core/io/http.js';
-import { closedPort, hasOpenssl, makeCertificate, redirectChain, startProxy, startServer, type Certificate } from '../helpers/http-server.js';
+import { bypassesProxy, type FetchOptions, fetchBytes, isLoopbackHost, proxyFor } from '../../src/core/io/http.js';
+import { type Certificate, closedPort, hasOpenssl, makeCertificate, redirectChain, startProxy, startServer } from '../helpers/http-server.js';
 
 function ctx(env: Record<string, string | undefined> = {}, extra: Partial<FetchOptions['ctx']> = {}): FetchOptions['ctx'] {
   return { env, ...extra };
@@ -150,7 +150,10 @@ describe('fetchBytes over loopback http', () => {
       '/endless': (_req, res) => {
         let done = false;
         res.writeHead(200, { 'content-type': 'text/markdown' });
-        res.once('close', () => ((done = true), closed++));
+        res.once('close', () => {
+          done = true;
+          closed++;
+        });
         const pump = () => {
           // Without a Content-Length (chunked), as fast as the client reads, forever.
           while (!done && res.write(chunk)) sent += chunk.length;
@@ -193,10 +196,18 @@ describe('fetchBytes over loopback http', () => {
 
   it('sends headers, and drops Authorization when a redirect leaves the origin', async () => {
     const seen: Array<string | undefined> = [];
-    const other = await startServer({ '/b': (req, res) => (seen.push(req.headers.authorization), res.end('b')) });
+    const other = await startServer({
+      '/b': (req, res) => {
+        seen.push(req.headers.authorization);
+        res.end('b');
+      },
+    });
     const first = await startServer({
       '/same': (_req, res) => res.writeHead(302, { location: '/b' }).end(),
-      '/b': (req, res) => (seen.push(req.headers.authorization), res.end('b')),
+      '/b': (req, res) => {
+        seen.push(req.headers.authorization);
+        res.end('b');
+      },
       // 127.0.0.1 → localhost is another origin
       '/away': (_req, res) => res.writeHead(302, { location: `http://localhost:${other.port}/b` }).end(),
     });
@@ -248,7 +259,9 @@ describe.skipIf(!hasOpenssl())('fetchBytes over https (self-signed certificate m
   it('a proxy that cannot be reached is NETWORK naming the proxy', async () => {
     const server = await startServer({ '/a.md': 'x' }, { tls: cert });
     const port = await closedPort();
-    const error = await failure(fetchBytes(`${server.origin}/a.md`, { ctx: ctx({ AGENT_INSTALL_CA_FILE: cert.caFile, https_proxy: `http://127.0.0.1:${port}` }) }));
+    const error = await failure(
+      fetchBytes(`${server.origin}/a.md`, { ctx: ctx({ AGENT_INSTALL_CA_FILE: cert.caFile, https_proxy: `http://127.0.0.1:${port}` }) }),
+    );
     expect(error.code).toBe('NETWORK');
     expect(error.message).toContain(`the proxy 127.0.0.1:${port}`);
     expect(server.requests).toEqual([]);

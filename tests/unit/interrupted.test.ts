@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPlan, journalPath, readScopeLockfile, recoverScope } from '../../src/core/plan/apply.js';
-import { checkCandidate } from '../../src/core/plan/writes.js';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { readLockfile } from '../../src/core/lockfile/lockfile.js';
+import { applyPlan, journalPath, readScopeLockfile, recoverScope } from '../../src/core/plan/apply.js';
+import { planUpgrade } from '../../src/core/plan/upgrade.js';
+import { checkCandidate } from '../../src/core/plan/writes.js';
 import { projectScope } from '../../src/core/scope/scope.js';
 import { registrySource } from '../../src/core/sources/registry/source.js';
-import { planUpgrade } from '../../src/core/plan/upgrade.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { makeSandbox } from '../helpers/sandbox.js';
 
@@ -29,7 +29,12 @@ describe('an upgrade interrupted between files', () => {
     const items = [];
     for (const name of ['alpha', 'beta']) {
       const entry = lockfile.agents[name]!;
-      items.push({ name, entry, base: (await registrySource.fetchLocked(entry, ctx)).bytes, theirs: await checkCandidate(await registrySource.fetchVersion!(entry, "1.1.0", ctx)) });
+      items.push({
+        name,
+        entry,
+        base: (await registrySource.fetchLocked(entry, ctx)).bytes,
+        theirs: await checkCandidate(await registrySource.fetchVersion!(entry, '1.1.0', ctx)),
+      });
     }
     const { plan } = planUpgrade(scope, lockfile, [], items, { force: false, mergeMarkers: false });
     expect(plan.actions.map((a) => a.type)).toEqual(['update', 'update']);

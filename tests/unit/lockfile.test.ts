@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LOCKFILE_VERSION, parseLockfile, serializeLockfile, type Lockfile } from '../../src/core/lockfile/lockfile.js';
-import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { AgentInstallError } from '../../src/core/errors.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { jsonErrorOffset } from '../../src/core/io/json.js';
+import { LOCKFILE_VERSION, type Lockfile, parseLockfile, serializeLockfile } from '../../src/core/lockfile/lockfile.js';
 
 const integrity = computeIntegrity('hello');
 const sample: Lockfile = {

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { authFor, envConfigKey, expandEnv, loadNpmConfig, npmLocalPrefix, parseNpmrc, registryFor, type NpmConfig } from '../../src/core/io/npmrc.js';
-import { formatNpmSource, npmRequested, parseNpmSpec, pickNpmVersion, verifyTarball, type Packument } from '../../src/core/sources/npm/source.js';
+import { authFor, envConfigKey, expandEnv, loadNpmConfig, type NpmConfig, npmLocalPrefix, parseNpmrc, registryFor } from '../../src/core/io/npmrc.js';
+import { formatNpmSource, npmRequested, type Packument, parseNpmSpec, pickNpmVersion, verifyTarball } from '../../src/core/sources/npm/source.js';
 import { writeTree } from '../helpers/sandbox.js';
 
 describe('parseNpmrc', () => {
@@ -38,7 +38,7 @@ describe('parseNpmrc', () => {
   });
 });
 
-describe('expandEnv (npm\'s ${VAR} rules)', () => {
+describe("expandEnv (npm's ${VAR} rules)", () => {
   const env = { TOKEN: 'abc', EMPTY: '' };
   it.each([
     ['${TOKEN}', 'abc'],
@@ -67,7 +67,7 @@ describe('envConfigKey', () => {
   });
 });
 
-describe('loadNpmConfig: npm\'s layers', () => {
+describe("loadNpmConfig: npm's layers", () => {
   const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-npmrc-')));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const home = path.join(root, 'home');
@@ -124,7 +124,11 @@ describe('authFor: which credentials go with a request', () => {
   it.each([
     [{ '//npm.acme.dev/:_authToken': 'T' }, `${R}@acme%2fagents`, 'Bearer T'],
     [{ '//npm.acme.dev/:_auth': 'dTpw' }, `${R}x`, 'Basic dTpw'],
-    [{ '//npm.acme.dev/:username': 'u', '//npm.acme.dev/:_password': Buffer.from('p').toString('base64') }, `${R}x`, `Basic ${Buffer.from('u:p').toString('base64')}`],
+    [
+      { '//npm.acme.dev/:username': 'u', '//npm.acme.dev/:_password': Buffer.from('p').toString('base64') },
+      `${R}x`,
+      `Basic ${Buffer.from('u:p').toString('base64')}`,
+    ],
     // The longest matching path wins (registries under a path, e.g. Artifactory).
     [{ '//h.example/:_authToken': 'ROOT', '//h.example/api/npm/:_authToken': 'API' }, 'https://h.example/api/npm/pkg', 'Bearer API'],
     [{ '//h.example/:_authToken': 'ROOT', '//h.example/api/npm/:_authToken': 'API' }, 'https://h.example/other/pkg', 'Bearer ROOT'],
@@ -137,13 +141,15 @@ describe('authFor: which credentials go with a request', () => {
     expect(authFor(config(entries), url, R)?.header ?? null).toBe(header);
   });
 
-  it('a tarball on the registry\'s host under another path gets the registry\'s credentials', () => {
+  it("a tarball on the registry's host under another path gets the registry's credentials", () => {
     const c = config({ '//h.example/npm/:_authToken': 'T' });
     expect(authFor(c, 'https://h.example/files/x.tgz', 'https://h.example/npm/')?.header).toBe('Bearer T');
   });
 
   it('a ${VAR} left unexpanded is an error asking for the variable', () => {
-    expect(() => authFor(config({ '//npm.acme.dev/:_authToken': '${ACME_TOKEN}' }), `${R}x`, R)).toThrow(expect.objectContaining({ code: 'NPM_AUTH', hint: expect.stringContaining('Set ACME_TOKEN') }));
+    expect(() => authFor(config({ '//npm.acme.dev/:_authToken': '${ACME_TOKEN}' }), `${R}x`, R)).toThrow(
+      expect.objectContaining({ code: 'NPM_AUTH', hint: expect.stringContaining('Set ACME_TOKEN') }),
+    );
   });
 });
 
@@ -197,8 +203,12 @@ describe('npm: specs', () => {
   });
 
   it('pickNpmVersion names the versions or tags when nothing matches', () => {
-    expect(() => pickNpmVersion(packument, { name: 'p', range: '^3' })).toThrow(expect.objectContaining({ code: 'VERSION_NOT_FOUND', hint: expect.stringContaining('1.0.0, 1.1.0, 1.2.0') }));
-    expect(() => pickNpmVersion(packument, { name: 'p', tag: 'beta' })).toThrow(expect.objectContaining({ hint: expect.stringContaining('next (2.0.0-beta.1)') }));
+    expect(() => pickNpmVersion(packument, { name: 'p', range: '^3' })).toThrow(
+      expect.objectContaining({ code: 'VERSION_NOT_FOUND', hint: expect.stringContaining('1.0.0, 1.1.0, 1.2.0') }),
+    );
+    expect(() => pickNpmVersion(packument, { name: 'p', tag: 'beta' })).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining('next (2.0.0-beta.1)') }),
+    );
   });
 
   it.each([
@@ -220,8 +230,12 @@ describe('verifyTarball', () => {
   });
 
   it('refuses a mismatch (the strongest hash decides) and a package without integrity', () => {
-    expect(() => verifyTarball(bytes, { integrity: sri('sha512', Buffer.from('other')) }, 't')).toThrow(expect.objectContaining({ code: 'INTEGRITY_MISMATCH' }));
-    expect(() => verifyTarball(bytes, { integrity: `${sri('sha256', bytes)} ${sri('sha512', Buffer.from('other'))}` }, 't')).toThrow(expect.objectContaining({ code: 'INTEGRITY_MISMATCH' }));
+    expect(() => verifyTarball(bytes, { integrity: sri('sha512', Buffer.from('other')) }, 't')).toThrow(
+      expect.objectContaining({ code: 'INTEGRITY_MISMATCH' }),
+    );
+    expect(() => verifyTarball(bytes, { integrity: `${sri('sha256', bytes)} ${sri('sha512', Buffer.from('other'))}` }, 't')).toThrow(
+      expect.objectContaining({ code: 'INTEGRITY_MISMATCH' }),
+    );
     expect(() => verifyTarball(bytes, {}, 't')).toThrow(expect.objectContaining({ code: 'NPM_NO_INTEGRITY' }));
   });
 });

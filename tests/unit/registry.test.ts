@@ -4,14 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { comparePlainVersions, listBundledVersions, pickVersion } from '../../src/core/sources/registry/source.js';
 import { checkAgentBytes } from '../../src/core/agent/validate.js';
+import { comparePlainVersions, listBundledVersions, pickVersion } from '../../src/core/sources/registry/source.js';
 import { REPO_ROOT, SEED, sameBytes } from '../helpers/sandbox.js';
 
 const AGENTS = path.join(REPO_ROOT, 'agents');
 
 describe('bundled registry', () => {
-  const names = readdirSync(AGENTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const names = readdirSync(AGENTS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
 
   it('holds fastapi-backend-builder 1.0.0, the seed byte for byte', () => {
     expect(sameBytes(path.join(AGENTS, 'fastapi-backend-builder', '1.0.0.md'), SEED)).toBe(true);

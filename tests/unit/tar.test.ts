@@ -41,7 +41,10 @@ const paxRecord = (key: string, value: string) => {
 
 describe('readTar', () => {
   it('reads files, strips the package/ folder, keeps bytes exactly', () => {
-    const entries = readTar(archive(entry('package/', '', { type: '5' }), entry('package/package.json', '{}'), entry('package/agents/x.md', '---\nname: x\n---\n')), { strip: 1 });
+    const entries = readTar(
+      archive(entry('package/', '', { type: '5' }), entry('package/package.json', '{}'), entry('package/agents/x.md', '---\nname: x\n---\n')),
+      { strip: 1 },
+    );
     expect(entries.map((e) => [e.path, e.type, e.size])).toEqual([
       ['package.json', 'file', 2],
       ['agents/x.md', 'file', 16],

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { agentFrontmatterSchema, isRecognizedModel } from '../../src/core/agent/schema.js';
 import { isKnownTool, splitToolsString } from '../../src/core/agent/tools.js';
-import { didYouMean, editDistance } from '../../src/core/did-you-mean.js';
 import {
-  ISSUE_CODES,
-  MAX_AGENT_BYTES,
+  type CheckOptions,
   checkAgentBytes,
   checkAgentText,
   findDuplicateNames,
   fixAgentText,
+  ISSUE_CODES,
+  MAX_AGENT_BYTES,
   toKebabCase,
-  type CheckOptions,
 } from '../../src/core/agent/validate.js';
+import { didYouMean, editDistance } from '../../src/core/did-you-mean.js';
 
 const file = (...lines: string[]) => lines.join('\n');
 /** A valid agent with extra frontmatter lines. */
@@ -51,7 +51,11 @@ describe('checkAgentText: errors (Claude Code skips the file)', () => {
     ['hook event at the top level', agent('PreToolUse:', '  - hooks: []'), ['error:hooks-top-level']],
     ['quoted value cut by ---', file('---', 'name: a', 'description: "uses --- here"', '---'), ['error:yaml-invalid', 'error:delimiter-in-value']],
     ['description lost to ---', file('---', 'name: a', 'description: --- here', '---'), ['error:description-missing', 'error:delimiter-in-value']],
-    ['--- in a value of a file broken anyway', file('---', 'name: a', '  x: y', 'description: "x --- y"', '---'), ['error:yaml-invalid', 'warning:delimiter-in-value']],
+    [
+      '--- in a value of a file broken anyway',
+      file('---', 'name: a', '  x: y', 'description: "x --- y"', '---'),
+      ['error:yaml-invalid', 'warning:delimiter-in-value'],
+    ],
   ])('%s', (_label, text, expected) => {
     const check = checkAgentText(text);
     expect(check.agent).toBeNull();
@@ -112,7 +116,12 @@ describe('checkAgentText: warnings (the agent loads)', () => {
     ['name not kebab', file('---', 'name: Code Reviewer', 'description: b', '---'), ['warning:name-not-kebab'], /name: code-reviewer/],
     ['name with underscores', file('---', 'name: code_reviewer', 'description: b', '---'), ['warning:name-not-kebab'], /name: code-reviewer/],
     ['name of 256', file('---', `name: ${'a'.repeat(256)}`, 'description: b', '---'), ['warning:name-not-kebab'], /^name: a{50}$/],
-    ['lenient retry needed', agent('initialPrompt: Start with: the diff'), ['warning:yaml-lenient'], /^quote the value: initialPrompt: "Start with: the diff"$/],
+    [
+      'lenient retry needed',
+      agent('initialPrompt: Start with: the diff'),
+      ['warning:yaml-lenient'],
+      /^quote the value: initialPrompt: "Start with: the diff"$/,
+    ],
     ['lenient retry: tabs', agent('hooks:', '\tStop: []'), ['warning:yaml-lenient'], /two spaces/],
     ['--- inside a value', file('---', 'name: a', 'description: uses --- here', 'model: opus', '---'), ['warning:delimiter-in-value'], /—/],
     ['text after the closing ---', file('---', 'name: a', 'description: b', '--- end', 'body'), ['warning:closing-delimiter-text']],
@@ -140,8 +149,34 @@ describe('checkAgentText: warnings (the agent loads)', () => {
     ['bedrock id', agent('model: us.anthropic.claude-3-7-sonnet-20250219-v1:0')],
     ['tools with rules and MCP', agent('tools: Read, Bash(git diff:*), Agent(a, b), mcp__github__create_issue, mcp__db, mcp__x__*')],
     ['tools list', agent('tools: [Read, "Bash(npm test:*)"]')],
-    ['valid hooks', agent('hooks:', '  PreToolUse:', '    - matcher: "Write|Edit"', '      hooks:', '        - type: command', '          command: ./check.sh', '          timeout: 30')],
-    ['all simple fields', agent('color: cyan', 'permissionMode: plan', 'effort: 3', 'maxTurns: 20', 'memory: project', 'background: true', 'isolation: worktree', 'skills: [a, b]', 'mcpServers: [github, {db: {command: x}}]', 'initialPrompt: go', 'omitClaudeMd: false')],
+    [
+      'valid hooks',
+      agent(
+        'hooks:',
+        '  PreToolUse:',
+        '    - matcher: "Write|Edit"',
+        '      hooks:',
+        '        - type: command',
+        '          command: ./check.sh',
+        '          timeout: 30',
+      ),
+    ],
+    [
+      'all simple fields',
+      agent(
+        'color: cyan',
+        'permissionMode: plan',
+        'effort: 3',
+        'maxTurns: 20',
+        'memory: project',
+        'background: true',
+        'isolation: worktree',
+        'skills: [a, b]',
+        'mcpServers: [github, {db: {command: x}}]',
+        'initialPrompt: go',
+        'omitClaudeMd: false',
+      ),
+    ],
   ])('no issues: %s', (_label, text) => {
     expect(codes(text)).toEqual([]);
   });
@@ -150,7 +185,13 @@ describe('checkAgentText: warnings (the agent loads)', () => {
 describe('checkAgentText: what Claude Code loads', () => {
   it('turns literal backslash-n into newlines and keeps the data', () => {
     const check = checkAgentText(file('---', 'name: a', 'description: "one\\\\ntwo"', 'model: opus', 'color: red', 'x: 1', '---'));
-    expect(check.agent).toEqual({ name: 'a', description: 'one\ntwo', model: 'opus', color: 'red', data: { name: 'a', description: 'one\\ntwo', model: 'opus', color: 'red', x: 1 } });
+    expect(check.agent).toEqual({
+      name: 'a',
+      description: 'one\ntwo',
+      model: 'opus',
+      color: 'red',
+      data: { name: 'a', description: 'one\\ntwo', model: 'opus', color: 'red', x: 1 },
+    });
   });
 
   it.each<[string, string, string[] | undefined]>([
@@ -359,6 +400,8 @@ describe('checkAgentText: bounded reports', () => {
     const check = checkAgentText(`---\nname: x\ndescription: uses: ${'a'.repeat(5000)}\n---\nbody\n`);
     const lenient = check.issues.find((i) => i.code === 'yaml-lenient')!;
     expect(lenient.fix!.length).toBeLessThan(200);
-    expect(checkAgentText(`---\nname: x\ndescription: uses: short\n---\n`).issues.find((i) => i.code === 'yaml-lenient')!.fix).toBe('quote the value: description: "uses: short"');
+    expect(checkAgentText(`---\nname: x\ndescription: uses: short\n---\n`).issues.find((i) => i.code === 'yaml-lenient')!.fix).toBe(
+      'quote the value: description: "uses: short"',
+    );
   });
 });

@@ -19,7 +19,7 @@
  * scalars) is read by a small exact reader (scanFlat) instead of the `yaml` package, which gets
  * everything else; positions are indexed only as far as the frontmatter.
  */
-import { Composer, Lexer, Parser, isMap, isScalar, type CST, type Document, type YAMLError } from 'yaml';
+import { Composer, type CST, type Document, isMap, isScalar, Lexer, Parser, type YAMLError } from 'yaml';
 
 export interface Position {
   /** 1-based line in the original file. */
@@ -264,7 +264,7 @@ const LIST_CHECK_COST = 32;
  * (the unit tests hold it to the `yaml` package).
  */
 const SIMPLE_LIST_LENGTH = 2_000;
-const SIMPLE_LIST = /^\[ *(?:[\w][\w.\/()*+-]*(?: +[\w.\/()*+-]+)*(?: *, *[\w][\w.\/()*+-]*(?: +[\w.\/()*+-]+)*)*)? *\]$/;
+const SIMPLE_LIST = /^\[ *(?:[\w][\w./()*+-]*(?: +[\w./()*+-]+)*(?: *, *[\w][\w./()*+-]*(?: +[\w./()*+-]+)*)*)? *\]$/;
 
 function needsLenientQuotes(value: string, budget: TokenBudget): boolean {
   const first = value[0];
@@ -503,13 +503,13 @@ function decodeDoubleQuoted(text: string, from: number, close: number): string |
   let segment = from;
   for (let i = text.indexOf('\\', from); i !== -1 && i < close; i = text.indexOf('\\', i)) {
     out += text.slice(segment, i);
-    const escape = text[i + 1]!;
-    const simple = Object.hasOwn(DQ_ESCAPES, escape) ? DQ_ESCAPES[escape] : undefined;
+    const escaped = text[i + 1]!;
+    const simple = Object.hasOwn(DQ_ESCAPES, escaped) ? DQ_ESCAPES[escaped] : undefined;
     if (simple !== undefined) {
       out += simple;
       i += 2;
     } else {
-      const width = escape === 'x' ? 2 : escape === 'u' ? 4 : escape === 'U' ? 8 : 0;
+      const width = escaped === 'x' ? 2 : escaped === 'u' ? 4 : escaped === 'U' ? 8 : 0;
       const hex = text.slice(i + 2, i + 2 + width);
       if (width === 0 || i + 2 + width > close || !HEX.test(hex)) return undefined;
       const code = parseInt(hex, 16);
@@ -732,7 +732,8 @@ function parseYamlFully(text: string, budget?: TokenBudget): YamlResult {
     if (budget) budget.left -= read.tokens;
     if (read.kind === 'refused') return { ok: false, message: `more than ${MAX_YAML_TOKENS} YAML tokens`, offset: read.offset, refused: true };
     // Errors found at the very end (a quote never closed) point at the last character written.
-    if (read.kind === 'error') return { ok: false, message: cleanYamlMessage(read.error.message), offset: Math.min(read.error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
+    if (read.kind === 'error')
+      return { ok: false, message: cleanYamlMessage(read.error.message), offset: Math.min(read.error.pos[0], Math.max(0, text.trimEnd().length - 1)) };
     const doc = read.document;
     const contents = doc.contents;
     const keys: YamlKey[] = [];
@@ -903,7 +904,10 @@ function mayNestDeeper(text: string, limit: number): boolean {
 }
 
 function cleanYamlMessage(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  return message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }
 
 function asMapping(result: Extract<YamlResult, { ok: true }>): Record<string, unknown> {

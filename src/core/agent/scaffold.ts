@@ -9,14 +9,14 @@
  */
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { parseAgentFile } from './parse.js';
-import { AGENT_COLORS, EFFORT_LEVELS, MEMORY_SCOPES, MODEL_ALIASES, isRecognizedModel } from './schema.js';
-import { CLAUDE_TOOLS, isKnownTool, splitToolsString, suggestTool } from './tools.js';
 import { didYouMean } from '../did-you-mean.js';
 import { AgentInstallError, ExitCode } from '../errors.js';
 import { uniqueSuffix } from '../io/atomic.js';
-import { nameProblem } from './names.js';
 import { readFileBounded } from '../io/bounded-read.js';
+import { nameProblem } from './names.js';
+import { parseAgentFile } from './parse.js';
+import { AGENT_COLORS, EFFORT_LEVELS, isRecognizedModel, MEMORY_SCOPES, MODEL_ALIASES } from './schema.js';
+import { CLAUDE_TOOLS, isKnownTool, splitToolsString, suggestTool } from './tools.js';
 import { toKebabCase } from './validate.js';
 
 /** Everything that goes into a new agent file. */
@@ -138,7 +138,10 @@ export function checkMemoryOption(value: string): string {
 
 export function checkDescriptionOption(value: string): string {
   if (value.trim() === '') {
-    throw invalidOption('--description is empty; Claude Code skips an agent without a description.', 'Say when Claude should use the agent, e.g. --description "Reviews diffs for bugs. Use after every change."');
+    throw invalidOption(
+      '--description is empty; Claude Code skips an agent without a description.',
+      'Say when Claude should use the agent, e.g. --description "Reviews diffs for bugs. Use after every change."',
+    );
   }
   return value;
 }
@@ -212,7 +215,10 @@ function stringField(data: Record<string, unknown>, key: string): string | undef
 export function parseTemplate(name: string, text: string): AgentTemplate {
   const document = parseAgentFile(text);
   if (!document.hasFrontmatter || document.parse === 'failed') {
-    throw new AgentInstallError(`The template ${name} has no valid frontmatter.`, { code: 'TEMPLATE_INVALID', hint: 'This is a bug in agent-install; please report it.' });
+    throw new AgentInstallError(`The template ${name} has no valid frontmatter.`, {
+      code: 'TEMPLATE_INVALID',
+      hint: 'This is a bug in agent-install; please report it.',
+    });
   }
   const data = document.data;
   const template: AgentTemplate = { name, description: stringField(data, 'description') ?? 'Use the {{name}} agent when TODO.', body: document.body };
@@ -266,7 +272,7 @@ export function buildAgentSpec(name: string, template: AgentTemplate, options: N
   const spec: AgentSpec = { name, description, body: substitutePlaceholders(template.body, { name, description }) };
   const tools = options.tools === 'template' ? template.tools : options.tools;
   if (tools !== undefined) spec.tools = tools;
-  const pick = <T>(chosen: T | null | undefined, fallback: T | undefined): T | undefined => (chosen === null ? undefined : chosen ?? fallback);
+  const pick = <T>(chosen: T | null | undefined, fallback: T | undefined): T | undefined => (chosen === null ? undefined : (chosen ?? fallback));
   const model = pick(options.model, template.model);
   if (model !== undefined) spec.model = model;
   const effort = pick(options.effort, template.effort);
@@ -293,7 +299,11 @@ export function createFileExclusive(target: string, data: string): void {
       hint: 'Choose another name, or delete or rename the existing file first. agent-install new never overwrites.',
     });
   const io = (error: unknown) =>
-    new AgentInstallError(`Cannot write ${target}: ${(error as Error).message}`, { code: 'IO', hint: 'Check the folder permissions, or choose another scope (-g / -C <dir>).', cause: error });
+    new AgentInstallError(`Cannot write ${target}: ${(error as Error).message}`, {
+      code: 'IO',
+      hint: 'Check the folder permissions, or choose another scope (-g / -C <dir>).',
+      cause: error,
+    });
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {

@@ -3,11 +3,15 @@
  * it silently ignores (warning, always with a fix). See docs/claude-code.md and docs/design.md ("Validation").
  * Pure: text or bytes in, issues out; the file is parsed once.
  */
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
+
 import path from 'node:path';
-import { LineIndex, parseAgentFile, type AgentDocument, type Position } from './parse.js';
+import { didYouMean } from '../did-you-mean.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
+import { type AgentDocument, LineIndex, type Position, parseAgentFile } from './parse.js';
 import {
   AGENT_COLORS,
+  type AgentFieldName,
+  agentFieldSchemas,
   EFFORT_LEVELS,
   HOOK_EVENTS,
   ISOLATION_MODES,
@@ -15,13 +19,10 @@ import {
   MAX_NAME_LENGTH,
   MEMORY_SCOPES,
   PERMISSION_MODES,
-  agentFieldSchemas,
-  type AgentFieldName,
 } from './schema.js';
 import { isKnownTool, splitToolsString, suggestTool } from './tools.js';
-import { didYouMean } from '../did-you-mean.js';
 
-export { fixAgentText, type FixResult } from './fix.js';
+export { type FixResult, fixAgentText } from './fix.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -239,7 +240,7 @@ const suggestToolFor = (entry: string) => suggestTool(entry, (input, candidates)
 const suggestKeyFor = (key: string) => (Object.hasOwn(KEY_ALIASES, key) ? KEY_ALIASES[key] : didYouMean(key, KNOWN_AGENT_KEYS));
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -411,7 +412,7 @@ function bestEffortName(document: AgentDocument): string | undefined {
   const candidates = [document.data.name, document.intended?.data.name];
   for (const candidate of candidates) if (typeof candidate === 'string' && candidate !== '') return candidate;
   const match = /^name:[ \t]*(["']?)([^\r\n]*?)\1[ \t]*\r?$/m.exec(document.frontmatterText);
-  return match && match[2] ? match[2] : undefined;
+  return match?.[2] ? match[2] : undefined;
 }
 
 function checkEncoding(checker: Checker): void {
@@ -538,10 +539,12 @@ function checkDelimiter(checker: Checker): void {
   const key = owner?.key;
   const intended = document.intended;
   const lost = ['name', 'description'].filter(
-    (field) => !(typeof document.data[field] === 'string' && document.data[field] !== '') && (!intended || (typeof intended.data[field] === 'string' && intended.data[field] !== '')),
+    (field) =>
+      !(typeof document.data[field] === 'string' && document.data[field] !== '') &&
+      (!intended || (typeof intended.data[field] === 'string' && intended.data[field] !== '')),
   );
   // An error only when the cut is what makes Claude Code skip the file.
-  const fatal = document.parse === 'failed' ? !intended || intended.parse !== 'failed' : lost.length > 0;
+  const fatal = document.parse === 'failed' ? intended?.parse !== 'failed' : lost.length > 0;
   const where = key ? `inside the value of \`${key}\`` : 'inside a line';
   const rest = intended ? ` and ignores everything up to line ${intended.closingLine}` : '';
   let consequence: string;
@@ -587,13 +590,7 @@ function checkYamlFailure(checker: Checker): void {
       fix = `put the value of \`${owner.key}\` in double quotes (escape \`"\` and \`\\\` inside it)`;
     }
   }
-  checker.add(
-    'error',
-    'yaml-invalid',
-    at,
-    `the frontmatter is not valid YAML, even after Claude Code's lenient retry: ${error.message}`,
-    fix,
-  );
+  checker.add('error', 'yaml-invalid', at, `the frontmatter is not valid YAML, even after Claude Code's lenient retry: ${error.message}`, fix);
 }
 
 function checkLenient(checker: Checker): void {
@@ -690,7 +687,9 @@ function checkUnknownKey(checker: Checker, key: string): void {
     'unknown-key',
     checker.keyAt(key),
     `Claude Code does not know the key \`${key}\` and ignores it${suggestion ? ' (keys are case-sensitive)' : ''}`,
-    suggestion ? `did you mean \`${suggestion}\`? rename \`${key}:\` to \`${suggestion}:\`` : `remove \`${key}\` (or keep it knowingly: Claude Code ignores it)`,
+    suggestion
+      ? `did you mean \`${suggestion}\`? rename \`${key}:\` to \`${suggestion}:\``
+      : `remove \`${key}\` (or keep it knowingly: Claude Code ignores it)`,
   );
 }
 
@@ -836,9 +835,7 @@ function checkTools(checker: Checker, key: 'tools' | 'disallowedTools'): void {
       'tool-unknown',
       found.at,
       `Claude Code has no tool \`${show(entry)}\`${caseOnly ? ' (tool names are case-sensitive)' : ''} and drops it from \`${key}\``,
-      suggestion
-        ? `did you mean \`${suggestion}\`?`
-        : `remove it, or use a Claude Code tool (${COMMON_TOOLS}, …) or an MCP tool \`mcp__server__tool\``,
+      suggestion ? `did you mean \`${suggestion}\`?` : `remove it, or use a Claude Code tool (${COMMON_TOOLS}, …) or an MCP tool \`mcp__server__tool\``,
     );
   }
   if (key === 'tools' && known === 0) {
@@ -884,9 +881,7 @@ function checkModel(checker: Checker): void {
   const at = checker.keyAt('model');
   const lower = typeof value === 'string' ? value.toLowerCase() : '';
   const family = ['sonnet', 'opus', 'haiku'].find((alias) => lower.includes(alias));
-  const fix = family
-    ? `use the alias: model: ${family}`
-    : 'use an alias (sonnet, opus, haiku, inherit) or a full model id such as claude-sonnet-4-5';
+  const fix = family ? `use the alias: model: ${family}` : 'use an alias (sonnet, opus, haiku, inherit) or a full model id such as claude-sonnet-4-5';
   let message: string;
   if (typeof value !== 'string') message = `\`model\` must be a string, not ${show(value)}; Claude Code ignores it`;
   else if (value === '') message = '`model` is empty; Claude Code ignores it';

@@ -59,12 +59,17 @@ export function gitTimeoutMs(env: Record<string, string | undefined>): number {
  */
 export function gitSafetyArgs(allowFile: boolean): string[] {
   return [
-    '-c', 'protocol.allow=never',
+    '-c',
+    'protocol.allow=never',
     ...SAFE_PROTOCOLS.flatMap((p) => ['-c', `protocol.${p}.allow=always`]),
-    '-c', `protocol.file.allow=${allowFile ? 'always' : 'never'}`,
-    '-c', 'protocol.ext.allow=never',
-    '-c', 'core.askPass=',
-    '-c', 'core.hooksPath=/dev/null',
+    '-c',
+    `protocol.file.allow=${allowFile ? 'always' : 'never'}`,
+    '-c',
+    'protocol.ext.allow=never',
+    '-c',
+    'core.askPass=',
+    '-c',
+    'core.hooksPath=/dev/null',
     '--literal-pathspecs',
   ];
 }
@@ -197,14 +202,26 @@ export function classifyGitFailure(error: GitCommandError): GitFailure {
   if (error.notInstalled) return 'GIT_NOT_INSTALLED';
   if (error.timedOut) return 'NETWORK';
   const text = error.stderr;
-  if (/could not read (Username|Password)|terminal prompts disabled|Authentication failed|Permission denied \(|Host key verification failed|HTTP Basic: Access denied|returned error: 40[13]/i.test(text)) {
+  if (
+    /could not read (Username|Password)|terminal prompts disabled|Authentication failed|Permission denied \(|Host key verification failed|HTTP Basic: Access denied|returned error: 40[13]/i.test(
+      text,
+    )
+  ) {
     return 'GIT_AUTH';
   }
-  if (/Could not resolve host|Could not resolve hostname|Connection refused|Connection timed out|Network is unreachable|unable to connect|Failed to connect|Operation timed out|Connection reset|SSL|TLS|proxy|Couldn't connect|early EOF|unexpected disconnect/i.test(text)) {
+  if (
+    /Could not resolve host|Could not resolve hostname|Connection refused|Connection timed out|Network is unreachable|unable to connect|Failed to connect|Operation timed out|Connection reset|SSL|TLS|proxy|Couldn't connect|early EOF|unexpected disconnect/i.test(
+      text,
+    )
+  ) {
     return 'NETWORK';
   }
   if (/not our ref|couldn't find remote ref|no such ref|unadvertised object|invalid refspec/i.test(text)) return 'REF_NOT_FOUND';
-  if (/repository .* not found|Repository not found|no such repository|does not appear to be a git repository|not exported|returned error: 404|No such file or directory|not found|does not exist/i.test(text)) {
+  if (
+    /repository .* not found|Repository not found|no such repository|does not appear to be a git repository|not exported|returned error: 404|No such file or directory|not found|does not exist/i.test(
+      text,
+    )
+  ) {
     return 'REPO_NOT_FOUND';
   }
   return 'GIT_FAILED';
@@ -258,9 +275,18 @@ export function gitError(error: unknown, display: string): AgentInstallError {
         details: { repository: display },
       });
     case 'REF_NOT_FOUND':
-      return new AgentInstallError(`${display}: ${said}`, { code: 'REF_NOT_FOUND', hint: 'Check the tag, branch or commit.', cause: error, details: { repository: display } });
+      return new AgentInstallError(`${display}: ${said}`, {
+        code: 'REF_NOT_FOUND',
+        hint: 'Check the tag, branch or commit.',
+        cause: error,
+        details: { repository: display },
+      });
     default:
-      return new AgentInstallError(`git failed for ${display}: ${said}`, { code: 'GIT_FAILED', hint: 'Run the same with `git ls-remote <url>` to see what git says.', cause: error });
+      return new AgentInstallError(`git failed for ${display}: ${said}`, {
+        code: 'GIT_FAILED',
+        hint: 'Run the same with `git ls-remote <url>` to see what git says.',
+        cause: error,
+      });
   }
 }
 
@@ -325,9 +351,18 @@ export async function withFetchedCommit<T>(url: string, want: string, options: F
       try {
         await git(['fetch', '--quiet', '--no-tags', '--depth', '1', '--end-of-options', url, `+${want}:refs/agent-install/want`]);
       } catch (error) {
-        const unadvertised = error instanceof GitCommandError && /unadvertised object|not our ref|allowAnySHA1InWant|allowReachableSHA1InWant/i.test(error.stderr);
+        const unadvertised =
+          error instanceof GitCommandError && /unadvertised object|not our ref|allowAnySHA1InWant|allowReachableSHA1InWant/i.test(error.stderr);
         if (!unadvertised || !/^[0-9a-f]{40,64}$/.test(want)) throw error;
-        await git(['fetch', '--quiet', '--no-tags', '--end-of-options', url, '+refs/heads/*:refs/agent-install/heads/*', '+refs/tags/*:refs/agent-install/tags/*']);
+        await git([
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--end-of-options',
+          url,
+          '+refs/heads/*:refs/agent-install/heads/*',
+          '+refs/tags/*:refs/agent-install/tags/*',
+        ]);
         await git(['cat-file', '-e', `${want}^{commit}`]).catch(() => {
           throw new GitCommandError(`not our ref ${want}`, [], `fatal: not our ref ${want}`, 128, false);
         });

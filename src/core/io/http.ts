@@ -4,11 +4,12 @@
  * read timeouts, a body cap enforced while streaming, `HTTPS_PROXY` / `NO_PROXY` with a CONNECT
  * tunnel, and plain `http:` only for loopback hosts.
  */
+
+import type { LookupAddress } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import type https from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import type { LookupAddress } from 'node:dns';
 import type tls from 'node:tls';
 import { AgentInstallError } from '../errors.js';
 import { offlineMissing } from '../sources/offline.js';
@@ -204,7 +205,7 @@ function networkError(error: unknown, url: URL, what: string, proxy: URL | null,
   return new AgentInstallError(`Cannot fetch ${what}: ${describeNetworkError(err, url, proxy, ms)}.`, {
     code: 'NETWORK',
     hint: certificate
-      ? 'Point AGENT_INSTALL_CA_FILE at the PEM file of your organisation\'s certificate authority.'
+      ? "Point AGENT_INSTALL_CA_FILE at the PEM file of your organisation's certificate authority."
       : 'Check the URL and your connection. Behind a proxy set HTTPS_PROXY (and NO_PROXY); without a network use --offline, which installs from the cache.',
     cause: error,
     details: { url: url.href, ...(err.code ? { errno: err.code } : {}) },
@@ -269,7 +270,10 @@ function tunnel(url: URL, proxy: URL, ms: number, ca: string[] | undefined, { ht
         reject(
           new AgentInstallError(`The proxy ${proxy.host} refused to connect to ${target} (HTTP ${response.statusCode}).`, {
             code: 'NETWORK',
-            hint: response.statusCode === 407 ? 'The proxy wants credentials: put them in HTTPS_PROXY (http://user:password@host:port).' : 'Check HTTPS_PROXY and NO_PROXY.',
+            hint:
+              response.statusCode === 407
+                ? 'The proxy wants credentials: put them in HTTPS_PROXY (http://user:password@host:port).'
+                : 'Check HTTPS_PROXY and NO_PROXY.',
             details: { url: url.href, proxy: proxy.host, status: response.statusCode },
           }),
         );
@@ -291,7 +295,14 @@ interface Hop {
   location?: string;
 }
 
-function requestOnce(url: URL, headers: Record<string, string>, maxBytes: number, what: string, env: Record<string, string | undefined>, net: NetModules): Promise<Hop> {
+function requestOnce(
+  url: URL,
+  headers: Record<string, string>,
+  maxBytes: number,
+  what: string,
+  env: Record<string, string | undefined>,
+  net: NetModules,
+): Promise<Hop> {
   const { http, https } = net;
   const ms = timeoutMs(env);
   const proxy = proxyFor(url, env);

@@ -158,7 +158,7 @@ export function npmLocalPrefix(cwd: string): string {
 export function loadNpmConfig(options: LoadNpmConfigOptions): NpmConfig {
   const { env, home } = options;
   const fromEnv = envSettings(env);
-  const settings = new Map<string, NpmSetting>([['registry', { value: DEFAULT_NPM_REGISTRY, where: 'npm\'s default' }]]);
+  const settings = new Map<string, NpmSetting>([['registry', { value: DEFAULT_NPM_REGISTRY, where: "npm's default" }]]);
   const files: string[] = [];
   const layer = (file: string | undefined) => {
     if (!file) return;

@@ -68,7 +68,10 @@ export function parsePax(data: Uint8Array): Record<string, string> {
     if (space < 0) break;
     const length = Number(buf.subarray(at, space).toString('latin1'));
     if (!Number.isInteger(length) || length <= space - at || at + length > buf.length) break;
-    const body = buf.subarray(space + 1, at + length).toString('utf8').replace(/\n$/, '');
+    const body = buf
+      .subarray(space + 1, at + length)
+      .toString('utf8')
+      .replace(/\n$/, '');
     const eq = body.indexOf('=');
     if (eq > 0) out[body.slice(0, eq)] = body.slice(eq + 1);
     at += length;
@@ -168,7 +171,8 @@ export function readTgz(tgz: Uint8Array, options: ReadTgzOptions = {}): TarEntry
   try {
     archive = gunzipSync(tgz, { maxOutputLength: maxUnpackedBytes });
   } catch (error) {
-    const tooLarge = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/i.test((error as Error).message);
+    const tooLarge =
+      (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/i.test((error as Error).message);
     throw invalid(what, tooLarge ? `it unpacks to more than ${maxUnpackedBytes.toLocaleString('en-US')} bytes` : `not gzip data (${(error as Error).message})`);
   }
   return readTar(archive, options);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { isIntegrity } from '../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { nameProblem } from '../agent/names.js';
 
 /**
  * 2: entries from a registry name which registry (`"registry": "bundled"` or an index URL), so
@@ -64,10 +64,11 @@ export function parseLockfile(text: string, file: string): Lockfile {
     throw invalid(file, '`lockfileVersion` is missing or not a positive integer');
   }
   if (version > LOCKFILE_VERSION) {
-    throw new AgentInstallError(
-      `${file} has lockfileVersion ${version}; this agent-install understands up to ${LOCKFILE_VERSION}.`,
-      { code: 'LOCKFILE_TOO_NEW', hint: 'Upgrade agent-install (`npm install -g agent-install@latest`, or use `npx agent-install@latest`).', details: { file, version } },
-    );
+    throw new AgentInstallError(`${file} has lockfileVersion ${version}; this agent-install understands up to ${LOCKFILE_VERSION}.`, {
+      code: 'LOCKFILE_TOO_NEW',
+      hint: 'Upgrade agent-install (`npm install -g agent-install@latest`, or use `npx agent-install@latest`).',
+      details: { file, version },
+    });
   }
   const agentsRaw = record.agents ?? {};
   if (agentsRaw === null || typeof agentsRaw !== 'object' || Array.isArray(agentsRaw)) throw invalid(file, '`agents` must be an object');
@@ -109,7 +110,8 @@ function parseEntry(value: unknown, where: string): LockEntry {
     integrity: str('integrity', true)!,
     path: str('path', true)!,
   };
-  if (!isSafeRelativeAgentPath(entry.path)) throw invalid(where, '`path` must be a relative `.md` path inside the agents folder (no `..`, no absolute path, `/` separators)');
+  if (!isSafeRelativeAgentPath(entry.path))
+    throw invalid(where, '`path` must be a relative `.md` path inside the agents folder (no `..`, no absolute path, `/` separators)');
   const version = str('version', false);
   if (version !== undefined) entry.version = version;
   const registry = str('registry', false);

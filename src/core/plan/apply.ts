@@ -4,9 +4,9 @@ import { AgentInstallError } from '../errors.js';
 import { cleanupTempFiles, removeFile, writeFileAtomic } from '../io/atomic.js';
 import { computeIntegrity, hashFile } from '../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
-import { readLockfile, writeLockfile, type LockEntry, type Lockfile } from '../lockfile/lockfile.js';
-import { isWrite, sameEntry, type Plan } from './plan.js';
+import { type LockEntry, type Lockfile, readLockfile, writeLockfile } from '../lockfile/lockfile.js';
 import { isInside, type Scope } from '../scope/scope.js';
+import { isWrite, type Plan, sameEntry } from './plan.js';
 
 /**
  * The journal makes a run that is killed half-way recoverable: it is written before the first
@@ -135,12 +135,24 @@ export function applyPlan(plan: Plan, lockfile: Lockfile, hooks: ApplyHooks = {}
   for (const action of plan.actions) {
     if (isWrite(action)) {
       targetPath(scope, action.path);
-      journal.changes.push({ name: action.name, path: action.path, before: lockfile.agents[action.name] ?? null, after: action.entry, fileAfter: action.type === 'merge' ? computeIntegrity(action.bytes) : action.entry.integrity });
+      journal.changes.push({
+        name: action.name,
+        path: action.path,
+        before: lockfile.agents[action.name] ?? null,
+        after: action.entry,
+        fileAfter: action.type === 'merge' ? computeIntegrity(action.bytes) : action.entry.integrity,
+      });
       agents[action.name] = action.entry;
     } else if (action.type === 'remove') {
       targetPath(scope, action.path);
       const before = lockfile.agents[action.name] ?? null;
-      journal.changes.push({ name: action.name, path: action.path, before, after: null, fileAfter: action.deleteFile ? null : hashFile(path.join(scope.agentsDir, action.path)) });
+      journal.changes.push({
+        name: action.name,
+        path: action.path,
+        before,
+        after: null,
+        fileAfter: action.deleteFile ? null : hashFile(path.join(scope.agentsDir, action.path)),
+      });
       delete agents[action.name];
     } else if (action.type === 'unchanged' && !sameEntry(action.entry, lockfile.agents[action.name])) {
       agents[action.name] = action.entry;

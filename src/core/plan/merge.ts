@@ -10,7 +10,7 @@ export interface MergeConflict {
 
 export type MergeResult =
   | { clean: true; text: string }
-  | { clean: false; conflicts: MergeConflict[]; /** The merge with git-style markers. */ withMarkers: string };
+  | { clean: false; conflicts: MergeConflict[] /** The merge with git-style markers. */; withMarkers: string };
 
 export interface MergeLabels {
   ours: string;

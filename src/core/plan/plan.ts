@@ -72,12 +72,17 @@ export function isWrite(action: PlanAction): action is WriteAction {
 
 /** Does carrying out the plan change any file or the lockfile? */
 export function planChangesAnything(plan: Plan): boolean {
-  return plan.actions.some(
-    (a) => isWrite(a) || a.type === 'remove' || (a.type === 'unchanged' && !sameEntry(a.entry, a.previous)),
-  );
+  return plan.actions.some((a) => isWrite(a) || a.type === 'remove' || (a.type === 'unchanged' && !sameEntry(a.entry, a.previous)));
 }
 
 export function sameEntry(a: LockEntry | undefined, b: LockEntry | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.version === b.version && a.requested === b.requested && a.source === b.source && a.integrity === b.integrity && a.path === b.path && a.registry === b.registry;
+  return (
+    a.version === b.version &&
+    a.requested === b.requested &&
+    a.source === b.source &&
+    a.integrity === b.integrity &&
+    a.path === b.path &&
+    a.registry === b.registry
+  );
 }

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { isSymlink } from '../io/atomic.js';
 import { hashFile } from '../io/integrity.js';
-import type { InstalledAgent } from '../scope/inspect.js';
 import type { Lockfile } from '../lockfile/lockfile.js';
-import type { Plan, PlanAction } from './plan.js';
-import type { Scope } from '../scope/scope.js';
+import type { InstalledAgent } from '../scope/inspect.js';
 import { notInstalledError } from '../scope/not-installed.js';
-import { symlinkRefusal, type Refusal } from './writes.js';
+import type { Scope } from '../scope/scope.js';
+import type { Plan, PlanAction } from './plan.js';
+import { type Refusal, symlinkRefusal } from './writes.js';
 
 /**
  * Plans removing agents by name. An owned file is deleted only while it still holds the

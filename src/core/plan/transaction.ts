@@ -1,10 +1,10 @@
-import { refusalError, type Refusal } from './writes.js';
-import { applyPlan, assertAgentsDirInsideScope, readScopeLockfile, recoverScope } from './apply.js';
-import { inspectScope, type InstalledAgent } from '../scope/inspect.js';
 import type { Lockfile } from '../lockfile/lockfile.js';
-import { planChangesAnything, type Plan } from './plan.js';
-import type { Scope } from '../scope/scope.js';
+import { type InstalledAgent, inspectScope } from '../scope/inspect.js';
 import { withScopeLock } from '../scope/lock.js';
+import type { Scope } from '../scope/scope.js';
+import { applyPlan, assertAgentsDirInsideScope, readScopeLockfile, recoverScope } from './apply.js';
+import { type Plan, planChangesAnything } from './plan.js';
+import { type Refusal, refusalError } from './writes.js';
 
 export interface TransactionOptions {
   dryRun: boolean;

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { entryFor, isFolder, sameBytes, symlinkRefusal, type CheckedCandidate, type Refusal } from './writes.js';
 import { isSymlink } from '../io/atomic.js';
 import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
-import { mergeThreeWay } from './merge.js';
-import { sameEntry, type Plan, type PlanAction } from './plan.js';
 import type { InstalledAgent } from '../scope/inspect.js';
 import type { Scope } from '../scope/scope.js';
+import { mergeThreeWay } from './merge.js';
+import { type Plan, type PlanAction, sameEntry } from './plan.js';
+import { type CheckedCandidate, entryFor, isFolder, type Refusal, sameBytes, symlinkRefusal } from './writes.js';
 
 /** One agent to upgrade: the bytes it was installed from and the version to move to. */
 export interface UpgradeItem {
@@ -59,7 +59,13 @@ export function planUpgrade(
       continue;
     }
     if (isFolder(target)) {
-      refusals.push({ name, path: relative, code: 'PATH_IS_FOLDER', reason: `${relative} is a folder`, hint: 'Rename or remove that folder; agent-install never replaces folders.' });
+      refusals.push({
+        name,
+        path: relative,
+        code: 'PATH_IS_FOLDER',
+        reason: `${relative} is a folder`,
+        hint: 'Rename or remove that folder; agent-install never replaces folders.',
+      });
       continue;
     }
     const moved = installed.find((a) => a.name === name && a.status === 'moved');
@@ -74,12 +80,28 @@ export function planUpgrade(
       continue;
     }
     if (link || !existsSync(target)) {
-      actions.push({ type: link ? 'update' : 'create', name, path: relative, bytes, entry: next, previous, ...(link ? { replaceSymlink: true } : {}), note: link ? 'replacing a symbolic link' : 'the file was missing' });
+      actions.push({
+        type: link ? 'update' : 'create',
+        name,
+        path: relative,
+        bytes,
+        entry: next,
+        previous,
+        ...(link ? { replaceSymlink: true } : {}),
+        note: link ? 'replacing a symbolic link' : 'the file was missing',
+      });
       continue;
     }
     const local = readFileSync(target);
     if (sameBytes(local, bytes)) {
-      actions.push({ type: 'unchanged', name, path: relative, entry: next, previous, note: previous.integrity === next.integrity ? 'up to date' : 'already holds the new version' });
+      actions.push({
+        type: 'unchanged',
+        name,
+        path: relative,
+        entry: next,
+        previous,
+        note: previous.integrity === next.integrity ? 'up to date' : 'already holds the new version',
+      });
     } else if (sameBytes(local, base)) {
       actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local });
     } else if (sameBytes(bytes, base)) {
@@ -90,11 +112,39 @@ export function planUpgrade(
         theirs: `${name}${next.version ? `@${next.version}` : ''}`,
       });
       if (merged.clean) {
-        actions.push({ type: 'merge', name, path: relative, bytes: Buffer.from(merged.text, 'utf8'), entry: next, previous, current: local, note: 'local edits merged' });
+        actions.push({
+          type: 'merge',
+          name,
+          path: relative,
+          bytes: Buffer.from(merged.text, 'utf8'),
+          entry: next,
+          previous,
+          current: local,
+          note: 'local edits merged',
+        });
       } else if (options.force) {
-        actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local, note: 'conflicting local edits overwritten (--force)' });
+        actions.push({
+          type: 'update',
+          name,
+          path: relative,
+          bytes,
+          entry: next,
+          previous,
+          current: local,
+          note: 'conflicting local edits overwritten (--force)',
+        });
       } else if (options.mergeMarkers) {
-        actions.push({ type: 'merge', name, path: relative, bytes: Buffer.from(merged.withMarkers, 'utf8'), entry: next, previous, current: local, conflictMarkers: true, note: `${merged.conflicts.length} conflict${merged.conflicts.length === 1 ? '' : 's'} marked in the file` });
+        actions.push({
+          type: 'merge',
+          name,
+          path: relative,
+          bytes: Buffer.from(merged.withMarkers, 'utf8'),
+          entry: next,
+          previous,
+          current: local,
+          conflictMarkers: true,
+          note: `${merged.conflicts.length} conflict${merged.conflicts.length === 1 ? '' : 's'} marked in the file`,
+        });
       } else {
         actions.push({ type: 'conflict', name, path: relative, entry: next, previous, conflicts: merged.conflicts, note: 'nothing written' });
       }

@@ -1,16 +1,16 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadValidate } from '../agent/load.js';
+import { agentFileName } from '../agent/names.js';
+import type { Issue } from '../agent/validate.js';
 import { AgentInstallError } from '../errors.js';
 import { isSymlink } from '../io/atomic.js';
 import { computeIntegrity } from '../io/integrity.js';
-import type { InstalledAgent } from '../scope/inspect.js';
 import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
-import { agentFileName } from '../agent/names.js';
-import type { Plan, PlanAction } from './plan.js';
+import type { InstalledAgent } from '../scope/inspect.js';
 import type { Scope } from '../scope/scope.js';
 import type { Candidate } from '../sources/types.js';
-import { loadValidate } from '../agent/load.js';
-import type { Issue } from '../agent/validate.js';
+import type { Plan, PlanAction } from './plan.js';
 
 /** A candidate that passed validation, with the name Claude Code will know it by. */
 export interface CheckedCandidate {
@@ -109,9 +109,7 @@ export function planWrites(
       continue;
     }
     // A locked file that moved elsewhere in the tree still loads there: writing it again would make two.
-    const clash = installed.find(
-      (a) => a.name === name && (a.status === 'moved' || (a.path !== relative && a.status !== 'missing' && a.status !== 'invalid')),
-    );
+    const clash = installed.find((a) => a.name === name && (a.status === 'moved' || (a.path !== relative && a.status !== 'missing' && a.status !== 'invalid')));
     if (clash && !options.force) {
       refuse(
         'NAME_TAKEN',
@@ -123,7 +121,11 @@ export function planWrites(
     // macOS and Windows folders are case-insensitive: `Reviewer.md` and `reviewer.md` are one file there.
     const caseTwin = siblingDifferingInCase(target);
     if (caseTwin !== null) {
-      refuse('NAME_CASE_CLASH', `${relative} differs only in letter case from the existing ${caseTwin}`, 'On a case-insensitive file system they are the same file. Rename one of the agents.');
+      refuse(
+        'NAME_CASE_CLASH',
+        `${relative} differs only in letter case from the existing ${caseTwin}`,
+        'On a case-insensitive file system they are the same file. Rename one of the agents.',
+      );
       continue;
     }
     if (isFolder(target)) {
@@ -143,7 +145,14 @@ export function planWrites(
     const upToDate = current !== null && sameBytes(current, candidate.bytes);
     if (upToDate) {
       // Already the requested bytes: adopt an unowned copy, or just refresh the entry.
-      actions.push({ type: 'unchanged', name, path: relative, entry, ...(previous ? { previous } : {}), note: previous ? 'already installed' : 'already present; now locked' });
+      actions.push({
+        type: 'unchanged',
+        name,
+        path: relative,
+        entry,
+        ...(previous ? { previous } : {}),
+        note: previous ? 'already installed' : 'already present; now locked',
+      });
       continue;
     }
     const pristine = previous !== undefined && current !== null && computeIntegrity(current) === previous.integrity;
@@ -151,7 +160,11 @@ export function planWrites(
       if (previous === undefined) {
         refuse('NOT_OWNED', `${relative} exists and was not installed by agent-install`, 'Move it away, or use --force to overwrite it.');
       } else {
-        refuse('LOCALLY_MODIFIED', `${relative} has local edits`, 'Use `agent-install upgrade` to merge them, `agent-install diff --base` to see them, or --force to overwrite.');
+        refuse(
+          'LOCALLY_MODIFIED',
+          `${relative} has local edits`,
+          'Use `agent-install upgrade` to merge them, `agent-install diff --base` to see them, or --force to overwrite.',
+        );
       }
       continue;
     }
@@ -205,7 +218,7 @@ export function refusalError(refusals: Refusal[]): AgentInstallError {
   const lines = refusals.map((r) => `${r.name}: refusing to write ${r.path}: ${r.reason}.`);
   return new AgentInstallError(lines.join('\n'), {
     code: refusals.length === 1 ? refusals[0]!.code : 'REFUSED',
-    hint: [...new Set(refusals.map((r) => r.hint))].join(' ') + ' Nothing was written.',
+    hint: `${[...new Set(refusals.map((r) => r.hint))].join(' ')} Nothing was written.`,
     details: { refusals },
   });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
+import { checkAgentBytes } from '../agent/validate.js';
 import { rankSuggestions } from '../did-you-mean.js';
 import { AgentInstallError } from '../errors.js';
 import {
@@ -9,11 +10,11 @@ import {
   listBundledAgents,
   listBundledVersions,
   loadRegistryIndex,
+  type RegistryIndex,
   registrySource,
   staticRegistries,
 } from '../sources/registry/source.js';
 import type { SourceContext } from '../sources/types.js';
-import { checkAgentBytes } from '../agent/validate.js';
 
 /** What one version's frontmatter says, as Claude Code reads it. */
 export interface AgentDetails {
@@ -103,7 +104,7 @@ export async function loadCatalog(ctx: SourceContext): Promise<Catalog> {
   const registries = [BUNDLED];
   for (const registry of staticRegistries(ctx)) {
     registries.push(registry.id);
-    let index;
+    let index: RegistryIndex;
     try {
       index = await loadRegistryIndex(registry, ctx);
     } catch (error) {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cacheGet, cachePut } from '../io/cache.js';
-import { checkCandidate, type CheckedCandidate } from '../plan/writes.js';
 import { AgentInstallError } from '../errors.js';
+import { cacheGet, cachePut } from '../io/cache.js';
 import { assertIntegrity } from '../io/integrity.js';
-import { serializeLockfile, type LockEntry, type Lockfile } from '../lockfile/lockfile.js';
+import { type LockEntry, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
+import { type CheckedCandidate, checkCandidate } from '../plan/writes.js';
 import { sourceForEntry } from '../sources/index.js';
 import type { Candidate, SourceContext } from '../sources/types.js';
 

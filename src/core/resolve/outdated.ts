@@ -52,7 +52,14 @@ export async function findOutdated(lockfile: Lockfile, ctx: SourceContext): Prom
     const versions = listed.filter((v) => semver.valid(v) !== null).sort(semver.compare);
     const latest = versions[versions.length - 1];
     if (latest === undefined || !semver.gt(latest, entry.version)) continue;
-    rows.push({ name, current: entry.version, wanted: wantedVersion(versions, entry.requested) ?? entry.version, latest, requested: entry.requested, source: entry.source });
+    rows.push({
+      name,
+      current: entry.version,
+      wanted: wantedVersion(versions, entry.requested) ?? entry.version,
+      latest,
+      requested: entry.requested,
+      source: entry.source,
+    });
   }
   return { rows, unchecked };
 }

@@ -1,11 +1,11 @@
 import semver from 'semver';
-import { checkCandidate, type CheckedCandidate } from '../plan/writes.js';
 import { AgentInstallError } from '../errors.js';
-import { fetchLockedCandidate } from './locked.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
-import { wantedVersion } from './outdated.js';
+import { type CheckedCandidate, checkCandidate } from '../plan/writes.js';
 import { parseSpec, sourceForEntry } from '../sources/index.js';
 import type { SourceContext } from '../sources/types.js';
+import { fetchLockedCandidate } from './locked.js';
+import { wantedVersion } from './outdated.js';
 
 export interface TargetOptions {
   /** Folder that relative paths in the lockfile are relative to (the scope's root). */

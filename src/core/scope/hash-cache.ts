@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cacheDir } from '../io/cache.js';
 import type { Context } from '../context.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { cacheDir } from '../io/cache.js';
 import type { ScannedFile } from './scan.js';
 
 /**

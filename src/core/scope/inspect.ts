@@ -1,11 +1,11 @@
 import path from 'node:path';
-import type { HashCache } from './hash-cache.js';
+import type { Issue } from '../agent/validate.js';
+import { readFileBounded } from '../io/bounded-read.js';
 import { computeIntegrity } from '../io/integrity.js';
 import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
-import { readFileBounded } from '../io/bounded-read.js';
+import type { HashCache } from './hash-cache.js';
 import { scanAgentsTree } from './scan.js';
 import type { Scope, ScopeKind } from './scope.js';
-import type { Issue } from '../agent/validate.js';
 
 /**
  * - ok: the installed bytes are the locked upstream bytes

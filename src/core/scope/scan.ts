@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** One `*.md` file found where Claude Code would look. */
@@ -24,7 +24,7 @@ export function scanAgentsTree(root: string): ScannedFile[] {
   const out: ScannedFile[] = [];
   const seen = new Set<string>();
   const walk = (dir: string, prefix: string): void => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
@@ -35,7 +35,7 @@ export function scanAgentsTree(root: string): ScannedFile[] {
       const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      let stats;
+      let stats: Stats | undefined;
       if (entry.isSymbolicLink() || isDir || (isFile && entry.name.endsWith('.md'))) {
         try {
           stats = statSync(file);
@@ -54,7 +54,13 @@ export function scanAgentsTree(root: string): ScannedFile[] {
       } else if (isFile && entry.name.endsWith('.md')) {
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ file, relative, size: stats.size, fingerprint: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`, changedMs: Math.max(stats.mtimeMs, stats.ctimeMs) });
+        out.push({
+          file,
+          relative,
+          size: stats.size,
+          fingerprint: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
+          changedMs: Math.max(stats.mtimeMs, stats.ctimeMs),
+        });
       }
     }
   };

@@ -4,8 +4,8 @@
  * in `.md` (case-sensitive), hidden files included.
  */
 import path from 'node:path';
-import { AgentInstallError } from '../errors.js';
 import { loadValidate } from '../agent/load.js';
+import { AgentInstallError } from '../errors.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
 
 /** Folders searched, in order, when a spec names no path inside the repository or package. */
@@ -40,9 +40,7 @@ export function isAgentFileName(file: string): boolean {
   return file.endsWith('.md');
 }
 
-export type Selection =
-  | { kind: 'file'; file: TreeFile }
-  | { kind: 'dir'; dir: string; files: TreeFile[]; skipped: Array<{ path: string; reason: string }> };
+export type Selection = { kind: 'file'; file: TreeFile } | { kind: 'dir'; dir: string; files: TreeFile[]; skipped: Array<{ path: string; reason: string }> };
 
 /**
  * The file at `inner`, or every agent file below the folder `inner` ('' = the root), sorted by
@@ -103,7 +101,11 @@ export async function keepLoadableAgents(
   for (const file of files) {
     const check = checkAgentBytes(file.bytes, { fileName: path.posix.basename(file.path) });
     if (check.agent) kept.push(file);
-    else notLoaded.push({ path: file.path, reason: `not an agent Claude Code would load (${check.issues.find((i) => i.severity === 'error')?.message ?? 'no frontmatter'})` });
+    else
+      notLoaded.push({
+        path: file.path,
+        reason: `not an agent Claude Code would load (${check.issues.find((i) => i.severity === 'error')?.message ?? 'no frontmatter'})`,
+      });
   }
   if (kept.length === 0) {
     throw new AgentInstallError(`No agent files in ${where}.`, {

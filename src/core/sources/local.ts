@@ -1,12 +1,12 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
-import { AgentInstallError } from '../errors.js';
-import type { LockEntry } from '../lockfile/lockfile.js';
+import { type CheckAgentBytes, loadValidate } from '../agent/load.js';
 import { nameProblem } from '../agent/names.js';
+import { AgentInstallError } from '../errors.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
+import type { LockEntry } from '../lockfile/lockfile.js';
 import { scanAgentsTree } from '../scope/scan.js';
 import { resolveScope } from '../scope/scope.js';
-import { loadValidate, type CheckAgentBytes } from '../agent/load.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
 export interface LocalSpec extends SourceSpec {
@@ -165,7 +165,9 @@ function resolveFolder(dir: string, spec: LocalSpec, requested: string, ctx: Sou
   }
   throw new AgentInstallError(`No agent Claude Code would load in ${dir}.`, {
     code: 'AGENT_NOT_FOUND',
-    hint: skipped.length ? `Skipped: ${skipped.join('; ')}. Run \`agent-install validate ${spec.target}\` for details.` : 'Agents are `*.md` files with `name` and `description` frontmatter.',
+    hint: skipped.length
+      ? `Skipped: ${skipped.join('; ')}. Run \`agent-install validate ${spec.target}\` for details.`
+      : 'Agents are `*.md` files with `name` and `description` frontmatter.',
     details: { path: dir, skipped },
   });
 }

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { cacheGet } from '../io/cache.js';
+import { loadValidate } from '../agent/load.js';
 import { AgentInstallError } from '../errors.js';
-import { fetchBytes, assertFetchableUrl } from '../io/http.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
+import { cacheGet } from '../io/cache.js';
+import { assertFetchableUrl, fetchBytes } from '../io/http.js';
 import { computeIntegrity, isIntegrity } from '../io/integrity.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
-import { loadValidate } from '../agent/load.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
-import { offlineMissing } from './offline.js';
 import { claimsUrl } from './claims.js';
 import { installedFileName } from './local.js';
+import { offlineMissing } from './offline.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
 export interface UrlSpec extends SourceSpec {
@@ -66,21 +66,35 @@ async function installedName(bytes: Uint8Array, fallback: string): Promise<strin
 }
 
 function pinMismatch(spec: UrlSpec, actual: string, finalUrl: string): AgentInstallError {
-  return new AgentInstallError(`Integrity mismatch for ${spec.url}: the URL pins ${spec.integrity}, the server sent ${actual}${finalUrl !== spec.url ? ` (from ${finalUrl})` : ''}.`, {
-    code: 'INTEGRITY_MISMATCH',
-    hint: 'The file changed since the pin was written. Nothing was written. Check the change, then pin the new integrity (or drop the #sha256- part).',
-    details: { url: spec.url, expected: spec.integrity, actual },
-  });
+  return new AgentInstallError(
+    `Integrity mismatch for ${spec.url}: the URL pins ${spec.integrity}, the server sent ${actual}${finalUrl !== spec.url ? ` (from ${finalUrl})` : ''}.`,
+    {
+      code: 'INTEGRITY_MISMATCH',
+      hint: 'The file changed since the pin was written. Nothing was written. Check the change, then pin the new integrity (or drop the #sha256- part).',
+      details: { url: spec.url, expected: spec.integrity, actual },
+    },
+  );
 }
 
 function offlineMissingUrl(url: string, what: string): AgentInstallError {
-  return offlineMissing(`${what} (${url})`, { url }, 'Run once without --offline to cache it; only URLs pinned with #sha256-… (or locked in the lockfile) can be found in the cache.');
+  return offlineMissing(
+    `${what} (${url})`,
+    { url },
+    'Run once without --offline to cache it; only URLs pinned with #sha256-… (or locked in the lockfile) can be found in the cache.',
+  );
 }
 
 async function download(spec: UrlSpec, requested: string, ctx: SourceContext, what: string): Promise<Candidate> {
   if (spec.integrity !== undefined) {
     const cached = cacheGet(ctx, spec.integrity);
-    if (cached !== null) return { origin: `${spec.url} (cache)`, requested, source: `${spec.url}#${spec.integrity}`, bytes: cached, fileName: await installedName(cached, fileNameOf(spec.url)) };
+    if (cached !== null)
+      return {
+        origin: `${spec.url} (cache)`,
+        requested,
+        source: `${spec.url}#${spec.integrity}`,
+        bytes: cached,
+        fileName: await installedName(cached, fileNameOf(spec.url)),
+      };
   }
   assertFetchableUrl(new URL(spec.url), what);
   if (ctx.offline) throw offlineMissingUrl(spec.url, what);
@@ -88,7 +102,13 @@ async function download(spec: UrlSpec, requested: string, ctx: SourceContext, wh
   const integrity = computeIntegrity(response.bytes);
   if (spec.integrity !== undefined && integrity !== spec.integrity) throw pinMismatch(spec, integrity, response.url);
   // `source` is the URL that answered, pinned: pasted into `add` it demands exactly these bytes.
-  return { origin: response.url, requested, source: `${response.url}#${integrity}`, bytes: response.bytes, fileName: await installedName(response.bytes, fileNameOf(response.url)) };
+  return {
+    origin: response.url,
+    requested,
+    source: `${response.url}#${integrity}`,
+    bytes: response.bytes,
+    fileName: await installedName(response.bytes, fileNameOf(response.url)),
+  };
 }
 
 // The caller of fetchLocked checks the lock's integrity itself, with its own message.

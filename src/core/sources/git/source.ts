@@ -1,14 +1,14 @@
 import path from 'node:path';
 import semver from 'semver';
 import { suggest } from '../../did-you-mean.js';
-import { claimsGit } from '../claims.js';
 import { AgentInstallError } from '../../errors.js';
-import { gitError, lsRemote, withFetchedCommit, type FetchedCommit, type RemoteRef, type TreeEntry } from '../../io/git.js';
+import { type FetchedCommit, gitError, lsRemote, type RemoteRef, type TreeEntry, withFetchedCommit } from '../../io/git.js';
 import { isLoopbackHost } from '../../io/http.js';
 import type { LockEntry } from '../../lockfile/lockfile.js';
-import { defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type AgentBytes, type TreeFile } from '../agent-tree.js';
-import type { Candidate, Source, SourceContext, SourceSpec } from '../types.js';
+import { type AgentBytes, defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type TreeFile } from '../agent-tree.js';
+import { claimsGit } from '../claims.js';
 import { offlineMissing } from '../offline.js';
+import type { Candidate, Source, SourceContext, SourceSpec } from '../types.js';
 
 const offlineMissingFor = (what: string) => offlineMissing(what, { missing: what });
 
@@ -109,7 +109,15 @@ function parseGithub(raw: string, body: string, fragment: ReturnType<typeof pars
     if (normalized === null) throw invalid(raw, `"${rest.join('/')}" is not a path inside the repository`);
     inner = normalized;
   }
-  const spec: GitSpec = { source: 'git', raw, url: githubUrl(owner, name), base: `github:${owner}/${name}`, display: `github:${owner}/${name}`, github: { owner, repo: name }, allowFile: false };
+  const spec: GitSpec = {
+    source: 'git',
+    raw,
+    url: githubUrl(owner, name),
+    base: `github:${owner}/${name}`,
+    display: `github:${owner}/${name}`,
+    github: { owner, repo: name },
+    allowFile: false,
+  };
   if (fragment.ref !== undefined) spec.ref = fragment.ref;
   if (fragment.range !== undefined) spec.range = fragment.range;
   if (inner !== undefined) spec.path = inner;
@@ -143,12 +151,20 @@ function transportUrl(raw: string, base: string): { url: string; display: string
     return { url: `file://${parsed.pathname}`, display: base, allowFile: true };
   }
   if (!['https', 'http', 'ssh', 'git'].includes(protocol)) throw invalid(raw, `unsupported transport "${protocol}"`);
-  if (parsed.hostname === '' || parsed.hostname.startsWith('-') || decodeURIComponent(parsed.username).startsWith('-')) throw invalid(raw, 'a host or user cannot be empty or start with "-"');
+  if (parsed.hostname === '' || parsed.hostname.startsWith('-') || decodeURIComponent(parsed.username).startsWith('-'))
+    throw invalid(raw, 'a host or user cannot be empty or start with "-"');
   if (parsed.password !== '') {
-    throw invalid(raw, 'it contains a password', 'Keep credentials out of specs (they would be written to the lockfile): use a git credential helper or an SSH key.');
+    throw invalid(
+      raw,
+      'it contains a password',
+      'Keep credentials out of specs (they would be written to the lockfile): use a git credential helper or an SSH key.',
+    );
   }
   if (protocol === 'http' && !isLoopbackHost(parsed.hostname)) {
-    throw new AgentInstallError(`Refusing plain http:// for ${base}.`, { code: 'INSECURE_URL', hint: 'Use git+https:// or git+ssh://. Plain http is accepted only for loopback hosts.' });
+    throw new AgentInstallError(`Refusing plain http:// for ${base}.`, {
+      code: 'INSECURE_URL',
+      hint: 'Use git+https:// or git+ssh://. Plain http is accepted only for loopback hosts.',
+    });
   }
   if (parsed.search !== '') throw invalid(raw, 'a git URL has no query string');
   return { url, display: base, allowFile: false };
@@ -231,7 +247,10 @@ export function resolveRef(refs: RemoteRef[], spec: Pick<GitSpec, 'ref' | 'range
   const ref = spec.ref;
   if (ref === undefined || ref === 'HEAD') {
     if (!refs.some((r) => r.ref === 'HEAD')) {
-      throw new AgentInstallError(`${spec.display} has no default branch (is it empty?).`, { code: 'REF_NOT_FOUND', hint: 'Name a branch or tag: #main, #v1.0.0.' });
+      throw new AgentInstallError(`${spec.display} has no default branch (is it empty?).`, {
+        code: 'REF_NOT_FOUND',
+        hint: 'Name a branch or tag: #main, #v1.0.0.',
+      });
     }
     return { want: 'HEAD', requested: spec.raw };
   }
@@ -365,7 +384,9 @@ export const gitSource: Source<GitSpec> = {
     const spec = lockedSpec(entry);
     if (ctx.offline) throw offlineMissingFor(entry.source);
     const resolved = { requested: entry.requested, ...(entry.version !== undefined ? { version: entry.version } : {}) };
-    const [candidate] = await withFetchedCommit(spec.url, spec.ref, gitOptions(spec, ctx), (fetched) => readCandidates({ spec, fetched, resolved, ctx, fileOnly: true }));
+    const [candidate] = await withFetchedCommit(spec.url, spec.ref, gitOptions(spec, ctx), (fetched) =>
+      readCandidates({ spec, fetched, resolved, ctx, fileOnly: true }),
+    );
     return candidate!;
   },
   async listVersions(entry, ctx) {
@@ -385,7 +406,9 @@ export const gitSource: Source<GitSpec> = {
       });
     }
     const resolved = { requested: entry.requested, version: tagVersion(tag)! };
-    const [candidate] = await withFetchedCommit(spec.url, `refs/tags/${tag}`, gitOptions(spec, ctx), (fetched) => readCandidates({ spec, fetched, resolved, ctx, fileOnly: true }));
+    const [candidate] = await withFetchedCommit(spec.url, `refs/tags/${tag}`, gitOptions(spec, ctx), (fetched) =>
+      readCandidates({ spec, fetched, resolved, ctx, fileOnly: true }),
+    );
     return candidate!;
   },
 };

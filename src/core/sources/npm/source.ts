@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import semver from 'semver';
 import { AgentInstallError } from '../../errors.js';
-import { fetchBytes } from '../../io/http.js';
-import type { LockEntry } from '../../lockfile/lockfile.js';
-import { authFor, loadNpmConfig, registryFor, type NpmConfig } from '../../io/npmrc.js';
-import { readTgz, type TarEntry } from '../../io/tar.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../../io/bounded-read.js';
-import { defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type AgentBytes, type TreeFile } from '../agent-tree.js';
+import { fetchBytes } from '../../io/http.js';
+import { authFor, loadNpmConfig, type NpmConfig, registryFor } from '../../io/npmrc.js';
+import { readTgz, type TarEntry } from '../../io/tar.js';
+import type { LockEntry } from '../../lockfile/lockfile.js';
+import { type AgentBytes, defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type TreeFile } from '../agent-tree.js';
 import { claimsNpm } from '../claims.js';
-import type { Candidate, Source, SourceContext, SourceSpec } from '../types.js';
 import { offlineMissing } from '../offline.js';
+import type { Candidate, Source, SourceContext, SourceSpec } from '../types.js';
 
 const offlineMissingFor = (what: string) => offlineMissing(what, { missing: what });
 
@@ -83,7 +83,9 @@ export interface Packument {
  * the `latest` tag when it satisfies the range, else the newest satisfying version; none = `latest`.
  */
 export function pickNpmVersion(packument: Packument, spec: Pick<NpmSpec, 'name' | 'range' | 'tag'>): string {
-  const versions = Object.keys(packument.versions).filter((v) => semver.valid(v) !== null).sort(semver.compare);
+  const versions = Object.keys(packument.versions)
+    .filter((v) => semver.valid(v) !== null)
+    .sort(semver.compare);
   const tags = packument['dist-tags'] ?? {};
   const latest = tags.latest;
   if (spec.tag !== undefined) {
@@ -91,7 +93,11 @@ export function pickNpmVersion(packument: Packument, spec: Pick<NpmSpec, 'name' 
     if (version === undefined || !packument.versions[version]) {
       throw new AgentInstallError(`${spec.name} has no dist-tag "${spec.tag}".`, {
         code: 'VERSION_NOT_FOUND',
-        hint: `Dist-tags: ${Object.entries(tags).map(([t, v]) => `${t} (${v})`).join(', ') || '(none)'}.`,
+        hint: `Dist-tags: ${
+          Object.entries(tags)
+            .map(([t, v]) => `${t} (${v})`)
+            .join(', ') || '(none)'
+        }.`,
       });
     }
     return version;
@@ -161,7 +167,11 @@ function stateFor(ctx: SourceContext): RunState {
   let state = states.get(ctx);
   if (!state) {
     const prefix = path.dirname(path.dirname(process.execPath));
-    state = { config: loadNpmConfig({ cwd: ctx.cwd, home: ctx.home, env: ctx.env, global: ctx.global === true, prefix }), packuments: new Map(), tarballs: new Map() };
+    state = {
+      config: loadNpmConfig({ cwd: ctx.cwd, home: ctx.home, env: ctx.env, global: ctx.global === true, prefix }),
+      packuments: new Map(),
+      tarballs: new Map(),
+    };
     states.set(ctx, state);
   }
   return state;
@@ -202,12 +212,15 @@ function rethrowHttp(error: unknown, state: RunState, name: string, url: string,
     });
   }
   if (error.code === 'UNAUTHORIZED') {
-    throw new AgentInstallError(`${registry} refused access to ${name} (${auth ? `with the credentials from ${auth.where}` : 'no credentials were configured for it'}).`, {
-      code: 'NPM_AUTH',
-      hint: auth ? 'The token may be expired or lack read access; log in again (npm login) or replace it.' : configHint,
-      cause: error,
-      details: { name, registry },
-    });
+    throw new AgentInstallError(
+      `${registry} refused access to ${name} (${auth ? `with the credentials from ${auth.where}` : 'no credentials were configured for it'}).`,
+      {
+        code: 'NPM_AUTH',
+        hint: auth ? 'The token may be expired or lack read access; log in again (npm login) or replace it.' : configHint,
+        cause: error,
+        details: { name, registry },
+      },
+    );
   }
   throw error;
 }
@@ -235,10 +248,17 @@ async function fetchPackument(name: string, ctx: SourceContext): Promise<{ packu
       try {
         packument = JSON.parse(bytes.toString('utf8')) as Packument;
       } catch (error) {
-        throw new AgentInstallError(`${registry} answered for ${name} with something that is not JSON.`, { code: 'NPM_REGISTRY_INVALID', hint: 'Check the registry URL in your .npmrc.', cause: error });
+        throw new AgentInstallError(`${registry} answered for ${name} with something that is not JSON.`, {
+          code: 'NPM_REGISTRY_INVALID',
+          hint: 'Check the registry URL in your .npmrc.',
+          cause: error,
+        });
       }
       if (packument === null || typeof packument !== 'object' || typeof packument.versions !== 'object' || packument.versions === null) {
-        throw new AgentInstallError(`${registry} answered for ${name} without a version list.`, { code: 'NPM_REGISTRY_INVALID', hint: 'Check the registry URL in your .npmrc.' });
+        throw new AgentInstallError(`${registry} answered for ${name} without a version list.`, {
+          code: 'NPM_REGISTRY_INVALID',
+          hint: 'Check the registry URL in your .npmrc.',
+        });
       }
       return { packument, registry };
     })();
@@ -267,7 +287,12 @@ async function fetchPackageFiles(name: string, version: string, ctx: SourceConte
     pending = (async () => {
       let bytes: Buffer;
       try {
-        ({ bytes } = await fetchBytes(tarball, { maxBytes: MAX_TARBALL_BYTES, headers: authHeaders(state, tarball, registry), ctx: fetchContext(state, ctx), what: `the tarball of ${what}` }));
+        ({ bytes } = await fetchBytes(tarball, {
+          maxBytes: MAX_TARBALL_BYTES,
+          headers: authHeaders(state, tarball, registry),
+          ctx: fetchContext(state, ctx),
+          what: `the tarball of ${what}`,
+        }));
       } catch (error) {
         if (error instanceof AgentInstallError && error.code === 'TOO_LARGE') {
           throw new AgentInstallError(`The tarball of ${what} is larger than ${MAX_TARBALL_BYTES / 1_048_576} MiB.`, {
@@ -343,7 +368,10 @@ async function readCandidates({ name, version, inner, requested, ctx, fileOnly }
   if (selection.kind === 'file') {
     const file = selection.file;
     if (file.special) {
-      throw new AgentInstallError(`${file.path} in ${what} is a link, not an agent file.`, { code: 'INVALID_AGENT', hint: 'Name the file the link points to.' });
+      throw new AgentInstallError(`${file.path} in ${what} is a link, not an agent file.`, {
+        code: 'INVALID_AGENT',
+        hint: 'Name the file the link points to.',
+      });
     }
     const bytes = bytesOf.get(file.path);
     if (!bytes) {
@@ -406,7 +434,9 @@ export const npmSource: Source<NpmSpec> = {
     const spec = lockedSpec(entry);
     if (ctx.offline) throw offlineMissingFor(`the versions of npm package ${spec.name}`);
     const { packument } = await fetchPackument(spec.name, ctx);
-    return Object.keys(packument.versions).filter((v) => semver.valid(v) !== null).sort(semver.compare);
+    return Object.keys(packument.versions)
+      .filter((v) => semver.valid(v) !== null)
+      .sort(semver.compare);
   },
   async fetchVersion(entry, version, ctx) {
     const spec = lockedSpec(entry);

@@ -1,20 +1,20 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
-import { cacheDir, cacheGet } from '../../io/cache.js';
+import { type CheckAgentBytes, loadValidate } from '../../agent/load.js';
+import { nameProblem } from '../../agent/names.js';
+import type { Issue } from '../../agent/validate.js';
 import { readConfig } from '../../config.js';
+import { suggest } from '../../did-you-mean.js';
 import { AgentInstallError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../../io/bounded-read.js';
+import { cacheDir, cacheGet } from '../../io/cache.js';
 import { computeIntegrity, isIntegrity } from '../../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../../io/json.js';
 import type { LockEntry } from '../../lockfile/lockfile.js';
-import { nameProblem } from '../../agent/names.js';
-import { suggest } from '../../did-you-mean.js';
-import { loadValidate, type CheckAgentBytes } from '../../agent/load.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../../io/bounded-read.js';
-import { offlineMissing } from '../offline.js';
-import type { Issue } from '../../agent/validate.js';
 import { expandPath, lockPath, resolveLockPath } from '../local.js';
+import { offlineMissing } from '../offline.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from '../types.js';
 
 export interface RegistrySpec extends SourceSpec {
@@ -93,7 +93,8 @@ function notFound(name: string, ctx: SourceContext, searched: Array<{ id: string
 /** Picks a version: exact, range, or `latest`/none = the newest. Throws listing the available versions. */
 export function pickVersion(name: string, versions: string[], range: string | undefined): string {
   const wanted = range === undefined || range === 'latest' ? '*' : range;
-  if (wanted === '*' && versions.length > 0 && versions.every((v) => PLAIN_VERSION.test(v))) return versions.reduce((a, b) => (comparePlainVersions(a, b) >= 0 ? a : b));
+  if (wanted === '*' && versions.length > 0 && versions.every((v) => PLAIN_VERSION.test(v)))
+    return versions.reduce((a, b) => (comparePlainVersions(a, b) >= 0 ? a : b));
   if (semver.validRange(wanted) === null) {
     throw new AgentInstallError(`"${range}" is not a version or version range for ${name}.`, {
       code: 'INVALID_VERSION_RANGE',
@@ -148,7 +149,15 @@ function checkedByBuild(ctx: SourceContext, name: string, version: string, file:
 }
 
 function readBundled(ctx: SourceContext, name: string, version: string, requested: string): Candidate {
-  const base = { origin: 'bundled registry', version, requested, source: `${name}@${version}`, fileName: `${name}.md`, registry: BUNDLED, alwaysAvailable: true };
+  const base = {
+    origin: 'bundled registry',
+    version,
+    requested,
+    source: `${name}@${version}`,
+    fileName: `${name}.md`,
+    registry: BUNDLED,
+    alwaysAvailable: true,
+  };
   const file = path.join(bundledAgentsDir(ctx), name, `${version}.md`);
   // What the build validated is installed as it was validated: no parsing, no hashing (fast `add`).
   const checked = checkedByBuild(ctx, name, version, file);
@@ -245,7 +254,8 @@ export function parseRegistryIndex(text: string, where: string): RegistryIndex {
     const versions: Record<string, IndexVersion> = {};
     for (const [version, file] of Object.entries(value.versions)) {
       if (semver.valid(version) !== version) throw indexInvalid(where, `${at}.versions: "${version}" is not an exact semver version`);
-      if (!isObject(file) || typeof file.url !== 'string' || file.url === '') throw indexInvalid(where, `${at}.versions.${version}.url must be a non-empty string`);
+      if (!isObject(file) || typeof file.url !== 'string' || file.url === '')
+        throw indexInvalid(where, `${at}.versions.${version}.url must be a non-empty string`);
       if (typeof file.integrity !== 'string' || !isIntegrity(file.integrity)) {
         throw indexInvalid(where, `${at}.versions.${version}.integrity must be sha256-<base64>`);
       }
@@ -265,7 +275,10 @@ function staticRegistry(value: string, base: string, ctx: SourceContext): Static
     try {
       href = new URL(value).href;
     } catch {
-      throw new AgentInstallError(`Not a valid registry URL: ${value}`, { code: 'INVALID_REGISTRY', hint: 'Use https://host/path/index.json or a path to an index.json.' });
+      throw new AgentInstallError(`Not a valid registry URL: ${value}`, {
+        code: 'INVALID_REGISTRY',
+        hint: 'Use https://host/path/index.json or a path to an index.json.',
+      });
     }
     return { location: href, id: href };
   }
@@ -306,7 +319,10 @@ const indexMemo = new WeakMap<object, Map<string, Promise<RegistryIndex>>>();
 /** Loads a static registry's index: from disk, from its URL, or (`--offline`) from the cache. */
 export function loadRegistryIndex(registry: StaticRegistry, ctx: SourceContext): Promise<RegistryIndex> {
   let memo = indexMemo.get(ctx);
-  if (!memo) indexMemo.set(ctx, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    indexMemo.set(ctx, memo);
+  }
   let loading = memo.get(registry.location);
   if (!loading) {
     loading = readIndex(registry, ctx);
@@ -356,7 +372,14 @@ function versionsOf(index: RegistryIndex, name: string): string[] {
   return Object.keys(index.agents[name]?.versions ?? {}).sort(semver.compare);
 }
 
-async function fetchFromIndex(registry: StaticRegistry, index: RegistryIndex, name: string, version: string, requested: string, ctx: SourceContext): Promise<Candidate> {
+async function fetchFromIndex(
+  registry: StaticRegistry,
+  index: RegistryIndex,
+  name: string,
+  version: string,
+  requested: string,
+  ctx: SourceContext,
+): Promise<Candidate> {
   const file = index.agents[name]?.versions[version];
   if (file === undefined) {
     throw new AgentInstallError(`${registry.id} no longer lists ${name}@${version}.`, {
@@ -507,7 +530,11 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
     try {
       base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     } catch {
-      throw new AgentInstallError(`--base-url is not a URL: ${options.baseUrl}`, { code: 'USAGE', exitCode: 2, hint: 'Use e.g. --base-url https://agents.example.com/' });
+      throw new AgentInstallError(`--base-url is not a URL: ${options.baseUrl}`, {
+        code: 'USAGE',
+        exitCode: 2,
+        hint: 'Use e.g. --base-url https://agents.example.com/',
+      });
     }
   }
   const outDir = path.dirname(path.resolve(options.outFile));
