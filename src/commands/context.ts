@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Context } from '../core/context.js';
-import type { ExitCode } from '../core/errors.js';
+import type { ErrorCode, ExitCode } from '../core/errors.js';
 import { resolveScope, type Scope } from '../core/scope/scope.js';
 import type { SourceContext } from '../core/sources/types.js';
 import type { Style } from './style.js';
@@ -34,7 +34,7 @@ export interface CommandResult {
   text: string;
   exitCode?: ExitCode;
   /** Why a non-zero exit (differences found, errors in validated files): added to the `--json` document as `error`, with `ok: false`. */
-  failure?: { code: string; message: string; hint?: string };
+  failure?: { code: ErrorCode; message: string; hint?: string };
 }
 
 /** A path for humans: relative to the working directory when inside it. */

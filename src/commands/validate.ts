@@ -1,7 +1,7 @@
 import { chmodSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
-import { type AgentCheck, checkAgentBytes, findDuplicateNames, fixAgentText, type Issue, type Severity } from '../core/agent/validate.js';
-import { AgentInstallError, ExitCode, isAgentInstallError } from '../core/errors.js';
+import { type AgentCheck, checkAgentBytes, findDuplicateNames, fixAgentText, type Issue, type IssueCode, type Severity } from '../core/agent/validate.js';
+import { AgentInstallError, type ErrorCode, ExitCode, isAgentInstallError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/io/atomic.js';
 import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
 import { scanAgentsTree } from '../core/scope/scan.js';
@@ -32,7 +32,7 @@ export interface FixReport {
   /** `--dry-run`: the unified diff that would be applied. */
   diff?: string;
   /** Why the fix could not be written (e.g. the file is a symbolic link). */
-  error?: { code: string; message: string; hint: string | null };
+  error?: { code: ErrorCode; message: string; hint: string | null };
 }
 
 /** One file to check: how the user sees its path, where it is, and which tree it belongs to. */
@@ -60,7 +60,7 @@ const UNFIXABLE = new Set(['binary', 'file-too-large', 'unreadable']);
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function issue(severity: Severity, code: string, message: string, fix: string): Issue {
+function issue(severity: Severity, code: IssueCode, message: string, fix: string): Issue {
   return { line: 1, column: 1, severity, code, message, fix };
 }
 
@@ -332,7 +332,7 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
     lines.push(summary);
   }
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const failure = ok
+  const failure: CommandResult['failure'] = ok
     ? undefined
     : failedFixes.length > 0 && errors === 0
       ? { code: 'FIX_FAILED', message: `Could not write the fix for ${plural(failedFixes.length, 'file')}.` }

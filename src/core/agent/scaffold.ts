@@ -10,7 +10,7 @@
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { didYouMean } from '../did-you-mean.js';
-import { AgentInstallError, ExitCode } from '../errors.js';
+import { AgentInstallError, type ErrorCode, ExitCode } from '../errors.js';
 import { uniqueSuffix } from '../io/atomic.js';
 import { readFileBounded } from '../io/bounded-read.js';
 import { nameProblem } from './names.js';
@@ -42,7 +42,7 @@ const NEW_AGENT_NAME = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
 export const NEW_AGENT_NAME_MIN = 3;
 export const NEW_AGENT_NAME_MAX = 50;
 
-function invalidOption(message: string, hint: string, code = 'INVALID_OPTION'): AgentInstallError {
+function invalidOption(message: string, hint: string, code: ErrorCode = 'INVALID_OPTION'): AgentInstallError {
   return new AgentInstallError(message, { code, exitCode: ExitCode.usage, hint });
 }
 

@@ -31,7 +31,7 @@ export interface Issue {
   column: number;
   severity: Severity;
   /** Stable kebab-case code, see {@link ISSUE_CODES}. */
-  code: string;
+  code: IssueCode;
   message: string;
   /** What exactly to change; present on every warning. */
   fix?: string;
@@ -69,8 +69,10 @@ export interface CheckOptions {
 export { MAX_AGENT_BYTES };
 
 /** Every issue code this module emits, with its severity. */
-export const ISSUE_CODES: Readonly<Record<string, { severity: Severity | 'error or warning'; summary: string }>> = {
+export const ISSUE_CODES = {
   'file-too-large': { severity: 'error', summary: 'the file is over 1 MiB; Claude Code skips it' },
+  unreadable: { severity: 'error', summary: 'the file cannot be read' },
+  'not-markdown-file': { severity: 'error', summary: 'a named file whose name does not end in `.md` (Claude Code never reads it)' },
   binary: { severity: 'error', summary: 'not UTF-8 text (NUL bytes or invalid UTF-8)' },
   'no-frontmatter': { severity: 'error', summary: 'the file does not start with a `---` line' },
   'js-frontmatter': { severity: 'error', summary: '`---js` / `---javascript` front matter (never executed)' },
@@ -114,7 +116,8 @@ export const ISSUE_CODES: Readonly<Record<string, { severity: Severity | 'error 
   bom: { severity: 'warning', summary: 'byte-order mark' },
   crlf: { severity: 'warning', summary: 'CRLF line endings' },
   'merge-conflict-markers': { severity: 'warning', summary: 'git conflict markers left in the file' },
-};
+} as const satisfies Readonly<Record<string, { severity: Severity | 'error or warning'; summary: string }>>;
+export type IssueCode = keyof typeof ISSUE_CODES;
 
 const HOOK_EVENT_SET = new Set<string>(HOOK_EVENTS);
 const KNOWN_KEY_SET = new Set<string>(KNOWN_AGENT_KEYS);
@@ -158,7 +161,7 @@ const ENUM_VALUES: Readonly<Partial<Record<AgentFieldName, readonly string[]>>> 
   isolation: ISOLATION_MODES,
 };
 
-const FIELD_DEFAULT_CODE: Readonly<Record<AgentFieldName, string>> = {
+const FIELD_DEFAULT_CODE: Readonly<Record<AgentFieldName, IssueCode>> = {
   name: 'name-not-string',
   description: 'description-not-string',
   model: 'model-unknown',
@@ -226,7 +229,7 @@ const MAX_REMEMBERED_LENGTH = 160;
 const rememberedTools = new Map<string, string | undefined>();
 const rememberedKeys = new Map<string, string | undefined>();
 
-function remembered(cache: Map<string, string | undefined>, input: string, compute: (input: string) => string | undefined): string | undefined {
+function remembered<T extends string>(cache: Map<string, T | undefined>, input: string, compute: (input: string) => T | undefined): T | undefined {
   if (cache.has(input)) return cache.get(input);
   const result = compute(input);
   if (input.length > MAX_REMEMBERED_LENGTH) return result;
@@ -265,7 +268,7 @@ class Checker {
     return this.index;
   }
 
-  add(severity: Severity, code: string, at: Position, message: string, fix?: string): void {
+  add(severity: Severity, code: IssueCode, at: Position, message: string, fix?: string): void {
     const issue: Issue = { line: at.line, column: at.column, severity, code, message };
     if (fix !== undefined) issue.fix = fix;
     this.issues.push(issue);
@@ -620,19 +623,19 @@ function checkLenient(checker: Checker): void {
 }
 
 /** zod's verdict on string values, by key (see `remembered`). */
-const rememberedCodes = new Map<string, string | undefined>();
+const rememberedCodes = new Map<string, IssueCode | undefined>();
 
 /** The issue code of a field value that fails its schema in agent-schema.ts, else undefined. */
-function fieldIssueCode(key: AgentFieldName, value: unknown): string | undefined {
+function fieldIssueCode(key: AgentFieldName, value: unknown): IssueCode | undefined {
   if (typeof value === 'string') return remembered(rememberedCodes, `${key}:${value}`, () => schemaIssueCode(key, value));
   return schemaIssueCode(key, value);
 }
 
-function schemaIssueCode(key: AgentFieldName, value: unknown): string | undefined {
+function schemaIssueCode(key: AgentFieldName, value: unknown): IssueCode | undefined {
   const result = agentFieldSchemas[key].safeParse(value);
   if (result.success) return undefined;
   const message = result.error.issues[0]?.message ?? '';
-  return Object.hasOwn(ISSUE_CODES, message) ? message : FIELD_DEFAULT_CODE[key];
+  return Object.hasOwn(ISSUE_CODES, message) ? (message as IssueCode) : FIELD_DEFAULT_CODE[key];
 }
 
 /** Unknown keys reported one by one; the rest are summed up in one warning (a hostile file can hold 100,000). */

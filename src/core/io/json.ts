@@ -1,4 +1,4 @@
-import { AgentInstallError } from '../errors.js';
+import { AgentInstallError, type ErrorCode } from '../errors.js';
 
 /** JSON with keys sorted at every level, two-space indent and a trailing newline: byte-stable output. */
 export function stringifyDeterministic(value: unknown): string {
@@ -122,7 +122,7 @@ export function jsonErrorOffset(text: string): number {
 }
 
 /** JSON.parse that reports `file:line:column` instead of a character offset. */
-export function parseJsonFile(text: string, file: string, code: string): unknown {
+export function parseJsonFile(text: string, file: string, code: ErrorCode): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

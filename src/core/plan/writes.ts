@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadValidate } from '../agent/load.js';
 import { agentFileName } from '../agent/names.js';
 import type { Issue } from '../agent/validate.js';
-import { AgentInstallError } from '../errors.js';
+import { AgentInstallError, type ErrorCode } from '../errors.js';
 import { isSymlink } from '../io/atomic.js';
 import { computeIntegrity } from '../io/integrity.js';
 import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
@@ -24,7 +24,7 @@ export interface CheckedCandidate {
 export interface Refusal {
   name: string;
   path: string;
-  code: string;
+  code: ErrorCode;
   reason: string;
   hint: string;
 }
@@ -101,7 +101,7 @@ export function planWrites(
     const relative = previous?.path ?? agentFileName(name);
     const target = path.join(scope.agentsDir, relative);
     const entry = entryFor(candidate, relative);
-    const refuse = (code: string, reason: string, hint: string) => refusals.push({ name, path: relative, code, reason, hint });
+    const refuse = (code: ErrorCode, reason: string, hint: string) => refusals.push({ name, path: relative, code, reason, hint });
 
     const owner = ownerOfPath.get(relative);
     if (owner !== undefined && owner !== name) {
