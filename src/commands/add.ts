@@ -1,7 +1,8 @@
 import { COMMANDS } from '../cli/spec.js';
 import { suggest } from '../core/did-you-mean.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
-import { type CheckedCandidate, checkCandidate, planWrites } from '../core/plan/writes.js';
+import { planWrites } from '../core/plan/writes.js';
+import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
 import { rememberCandidate } from '../core/resolve/locked.js';
 import { parseSpec } from '../core/sources/index.js';
 import type { Candidate } from '../core/sources/types.js';
@@ -56,7 +57,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     ctx,
     scope,
     { doing: 'Installing into', would: 'Would install into' },
-    (lockfile, installed) => planWrites(scope, lockfile, installed, checked, { force: options.force === true }),
+    (snapshot) => planWrites(snapshot, checked, { force: options.force === true }),
     { dryRun },
   );
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));

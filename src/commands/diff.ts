@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { type FieldChange, frontmatterChanges } from '../core/diff/field-changes.js';
 import { type DiffHunk, diffHunks, formatUnifiedDiff } from '../core/diff/text-diff.js';
 import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile, targetPath } from '../core/plan/apply.js';
+import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { fetchLockedCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
+import { scopeFolders } from '../core/scope/folders.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { selectLocked } from './select.js';
 
@@ -44,9 +45,11 @@ function readInstalled(file: string): string | null {
 export async function run(ctx: CommandContext, names: string[], options: DiffOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const lockfile = readScopeLockfile(scope);
+  const { agents } = scopeFolders(scope);
   const results: AgentDiff[] = [];
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
-    const file = targetPath(scope, entry.path);
+    agents.check(entry.path); // never read through a link that leads out of the agents folder
+    const file = agents.resolve(entry.path);
     const installedText = readInstalled(file);
     const installedLabel = `${displayPath(ctx, file)} (installed${installedText === null ? ', missing' : ''})`;
     const installed = { label: installedLabel, version: null, text: installedText ?? '' };

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
-import { readScopeLockfile } from '../core/plan/apply.js';
+import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import {
   type AgentDetails,
   type Catalog,

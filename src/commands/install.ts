@@ -1,5 +1,5 @@
 import { DifferencesFoundError } from '../core/errors.js';
-import { readScopeLockfile } from '../core/plan/apply.js';
+import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { sameEntry } from '../core/plan/plan.js';
 import { planWrites } from '../core/plan/writes.js';
 import { fetchLockedAgents, lockfileWouldChange } from '../core/resolve/locked.js';
@@ -40,11 +40,12 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     ctx,
     scope,
     header,
-    (current, installed) => {
+    (snapshot) => {
+      const current = snapshot.lockfile;
       // Only what was fetched for the entries as they still are: a run that finished while this
       // one waited for the lock has already installed what it locked.
       const fresh = checked.filter((c) => sameEntry(current.agents[c.agent.name], lockfile.agents[c.agent.name]));
-      const result = planWrites(scope, current, installed, fresh, { force: options.force === true && !frozen });
+      const result = planWrites(snapshot, fresh, { force: options.force === true && !frozen });
       if (!frozen) return result;
       const drift = result.refusals.filter((r) => DRIFT.has(r.code));
       if (drift.length > 0) {

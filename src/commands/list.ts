@@ -1,4 +1,4 @@
-import { readScopeLockfile } from '../core/plan/apply.js';
+import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { HashCache } from '../core/scope/hash-cache.js';
 import { type InstalledAgent, inspectScope, markShadowed } from '../core/scope/inspect.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';

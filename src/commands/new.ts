@@ -8,7 +8,6 @@ import {
   checkEffortOption,
   checkMemoryOption,
   checkModelOption,
-  createFileExclusive,
   loadTemplate,
   type NewAgentOptions,
   parseToolsOption,
@@ -17,8 +16,9 @@ import {
 import { checkAgentBytes, checkAgentText } from '../core/agent/validate.js';
 import { AgentInstallError } from '../core/errors.js';
 import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
+import { ensureScopeFolders, scopeFolders } from '../core/scope/folders.js';
 import { scanAgentsTree } from '../core/scope/scan.js';
-import { isInside, optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
+import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 
 export interface NewOptions {
@@ -84,6 +84,13 @@ function occupied(target: string): boolean {
   }
 }
 
+function existsError(shown: string): AgentInstallError {
+  return new AgentInstallError(`Refusing to overwrite ${shown}: it already exists.`, {
+    code: 'AGENT_EXISTS',
+    hint: `Choose another name, or edit the existing file. \`agent-install validate ${shown}\` checks it.`,
+  });
+}
+
 /**
  * Scaffolds `<agents dir>/<name>.md` from a template. Never overwrites, never adds a second agent
  * of a name the tree already has, and leaves the lockfile alone: the file is the user's own.
@@ -126,16 +133,12 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   }
 
   const scope = commandScope(ctx);
+  // Refuses a `.claude` or agents folder that resolves outside the project, as `add` does.
+  const folders = scopeFolders(scope);
   const fileName = `${name}.md`;
-  const target = path.join(scope.agentsDir, fileName);
-  if (!isInside(scope.agentsDir, target)) throw new AgentInstallError(`Refusing to write outside ${scope.agentsDir}.`, { code: 'UNSAFE_NAME' });
+  const target = folders.agents.resolve(fileName);
   const shown = displayPath(ctx, target);
-  if (occupied(target)) {
-    throw new AgentInstallError(`Refusing to overwrite ${shown}: it already exists.`, {
-      code: 'AGENT_EXISTS',
-      hint: `Choose another name, or edit the existing file. \`agent-install validate ${shown}\` checks it.`,
-    });
-  }
+  if (occupied(target)) throw existsError(shown);
   const sameName = filesNamed(scope, name);
   if (sameName.length > 0) {
     throw new AgentInstallError(`An agent named ${JSON.stringify(name)} already exists in ${displayPath(ctx, scope.agentsDir)}: ${sameName.join(', ')}.`, {
@@ -164,7 +167,8 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
     };
   }
   ctx.out(header);
-  createFileExclusive(target, text);
+  ensureScopeFolders(folders);
+  folders.agents.createFile(fileName, text, () => existsError(shown));
   const lines = [
     `${ctx.style.green('+')} created  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`,
     'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',

@@ -1,5 +1,5 @@
 import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile } from '../core/plan/apply.js';
+import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { findOutdated } from '../core/resolve/outdated.js';
 import { type CommandContext, type CommandResult, commandScope, formatTable, scopeJson } from './context.js';
 

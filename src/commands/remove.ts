@@ -15,7 +15,7 @@ export async function run(ctx: CommandContext, names: string[], options: RemoveO
     ctx,
     scope,
     { doing: 'Removing from', would: 'Would remove from' },
-    (lockfile, installed) => planRemove(scope, lockfile, installed, names, { force: options.force === true }),
+    (snapshot) => planRemove(snapshot, names, { force: options.force === true }),
     { dryRun },
   );
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });

@@ -1,5 +1,5 @@
 import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile } from '../core/plan/apply.js';
+import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { planUpgrade, type UpgradeItem } from '../core/plan/upgrade.js';
 import { fetchLockedCandidate, rememberCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
@@ -31,7 +31,7 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
     ctx,
     scope,
     { doing: 'Upgrading', would: 'Would upgrade' },
-    (current, installed) => planUpgrade(scope, current, installed, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true }),
+    (snapshot) => planUpgrade(snapshot, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true }),
     { dryRun },
   );
   const conflicts = plan.actions.filter((a) => a.type === 'conflict');

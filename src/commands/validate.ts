@@ -2,8 +2,8 @@ import { chmodSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { type AgentCheck, checkAgentBytes, findDuplicateNames, fixAgentText, type Issue, type IssueCode, type Severity } from '../core/agent/validate.js';
 import { AgentInstallError, type ErrorCode, ExitCode, isAgentInstallError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/io/atomic.js';
 import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
+import { GuardedFolder } from '../core/io/guarded-folder.js';
 import { scanAgentsTree } from '../core/scope/scan.js';
 import type { CommandContext, CommandResult } from './context.js';
 
@@ -39,6 +39,9 @@ export interface FixReport {
 interface Target {
   display: string;
   file: string;
+  /** The folder given on the command line (a file's own folder for a file), and the file's path below it: `--fix` writes only inside that folder. */
+  root: string;
+  relative: string;
   /** Duplicate names are looked for within one group: one folder argument, or all file arguments. */
   group: number;
 }
@@ -82,13 +85,19 @@ function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target
     }
     if (stats.isDirectory()) {
       for (const scanned of scanAgentsTree(absolute)) {
-        targets.push({ display: path.join(display, ...scanned.relative.split('/')), file: scanned.file, group: index });
+        targets.push({
+          display: path.join(display, ...scanned.relative.split('/')),
+          file: scanned.file,
+          root: absolute,
+          relative: scanned.relative,
+          group: index,
+        });
       }
     } else if (stats.isFile()) {
-      targets.push({ display, file: absolute, group: fileGroup });
+      targets.push({ display, file: absolute, root: path.dirname(absolute), relative: path.basename(absolute), group: fileGroup });
     } else {
       // A FIFO or a device would block or never end; Claude Code does not read them either.
-      const target = { display, file: absolute, group: fileGroup };
+      const target = { display, file: absolute, root: path.dirname(absolute), relative: path.basename(absolute), group: fileGroup };
       special.push({
         target,
         skipped: true,
@@ -190,8 +199,9 @@ function fixFile(ctx: CommandContext, checked: Checked, textDiff: TextDiff | und
     stats = undefined;
   }
   try {
-    // Refuses a symbolic link at the path: the fix would have to write through it.
-    writeFileAtomic(checked.target.file, fixed.text);
+    // Refuses a symbolic link at the path (the fix would have to write through it), and a file
+    // reached through a linked folder that leads outside the folder being checked.
+    GuardedFolder.open(checked.target.root).writeFile(checked.target.relative, fixed.text);
   } catch (error) {
     if (!isAgentInstallError(error)) throw error;
     let hint = error.hint ?? null;

@@ -1,5 +1,5 @@
 import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile } from '../core/plan/apply.js';
+import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { inspectScope } from '../core/scope/inspect.js';
 import { verifyInstalled } from '../core/scope/verify.js';
 import { type CommandContext, type CommandResult, commandScope, formatTable, scopeJson } from './context.js';

@@ -84,10 +84,9 @@ describe('upgrade', () => {
     const before = lock(sb).agents['fastapi-backend-builder'];
     const scope = (await import('../../src/core/scope/scope.js')).projectScope({ cwd: sb.project, home: sb.home });
     const now = { lockfileVersion: 2, agents: { 'fastapi-backend-builder': { ...before, version: '1.1.0', source: 'fastapi-backend-builder@1.1.0' } } };
+    const { takeSnapshot } = await import('../../src/core/scope/snapshot.js');
     const { plan } = planUpgrade(
-      scope,
-      now,
-      [],
+      await takeSnapshot(scope, now),
       [
         {
           name: 'fastapi-backend-builder',

@@ -134,7 +134,7 @@ describe('validate: output', () => {
 });
 
 describe('validate: folders are scanned the way Claude Code scans them', () => {
-  it('recursive, hidden files included, X.MD and other extensions ignored, a symlinked file read once', async () => {
+  it('recursive, hidden files included, X.MD and other extensions ignored, a symlinked file and its target both read', async () => {
     const sb = makeSandbox({
       tree: {
         'tree/top.md': agentText('top'),
@@ -149,14 +149,14 @@ describe('validate: folders are scanned the way Claude Code scans them', () => {
     symlinkSync(path.join(sb.project, 'tree', 'nested'), path.join(sb.project, 'tree', 'nested-link'));
     symlinkSync(path.join(sb.project, 'nowhere.md'), path.join(sb.project, 'tree', 'dangling.md'));
     const doc = (await sb.run(['validate', 'tree', '--json'])).json();
-    expect(doc.files).toBe(4);
+    // top.md and its link are both read, as Claude Code reads them: the same agent twice.
+    expect(doc.files).toBe(5);
     expect(doc.issues.map((i: any) => `${i.file} ${i.code}`)).toEqual([
       'tree/.hidden-dir/h.md no-frontmatter',
       'tree/.hidden.md description-missing',
       'tree/.hidden.md name-file-mismatch',
-      // top.md and its link are one inode, read once, under the path found first (like Claude Code):
-      // no duplicate-name, and the name differs from that file name.
       'tree/link-to-top.md name-file-mismatch',
+      'tree/top.md duplicate-name',
     ]);
   });
 

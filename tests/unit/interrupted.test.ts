@@ -3,10 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { readLockfile } from '../../src/core/lockfile/lockfile.js';
-import { applyPlan, journalPath, readScopeLockfile, recoverScope } from '../../src/core/plan/apply.js';
+import { journalPath, readScopeLockfile, recoverScope } from '../../src/core/lockfile/scope-lockfile.js';
+import { applyPlan } from '../../src/core/plan/apply.js';
 import { planUpgrade } from '../../src/core/plan/upgrade.js';
-import { checkCandidate } from '../../src/core/plan/writes.js';
+import { checkCandidate } from '../../src/core/resolve/check.js';
+import { scopeFolders } from '../../src/core/scope/folders.js';
 import { projectScope } from '../../src/core/scope/scope.js';
+import { takeSnapshot } from '../../src/core/scope/snapshot.js';
 import { registrySource } from '../../src/core/sources/registry/source.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { makeSandbox } from '../helpers/sandbox.js';
@@ -36,12 +39,12 @@ describe('an upgrade interrupted between files', () => {
         theirs: await checkCandidate(await registrySource.fetchVersion!(entry, '1.1.0', ctx)),
       });
     }
-    const { plan } = planUpgrade(scope, lockfile, [], items, { force: false, mergeMarkers: false });
+    const { plan } = planUpgrade(await takeSnapshot(scope, lockfile), items, { force: false, mergeMarkers: false });
     expect(plan.actions.map((a) => a.type)).toEqual(['update', 'update']);
 
     // The process dies right after the first file is renamed into place.
     expect(() =>
-      applyPlan(plan, lockfile, {
+      applyPlan(plan, lockfile, scopeFolders(scope), {
         afterFile: () => {
           throw new Error('killed');
         },
@@ -63,7 +66,7 @@ describe('an upgrade interrupted between files', () => {
     expect(verify.exitCode).toBe(0);
 
     // The next writer persists the reconciliation, and finishes the job.
-    recoverScope(scope);
+    recoverScope(scope, scopeFolders(scope));
     expect(existsSync(journalPath(scope))).toBe(false);
     expect(readLockfile(scope.lockfilePath).agents.alpha!.version).toBe('1.1.0');
     const lock = JSON.parse(readFileSync(scope.lockfilePath, 'utf8'));

@@ -4,14 +4,13 @@
  * double-quoted `name` and `description`, `tools` as a comma list (omitted for all tools), then
  * the optional `model`, `effort`, `color`, `memory`, a blank line and the prompt.
  *
- * `renderAgent` and the option checks are pure; `loadTemplate` reads one file; `createFileExclusive`
- * is the one writer, and it never replaces an existing file.
+ * `renderAgent` and the option checks are pure; `loadTemplate` reads one file. The `new` command
+ * writes the result through the scope's guarded agents folder, never replacing an existing file.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { didYouMean } from '../did-you-mean.js';
 import { AgentInstallError, type ErrorCode, ExitCode } from '../errors.js';
-import { uniqueSuffix } from '../io/atomic.js';
 import { readFileBounded } from '../io/bounded-read.js';
 import { nameProblem } from './names.js';
 import { parseAgentFile } from './parse.js';
@@ -282,88 +281,4 @@ export function buildAgentSpec(name: string, template: AgentTemplate, options: N
   const memory = pick(options.memory, template.memory);
   if (memory !== undefined) spec.memory = memory;
   return spec;
-}
-
-/**
- * Creates `target` with `data`, never replacing anything there (a file, a folder, a dangling
- * symbolic link). The bytes go to a temporary file first (named like fs-atomic's, never `*.md`),
- * which is then hard-linked to the target: link() fails when the target exists, so the file
- * appears complete or not at all. Where hard links are unsupported, an `O_EXCL` create is used.
- * Throws AgentInstallError `AGENT_EXISTS` when the target exists.
- */
-export function createFileExclusive(target: string, data: string): void {
-  const dir = path.dirname(target);
-  const exists = () =>
-    new AgentInstallError(`Refusing to overwrite ${target}: it already exists.`, {
-      code: 'AGENT_EXISTS',
-      hint: 'Choose another name, or delete or rename the existing file first. agent-install new never overwrites.',
-    });
-  const io = (error: unknown) =>
-    new AgentInstallError(`Cannot write ${target}: ${(error as Error).message}`, {
-      code: 'IO',
-      hint: 'Check the folder permissions, or choose another scope (-g / -C <dir>).',
-      cause: error,
-    });
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw io(error);
-  }
-  const buffer = Buffer.from(data, 'utf8');
-  const writeAll = (fd: number) => {
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
-    fsyncSync(fd);
-  };
-  const temp = path.join(dir, `.${path.basename(target)}.agent-install-${process.pid}-${uniqueSuffix()}.tmp`);
-  let linked = false;
-  try {
-    const fd = openSync(temp, 'wx', 0o644);
-    try {
-      writeAll(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(temp, target);
-      linked = true;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw exists();
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw io(error);
-    }
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      /* never created */
-    }
-    throw error instanceof AgentInstallError ? error : io(error);
-  }
-  try {
-    unlinkSync(temp);
-  } catch {
-    /* already gone */
-  }
-  if (linked) return;
-  // No hard links here (some network and FAT file systems): exclusive create, then write.
-  let fd: number;
-  try {
-    fd = openSync(target, 'wx', 0o644);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
-    throw io(error);
-  }
-  try {
-    writeAll(fd);
-  } catch (error) {
-    closeSync(fd);
-    try {
-      unlinkSync(target);
-    } catch {
-      /* best effort: never leave a half-written agent */
-    }
-    throw io(error);
-  }
-  closeSync(fd);
 }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
 
@@ -64,7 +64,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, optio
   } catch (error) {
     throw ioError('create folder', dir, error);
   }
-  const temp = path.join(dir, `.${path.basename(target)}.agent-install-${process.pid}-${uniqueSuffix()}.tmp`);
+  const temp = tempPathFor(target);
   let fd: number | undefined;
   try {
     fd = openSync(temp, 'wx', 0o644);
@@ -116,6 +116,11 @@ export function removeFile(target: string): void {
   syncDirectory(path.dirname(target));
 }
 
+/** A temporary file beside `target` for an atomic write: hidden, never `*.md`, unique to this run. */
+export function tempPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.agent-install-${process.pid}-${uniqueSuffix()}.tmp`);
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -125,24 +130,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Deletes temporary files left in `dir` by runs that were killed. Returns the names removed. */
-export function cleanupTempFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const match = TEMP_PATTERN.exec(name);
-    if (!match || processAlive(Number(match[2]))) continue;
-    try {
-      unlinkSync(path.join(dir, name));
-      removed.push(name);
-    } catch {
-      /* someone else cleaned it */
-    }
-  }
-  return removed;
+/** Is `name` a temporary file of a run that is no longer alive (killed half-way)? */
+export function isTempFileOfDeadRun(name: string): boolean {
+  const match = TEMP_PATTERN.exec(name);
+  return match !== null && !processAlive(Number(match[2]));
 }

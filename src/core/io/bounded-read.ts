@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AgentInstallError } from '../errors.js';
 
 /** Claude Code skips agent files larger than this (2.1.332). */
@@ -6,19 +6,35 @@ export const MAX_AGENT_FILE_BYTES = 1_048_576;
 
 export type BoundedRead = { bytes: Uint8Array; size: number } | { bytes: null; size: number };
 
+// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever. It does not
+// change how regular files are read. (Windows has neither FIFOs nor the flag.)
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function notRegular(file: string): AgentInstallError {
+  return new AgentInstallError(`Cannot read ${file}: it is not a regular file (a FIFO, socket or device).`, {
+    code: 'IO',
+    hint: 'Replace it with a regular file; agent-install never reads from pipes or devices.',
+    details: { path: file },
+  });
+}
+
 /**
- * Reads a file only when it is at most `limit` bytes; a larger file (a 1 GB log renamed `.md`)
- * is reported by size without reading it. Throws AgentInstallError for I/O failures.
+ * Reads a regular file only when it is at most `limit` bytes; a larger file (a 1 GB log renamed
+ * `.md`) is reported by size without reading it. Pipes, sockets and devices are refused at once
+ * (checked on the open descriptor, so nothing can swap the file in between). Throws
+ * AgentInstallError for I/O failures.
  */
 export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES): BoundedRead {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, OPEN_FLAGS);
   } catch (error) {
-    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
+    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error, details: { path: file } });
   }
   try {
-    const size = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw notRegular(file);
+    const size = stats.size;
     if (size > limit) return { bytes: null, size };
     const buffer = Buffer.allocUnsafe(size);
     let offset = 0;
@@ -28,6 +44,9 @@ export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES): Bou
       offset += n;
     }
     return { bytes: buffer.subarray(0, offset), size: offset };
+  } catch (error) {
+    if (error instanceof AgentInstallError) throw error;
+    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error, details: { path: file } });
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import { isIntegrity } from '../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
 
@@ -134,8 +133,4 @@ export function readLockfile(file: string): Lockfile {
     throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
   }
   return parseLockfile(text, file);
-}
-
-export function writeLockfile(file: string, lockfile: Lockfile): void {
-  writeFileAtomic(file, serializeLockfile(lockfile));
 }

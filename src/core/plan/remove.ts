@@ -1,25 +1,16 @@
-import path from 'node:path';
-import { isSymlink } from '../io/atomic.js';
-import { hashFile } from '../io/integrity.js';
-import type { Lockfile } from '../lockfile/lockfile.js';
-import type { InstalledAgent } from '../scope/inspect.js';
+import { computeIntegrity } from '../io/integrity.js';
 import { notInstalledError } from '../scope/not-installed.js';
-import type { Scope } from '../scope/scope.js';
+import type { ScopeSnapshot } from '../scope/snapshot.js';
 import type { Plan, PlanAction } from './plan.js';
-import { type Refusal, symlinkRefusal } from './writes.js';
+import { type Refusal, symlinkRefusal } from './refusals.js';
 
 /**
  * Plans removing agents by name. An owned file is deleted only while it still holds the
  * installed bytes; a modified file, a symbolic link or a file agent-install does not own is
  * refused unless `force`. An unknown name is an error with a did-you-mean.
  */
-export function planRemove(
-  scope: Scope,
-  lockfile: Lockfile,
-  installed: InstalledAgent[],
-  names: string[],
-  options: { force: boolean },
-): { plan: Plan; refusals: Refusal[] } {
+export function planRemove(snapshot: ScopeSnapshot, names: string[], options: { force: boolean }): { plan: Plan; refusals: Refusal[] } {
+  const { scope, lockfile, installed } = snapshot;
   const actions: PlanAction[] = [];
   const refusals: Refusal[] = [];
   for (const name of names) {
@@ -43,8 +34,8 @@ export function planRemove(
       actions.push({ type: 'remove', name, path: unmanaged.path, deleteFile: true });
       continue;
     }
-    const file = path.join(scope.agentsDir, entry.path);
-    if (isSymlink(file)) {
+    const at = snapshot.at(entry.path);
+    if (at.kind === 'symlink') {
       if (!options.force) {
         refusals.push(symlinkRefusal(name, entry.path, 'delete'));
         continue;
@@ -52,8 +43,8 @@ export function planRemove(
       actions.push({ type: 'remove', name, path: entry.path, deleteFile: true, previous: entry });
       continue;
     }
-    const current = hashFile(file);
-    if (current === null) {
+    const current = at.bytes === undefined ? null : computeIntegrity(at.bytes);
+    if (at.kind === 'missing' || at.kind === 'folder') {
       actions.push({ type: 'remove', name, path: entry.path, deleteFile: false, previous: entry, note: 'file already gone; forgetting the lock entry' });
     } else if (current === entry.integrity || options.force) {
       actions.push({ type: 'remove', name, path: entry.path, deleteFile: true, previous: entry });

@@ -1,12 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { isSymlink } from '../io/atomic.js';
-import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
-import type { InstalledAgent } from '../scope/inspect.js';
-import type { Scope } from '../scope/scope.js';
+import type { LockEntry } from '../lockfile/lockfile.js';
+import { type CheckedCandidate, entryFor } from '../resolve/check.js';
+import type { ScopeSnapshot } from '../scope/snapshot.js';
 import { mergeThreeWay } from './merge.js';
 import { type Plan, type PlanAction, sameEntry } from './plan.js';
-import { type CheckedCandidate, entryFor, isFolder, type Refusal, sameBytes, symlinkRefusal } from './writes.js';
+import { folderRefusal, type Refusal, sameBytes, symlinkRefusal } from './refusals.js';
 
 /** One agent to upgrade: the bytes it was installed from and the version to move to. */
 export interface UpgradeItem {
@@ -33,13 +30,8 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
  * line merge, written when clean; a conflict writes nothing for that agent unless `mergeMarkers`
  * or `force`.
  */
-export function planUpgrade(
-  scope: Scope,
-  lockfile: Lockfile,
-  installed: InstalledAgent[],
-  items: UpgradeItem[],
-  options: UpgradeOptions,
-): { plan: Plan; refusals: Refusal[] } {
+export function planUpgrade(snapshot: ScopeSnapshot, items: UpgradeItem[], options: UpgradeOptions): { plan: Plan; refusals: Refusal[] } {
+  const { scope, lockfile, installed } = snapshot;
   const actions: PlanAction[] = [];
   const refusals: Refusal[] = [];
   for (const { name, entry, base, theirs } of items) {
@@ -50,22 +42,16 @@ export function planUpgrade(
       continue;
     }
     const relative = previous.path;
-    const target = path.join(scope.agentsDir, relative);
+    const at = snapshot.at(relative);
     const next = entryFor(theirs.candidate, relative);
     const bytes = theirs.candidate.bytes;
-    const link = isSymlink(target);
+    const link = at.kind === 'symlink';
     if (link && !options.force) {
       refusals.push(symlinkRefusal(name, relative, 'write'));
       continue;
     }
-    if (isFolder(target)) {
-      refusals.push({
-        name,
-        path: relative,
-        code: 'PATH_IS_FOLDER',
-        reason: `${relative} is a folder`,
-        hint: 'Rename or remove that folder; agent-install never replaces folders.',
-      });
+    if (at.kind === 'folder') {
+      refusals.push(folderRefusal(name, relative));
       continue;
     }
     const moved = installed.find((a) => a.name === name && a.status === 'moved');
@@ -79,7 +65,7 @@ export function planUpgrade(
       });
       continue;
     }
-    if (link || !existsSync(target)) {
+    if (link || at.kind === 'missing') {
       actions.push({
         type: link ? 'update' : 'create',
         name,
@@ -92,7 +78,21 @@ export function planUpgrade(
       });
       continue;
     }
-    const local = readFileSync(target);
+    if (at.bytes === undefined) {
+      if (options.force) {
+        actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, note: 'unreadable file overwritten (--force)' });
+        continue;
+      }
+      refusals.push({
+        name,
+        path: relative,
+        code: 'LOCALLY_MODIFIED',
+        reason: `${relative} cannot be read as an agent file (${at.kind === 'other' ? 'not a regular file' : 'over 1 MiB or unreadable'})`,
+        hint: 'Replace it with the agent file, or use --force to overwrite it.',
+      });
+      continue;
+    }
+    const local = at.bytes;
     if (sameBytes(local, bytes)) {
       actions.push({
         type: 'unchanged',

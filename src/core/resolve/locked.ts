@@ -4,9 +4,9 @@ import { AgentInstallError } from '../errors.js';
 import { cacheGet, cachePut } from '../io/cache.js';
 import { assertIntegrity } from '../io/integrity.js';
 import { type LockEntry, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
-import { type CheckedCandidate, checkCandidate } from '../plan/writes.js';
 import { sourceForEntry } from '../sources/index.js';
 import type { Candidate, SourceContext } from '../sources/types.js';
+import { type CheckedCandidate, checkCandidate } from './check.js';
 
 /** Keeps fetched bytes in the content-addressed cache (not those the package itself ships). */
 export function rememberCandidate(ctx: SourceContext, candidate: Candidate): void {

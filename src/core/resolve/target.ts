@@ -1,9 +1,9 @@
 import semver from 'semver';
 import { AgentInstallError } from '../errors.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
-import { type CheckedCandidate, checkCandidate } from '../plan/writes.js';
 import { parseSpec, sourceForEntry } from '../sources/index.js';
 import type { SourceContext } from '../sources/types.js';
+import { type CheckedCandidate, checkCandidate } from './check.js';
 import { fetchLockedCandidate } from './locked.js';
 import { wantedVersion } from './outdated.js';
 

@@ -1,10 +1,12 @@
 import path from 'node:path';
+import { loadValidate } from '../agent/load.js';
 import type { Issue } from '../agent/validate.js';
-import { readFileBounded } from '../io/bounded-read.js';
+import { isAgentInstallError } from '../errors.js';
+import { type BoundedRead, readFileBounded } from '../io/bounded-read.js';
 import { computeIntegrity } from '../io/integrity.js';
 import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
 import type { HashCache } from './hash-cache.js';
-import { scanAgentsTree } from './scan.js';
+import { type ScannedFile, scanAgentsTree } from './scan.js';
 import type { Scope, ScopeKind } from './scope.js';
 
 /**
@@ -34,6 +36,12 @@ export interface InstalledAgent {
   conflictMarkers?: boolean;
 }
 
+/** A file of the agents tree and how to get its bytes (from disk, or from a snapshot that already read them). */
+export interface AgentFile {
+  scanned: ScannedFile;
+  read(): BoundedRead;
+}
+
 /**
  * Which agents Claude Code would load from a scope, and how each relates to the lockfile.
  * Files holding exactly their locked bytes are recognised by hash alone; the YAML parser and the
@@ -42,7 +50,12 @@ export interface InstalledAgent {
  * not read at all.
  */
 export async function inspectScope(scope: Scope, lockfile: Lockfile, hashes?: HashCache): Promise<InstalledAgent[]> {
-  const files = scanAgentsTree(scope.agentsDir);
+  const files = scanAgentsTree(scope.agentsDir).map((scanned): AgentFile => ({ scanned, read: () => readFileBounded(scanned.file) }));
+  return inspectFiles(scope, lockfile, files, hashes);
+}
+
+/** {@link inspectScope} over files already found. */
+export async function inspectFiles(scope: Scope, lockfile: Lockfile, files: AgentFile[], hashes?: HashCache): Promise<InstalledAgent[]> {
   const lockedPaths = new Map<string, string>();
   for (const [name, entry] of Object.entries(lockfile.agents)) lockedPaths.set(entry.path, name);
 
@@ -50,7 +63,7 @@ export async function inspectScope(scope: Scope, lockfile: Lockfile, hashes?: Ha
   const unlockedByIntegrity = new Map<string, string>();
   const present = new Set<string>();
 
-  for (const scanned of files) {
+  for (const { scanned, read: readBytes } of files) {
     present.add(scanned.relative);
     const owner = lockedPaths.get(scanned.relative);
     const entry = owner === undefined ? undefined : lockfile.agents[owner];
@@ -58,15 +71,24 @@ export async function inspectScope(scope: Scope, lockfile: Lockfile, hashes?: Ha
       out.push({ name: owner, scope: scope.kind, path: scanned.relative, status: 'ok', entry });
       continue;
     }
+    let read: BoundedRead;
+    try {
+      read = readBytes();
+    } catch (error) {
+      // One unreadable file (a FIFO, no permission) is a row with its reason, not a failed command.
+      if (!isAgentInstallError(error)) throw error;
+      const issue: Issue = { line: 1, column: 1, severity: 'error', code: 'unreadable', message: error.message };
+      out.push({ name: owner ?? null, scope: scope.kind, path: scanned.relative, status: 'invalid', issues: [issue], ...(entry ? { entry } : {}) });
+      continue;
+    }
     // Owned files are compared by hash only; parsing is for files whose content we cannot vouch for.
-    const read = readFileBounded(scanned.file);
     const integrity = read.bytes ? computeIntegrity(read.bytes) : null;
     if (entry && owner !== undefined && integrity === entry.integrity) {
       hashes?.remember(scanned, integrity);
       out.push({ name: owner, scope: scope.kind, path: scanned.relative, status: 'ok', entry });
       continue;
     }
-    const { checkAgentBytes } = await import('../agent/validate.js');
+    const { checkAgentBytes } = await loadValidate();
     const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), { fileName: path.basename(scanned.file), size: read.size });
     if (integrity && !entry) unlockedByIntegrity.set(integrity, scanned.relative);
     const errors = check.issues.filter((i) => i.severity === 'error');

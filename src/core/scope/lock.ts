@@ -1,9 +1,9 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
 import { uniqueSuffix } from '../io/atomic.js';
-import type { Scope } from './scope.js';
+import { SCOPE_LOCK_NAME, type ScopeFolders } from './folders.js';
 
 export interface LockOptions {
   /** Give up after this many milliseconds (default 60 s, or `AGENT_INSTALL_LOCK_TIMEOUT`). */
@@ -20,10 +20,6 @@ interface Holder {
   started: number;
   /** Unique per acquisition, so that a run only ever removes its own lock. */
   token?: string;
-}
-
-export function scopeLockPath(scope: Scope): string {
-  return path.join(scope.claudeDir, 'agents.lock.json.lock');
 }
 
 function readHolder(file: string): Holder | null {
@@ -60,19 +56,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Serialises writers of one scope: the lockfile is read, planned against and written while the
  * lock is held, so concurrent runs never lose an entry. A lock left by a killed run is recovered.
  */
-export async function withScopeLock<T>(scope: Scope, fn: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
-  const file = scopeLockPath(scope);
+export async function withScopeLock<T>(folders: ScopeFolders, fn: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
+  // The lock sits in the Claude folder, created (and checked) here when missing.
+  const file = path.join(folders.claude.ensure(), SCOPE_LOCK_NAME);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const staleMs = options.staleMs ?? 10 * 60_000;
-  try {
-    mkdirSync(scope.claudeDir, { recursive: true });
-  } catch (error) {
-    throw new AgentInstallError(`Cannot create ${scope.claudeDir}: ${(error as Error).message}`, {
-      code: 'IO',
-      hint: 'Check the folder permissions, or choose another scope (`-g` / `-C <dir>`).',
-      cause: error,
-    });
-  }
   const token = `${uniqueSuffix()}${uniqueSuffix()}`;
   const deadline = Date.now() + timeoutMs;
   let told = false;
@@ -86,7 +74,7 @@ export async function withScopeLock<T>(scope: Scope, fn: () => Promise<T> | T, o
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
-        throw new AgentInstallError(`Cannot lock ${scope.claudeDir}: ${(error as Error).message}`, {
+        throw new AgentInstallError(`Cannot lock ${folders.claude.path}: ${(error as Error).message}`, {
           code: 'IO',
           hint: 'Check the folder permissions, or choose another scope (`-g` / `-C <dir>`).',
           cause: error,

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** One `*.md` file found where Claude Code would look. */
@@ -7,6 +7,8 @@ export interface ScannedFile {
   file: string;
   /** Path relative to the scanned folder, `/`-separated. */
   relative: string;
+  /** The entry itself is a symbolic link (Claude Code reads what it points to). */
+  link: boolean;
   size: number;
   /** What stat said about the file (device, inode, size, modification and change times). */
   fingerprint: string;
@@ -14,63 +16,107 @@ export interface ScannedFile {
   changedMs: number;
 }
 
+/** What sits at a path of the tree, as lstat sees it (a link is a link, wherever it leads). */
+export type EntryKind = 'file' | 'symlink' | 'folder' | 'other';
+
+export interface ScannedTree {
+  /** The files Claude Code would consider, in its order and without its duplicates. */
+  files: ScannedFile[];
+  /** Every entry met on the way, `.md` or not, by relative path. */
+  entries: Map<string, EntryKind>;
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function kindOf(entry: Dirent): EntryKind {
+  if (entry.isSymbolicLink()) return 'symlink';
+  if (entry.isDirectory()) return 'folder';
+  if (entry.isFile()) return 'file';
+  return 'other';
+}
+
 /**
- * Lists agent files the way Claude Code 2.1.332 finds them: recursive, names ending in `.md`
- * (case-sensitive), hidden files included, symbolic links followed, each inode read once.
- * Files over 1 MiB are listed too (Claude Code skips them; validation reports them).
- * A missing folder is an empty list. Sorted by relative path, so output is stable.
+ * Walks an agents folder the way Claude Code 2.1.332 finds agent files (docs/claude-code.md,
+ * "Finding files"): recursive, hidden entries included, a candidate's own name must end in `.md`
+ * (case-sensitive; for a link, the link's name), folders entered once per device and inode (a
+ * link back to a visited folder is a cycle), files sorted by path and then de-duplicated by the
+ * inode lstat reports — hard links count once, a link and its target twice. Only regular files
+ * (or links to them) count: a FIFO or device is never opened. Files over 1 MiB are listed too
+ * (Claude Code skips them; validation reports them). A missing folder is empty.
  */
-export function scanAgentsTree(root: string): ScannedFile[] {
-  const out: ScannedFile[] = [];
-  const seen = new Set<string>();
+export function scanTree(root: string): ScannedTree {
+  const found: Array<ScannedFile & { lstatKey: string }> = [];
+  const entries = new Map<string, EntryKind>();
+  const visited = new Set<string>();
   const walk = (dir: string, prefix: string): void => {
-    let entries: Dirent[];
+    let listing: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      listing = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    for (const entry of entries) {
+    for (const entry of listing) {
       const file = path.join(dir, entry.name);
       const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      let stats: Stats | undefined;
-      if (entry.isSymbolicLink() || isDir || (isFile && entry.name.endsWith('.md'))) {
-        try {
-          stats = statSync(file);
-        } catch {
-          continue; // dangling link
-        }
-        isDir = stats.isDirectory();
-        isFile = stats.isFile();
+      const kind = kindOf(entry);
+      entries.set(relative, kind);
+      const isMd = entry.name.endsWith('.md');
+      if (kind === 'other' && !isMd) continue;
+      if (kind === 'file' && !isMd) continue;
+      let stats: Stats;
+      try {
+        stats = statSync(file);
+      } catch {
+        continue; // a dangling link, or gone meanwhile
       }
-      if (!stats) continue;
-      const key = `${stats.dev}:${stats.ino}`;
-      if (isDir) {
-        if (seen.has(key)) continue;
-        seen.add(key);
+      if (stats.isDirectory()) {
+        const key = `${stats.dev}:${stats.ino}`;
+        if (visited.has(key)) continue;
+        visited.add(key);
         walk(file, relative);
-      } else if (isFile && entry.name.endsWith('.md')) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({
-          file,
-          relative,
-          size: stats.size,
-          fingerprint: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
-          changedMs: Math.max(stats.mtimeMs, stats.ctimeMs),
-        });
+        continue;
       }
+      // Claude Code reads regular files only (a FIFO would block it); nor does agent-install.
+      if (!isMd || !stats.isFile()) continue;
+      let own: Stats = stats;
+      if (kind === 'symlink') {
+        try {
+          own = lstatSync(file);
+        } catch {
+          continue;
+        }
+      }
+      found.push({
+        file,
+        relative,
+        link: kind === 'symlink',
+        size: stats.size,
+        fingerprint: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
+        changedMs: Math.max(stats.mtimeMs, stats.ctimeMs),
+        lstatKey: `${own.dev}:${own.ino}`,
+      });
     }
   };
   try {
     const rootStats = statSync(root);
-    seen.add(`${rootStats.dev}:${rootStats.ino}`);
+    if (!rootStats.isDirectory()) return { files: [], entries };
+    visited.add(`${rootStats.dev}:${rootStats.ino}`);
   } catch {
-    return out;
+    return { files: [], entries };
   }
   walk(root, '');
-  out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-  return out;
+  found.sort((a, b) => byCodePoint(a.relative, b.relative));
+  const seen = new Set<string>();
+  const files: ScannedFile[] = [];
+  for (const { lstatKey, ...scanned } of found) {
+    if (seen.has(lstatKey)) continue;
+    seen.add(lstatKey);
+    files.push(scanned);
+  }
+  return { files, entries };
+}
+
+/** The agent files of a folder, as {@link scanTree} finds them. */
+export function scanAgentsTree(root: string): ScannedFile[] {
+  return scanTree(root).files;
 }

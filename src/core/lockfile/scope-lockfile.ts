@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isAgentInstallError } from '../errors.js';
+import { parseJsonFile } from '../io/json.js';
+import { JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
+import type { Scope } from '../scope/scope.js';
+import { type Journal, reconcileJournal } from './journal.js';
+import { type Lockfile, readLockfile, serializeLockfile } from './lockfile.js';
+
+export function journalPath(scope: Scope): string {
+  return path.join(scope.claudeDir, JOURNAL_NAME);
+}
+
+function readJournal(scope: Scope): Journal | null {
+  let text: string;
+  try {
+    text = readFileSync(journalPath(scope), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    return parseJsonFile(text, journalPath(scope), 'JOURNAL_CORRUPT') as Journal;
+  } catch {
+    // Killed while writing the journal itself: no agent file was touched yet.
+    return { changes: [] };
+  }
+}
+
+/**
+ * The lockfile of a scope as the files on disk justify it: when a previous run was interrupted,
+ * its journal decides per agent whether the old or the new entry holds.
+ */
+export function readScopeLockfile(scope: Scope): Lockfile {
+  const lockfile = readLockfile(scope.lockfilePath);
+  const journal = readJournal(scope);
+  return journal ? reconcileJournal(lockfile, journal, scope.agentsDir) : lockfile;
+}
+
+/**
+ * Finishes what an interrupted run left: reconciles the lockfile and removes temporary files
+ * (beside the lockfile, in the agents folder and in the folders of locked files). Call with the
+ * scope lock held.
+ */
+export function recoverScope(scope: Scope, folders: ScopeFolders): void {
+  const journal = readJournal(scope);
+  if (journal) {
+    folders.claude.writeFile(LOCKFILE_NAME, serializeLockfile(reconcileJournal(readLockfile(scope.lockfilePath), journal, scope.agentsDir)));
+    folders.claude.removeFile(JOURNAL_NAME);
+  }
+  folders.claude.removeTempFiles('');
+  const dirs = new Set(['']);
+  for (const entry of Object.values(readLockfile(scope.lockfilePath).agents)) dirs.add(path.posix.dirname(entry.path).replace(/^\.$/, ''));
+  for (const dir of dirs) {
+    try {
+      folders.agents.removeTempFiles(dir);
+    } catch (error) {
+      // A folder that leads outside the agents folder (or is no folder) holds nothing of ours to clean.
+      if (!isAgentInstallError(error) || (error.code !== 'PATH_OUTSIDE_SCOPE' && error.code !== 'PATH_IS_FOLDER')) throw error;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { loadValidate } from '../agent/load.js';
+import { agentFileName } from '../agent/names.js';
+import type { Issue } from '../agent/validate.js';
+import { AgentInstallError } from '../errors.js';
+import { computeIntegrity } from '../io/integrity.js';
+import type { LockEntry } from '../lockfile/lockfile.js';
+import type { Candidate } from '../sources/types.js';
+
+/** A candidate that passed validation, with the name Claude Code will know it by. */
+export interface CheckedCandidate {
+  candidate: Candidate;
+  /** The name Claude Code will know it by. */
+  agent: { name: string };
+  warnings: Issue[];
+}
+
+/** Validates a candidate as Claude Code would load it; one it would not load is INVALID_AGENT. */
+export async function checkCandidate(candidate: Candidate): Promise<CheckedCandidate> {
+  if (candidate.checkedName !== undefined) {
+    // Checked when the package was built (the bundled registry): no issues, this name.
+    agentFileName(candidate.checkedName);
+    return { candidate, agent: { name: candidate.checkedName }, warnings: [] };
+  }
+  const { checkAgentBytes } = await loadValidate();
+  const check = checkAgentBytes(candidate.bytes, { fileName: candidate.fileName });
+  const errors = check.issues.filter((i) => i.severity === 'error');
+  if (check.agent === null) {
+    const first = errors[0];
+    throw new AgentInstallError(
+      `${candidate.source} is not an agent Claude Code would load: ${errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('; ') || 'it has no valid frontmatter'}`,
+      { code: 'INVALID_AGENT', hint: first?.fix ?? 'Run `agent-install validate` on the file for details.', details: { issues: check.issues } },
+    );
+  }
+  agentFileName(check.agent.name); // refuses names that could escape the folder
+  return { candidate, agent: check.agent, warnings: check.issues.filter((i) => i.severity === 'warning') };
+}
+
+/** The lock entry recording `candidate` installed at `relative`. */
+export function entryFor(candidate: Candidate, relative: string): LockEntry {
+  const entry: LockEntry = {
+    requested: candidate.requested,
+    source: candidate.source,
+    integrity: candidate.integrity ?? computeIntegrity(candidate.bytes),
+    path: relative,
+  };
+  if (candidate.version !== undefined) entry.version = candidate.version;
+  if (candidate.registry !== undefined) entry.registry = candidate.registry;
+  return entry;
+}

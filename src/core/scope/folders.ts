@@ -1,0 +1,49 @@
+import { realpathSync } from 'node:fs';
+import { AgentInstallError } from '../errors.js';
+import { GuardedFolder } from '../io/guarded-folder.js';
+import type { Scope } from './scope.js';
+
+/** The two folders of a scope that agent-install writes to, each guarded (see GuardedFolder). */
+export interface ScopeFolders {
+  /** The Claude folder: the lockfile, its journal and the scope lock. */
+  claude: GuardedFolder;
+  /** The agents folder: agent files, in subfolders too. */
+  agents: GuardedFolder;
+}
+
+export const LOCKFILE_NAME = 'agents.lock.json';
+export const JOURNAL_NAME = 'agents.lock.json.journal';
+export const SCOPE_LOCK_NAME = 'agents.lock.json.lock';
+
+/**
+ * Guards a scope's folders. In a project, `.claude` and `.claude/agents` must resolve inside the
+ * project — also when they do not exist yet (checked when they are created): a cloned repository
+ * can commit a link that leads anywhere. The user scope's folders are the user's own, and may be
+ * links to wherever they keep their configuration; below the agents folder, every write still
+ * stays inside it.
+ */
+export function scopeFolders(scope: Scope): ScopeFolders {
+  if (scope.kind === 'user') return { claude: GuardedFolder.open(scope.claudeDir), agents: GuardedFolder.open(scope.agentsDir) };
+  let root: string;
+  try {
+    root = realpathSync(scope.root);
+  } catch (error) {
+    throw new AgentInstallError(`Cannot resolve the project folder ${scope.root}: ${(error as Error).message}`, { code: 'IO', cause: error });
+  }
+  const refuse = (folder: string) => (real: string) =>
+    new AgentInstallError(`Refusing to write: ${folder} resolves to ${real}, outside the project ${root}.`, {
+      code: 'AGENTS_DIR_OUTSIDE_PROJECT',
+      hint: 'Replace the symbolic link with a real folder, or install into the user scope with -g.',
+      details: { folder, resolved: real, project: root },
+    });
+  return {
+    claude: GuardedFolder.open(scope.claudeDir, { within: root, refuseOutside: refuse(scope.claudeDir) }),
+    agents: GuardedFolder.open(scope.agentsDir, { within: root, refuseOutside: refuse(scope.agentsDir) }),
+  };
+}
+
+/** Creates the scope's folders when missing (never their parents) and checks where they lead. */
+export function ensureScopeFolders(folders: ScopeFolders): void {
+  folders.claude.ensure();
+  folders.agents.ensure();
+}
