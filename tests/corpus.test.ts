@@ -8,8 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, parseDocument } from 'yaml';
-import { isKnownInvalidYaml, parseAgentFile, parseFlatYaml, rewriteLenient } from '../src/core/agent/parse.js';
+import { rewriteLenient } from '../src/core/agent/lenient.js';
+import { parseAgentFile } from '../src/core/agent/parse.js';
 import { type AgentCheck, checkAgentBytes, fixAgentText, ISSUE_CODES } from '../src/core/agent/validate.js';
+import { isKnownInvalidYaml, parseFlatYaml } from '../src/core/agent/yaml-flat.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = path.join(repoRoot, 'tests', 'fixtures', 'corpus');

@@ -11,8 +11,10 @@ import {
   readAgentDetails,
   suggestAgentName,
 } from '../core/resolve/catalog.js';
+import { pickVersion } from '../core/resolve/versions.js';
 import { projectScope, type Scope, userScope } from '../core/scope/scope.js';
-import { BUNDLED, parseRegistrySpec, pickVersion, staticRegistries } from '../core/sources/registry/source.js';
+import { staticRegistries } from '../core/sources/registry/index-file.js';
+import { BUNDLED, parseRegistrySpec } from '../core/sources/registry/spec.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { reportFailures } from './search.js';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import semver from 'semver';
 import { loadValidate } from '../core/agent/load.js';
 import { GuardedFolder } from '../core/io/guarded-folder.js';
-import { buildRegistryIndex } from '../core/sources/registry/source.js';
+import { sortValidVersions } from '../core/resolve/versions.js';
+import { buildRegistryIndex } from '../core/sources/registry/build.js';
 import { type CommandContext, type CommandResult, displayPath } from './context.js';
 
 export interface RegistryBuildOptions {
@@ -23,7 +23,7 @@ export async function run(ctx: CommandContext, dir: string, options: RegistryBui
   if (ctx.verbose) for (const file of built.ignored) ctx.info(`ignored ${file} (not agents/<name>/<version>.md)`);
   const dryRun = options.dryRun === true;
   if (!dryRun) GuardedFolder.open(path.dirname(outFile)).writeFile(path.basename(outFile), built.text);
-  const agents = Object.entries(built.index.agents).map(([name, agent]) => ({ name, versions: Object.keys(agent.versions).sort(semver.compare) }));
+  const agents = Object.entries(built.index.agents).map(([name, agent]) => ({ name, versions: sortValidVersions(Object.keys(agent.versions)) }));
   const count = agents.reduce((n, a) => n + a.versions.length, 0);
   const lines = agents.map((a) => `  ${a.name}  ${a.versions.join(', ')}`);
   lines.push(

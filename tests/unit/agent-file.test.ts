@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, parseDocument } from 'yaml';
-import {
-  type AgentDocument,
-  blockDepthExceeds,
-  isKnownInvalidYaml,
-  LineIndex,
-  MAX_YAML_BLOCK_DEPTH,
-  MAX_YAML_TOKENS,
-  parseAgentFile,
-  parseFlatYaml,
-  parseFullYaml,
-  quoteLenientValue,
-  rewriteLenient,
-} from '../../src/core/agent/parse.js';
+import { quoteLenientValue, rewriteLenient } from '../../src/core/agent/lenient.js';
+import { LineIndex } from '../../src/core/agent/line-index.js';
+import { type AgentDocument, parseAgentFile } from '../../src/core/agent/parse.js';
+import { blockDepthExceeds, MAX_YAML_BLOCK_DEPTH, MAX_YAML_TOKENS, parseFullYaml } from '../../src/core/agent/yaml.js';
+import { isKnownInvalidYaml, parseFlatYaml } from '../../src/core/agent/yaml-flat.js';
 
 const file = (...lines: string[]) => lines.join('\n');
 const ok = (extra: string[] = [], body = 'You are an agent.') => file('---', 'name: a', 'description: b', ...extra, '---', body);

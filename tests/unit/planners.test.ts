@@ -177,7 +177,12 @@ describe('planUpgrade', () => {
   const OURS = agent('rev', 'my first line\nline two\nline three');
   const CONFLICT = agent('rev', 'line one\nline two\nline three\nmy own addition');
   const locked = { rev: entryOf('rev', BASE) };
-  const item = (entry = locked.rev, theirs: Uint8Array = THEIRS): UpgradeItem => ({ name: 'rev', entry, base: BASE, theirs: candidate('rev', theirs, '1.1.0') });
+  const item = (entry = locked.rev, theirs: Uint8Array = THEIRS): UpgradeItem => ({
+    name: 'rev',
+    entry,
+    base: BASE,
+    theirs: candidate('rev', theirs, '1.1.0'),
+  });
   const rows: Array<{
     case: string;
     tree: Record<string, Node>;

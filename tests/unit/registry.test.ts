@@ -5,7 +5,8 @@ import path from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { checkAgentBytes } from '../../src/core/agent/validate.js';
-import { comparePlainVersions, listBundledVersions, pickVersion } from '../../src/core/sources/registry/source.js';
+import { comparePlainVersions, pickVersion } from '../../src/core/resolve/versions.js';
+import { listBundledVersions } from '../../src/core/sources/registry/bundled.js';
 import { REPO_ROOT, SEED, sameBytes } from '../helpers/sandbox.js';
 
 const AGENTS = path.join(REPO_ROOT, 'agents');

@@ -3,7 +3,8 @@
  * so that it loads the same way without relying on leniency. Nothing else is touched: the body
  * stays byte for byte the same (apart from line endings, when CRLF is converted).
  */
-import { parseAgentFile, rewriteLenient } from './parse.js';
+import { rewriteLenient } from './lenient.js';
+import { parseAgentFile } from './parse.js';
 
 export interface FixResult {
   text: string;

@@ -3,6 +3,7 @@ import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
 import { isIntegrity } from '../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
+import { isSafeRelativeAgentPath } from './paths.js';
 
 /**
  * 2: entries from a registry name which registry (`"registry": "bundled"` or an index URL), so
@@ -10,12 +11,6 @@ import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
  * 1: the first format; its registry entries all came from the bundled registry.
  */
 export const LOCKFILE_VERSION = 2;
-
-/** `x.md` or `team/x.md`: relative, `/`-separated, no `.` or `..` segments, no NUL. */
-export function isSafeRelativeAgentPath(value: string): boolean {
-  if (!value.endsWith('.md') || value.startsWith('/') || value.includes('\\') || value.includes('\0') || /^[A-Za-z]:/.test(value)) return false;
-  return value.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-}
 
 /** One installed agent, keyed by its `name` in {@link Lockfile.agents}. */
 export interface LockEntry {

@@ -1,20 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
 import { checkAgentBytes } from '../agent/validate.js';
 import { rankSuggestions } from '../did-you-mean.js';
 import { AgentInstallError } from '../errors.js';
-import {
-  BUNDLED,
-  bundledAgentsDir,
-  listBundledAgents,
-  listBundledVersions,
-  loadRegistryIndex,
-  type RegistryIndex,
-  registrySource,
-  staticRegistries,
-} from '../sources/registry/source.js';
+import { bundledAgentsDir, listBundledAgents, listBundledVersions } from '../sources/registry/bundled.js';
+import { loadRegistryIndex, type RegistryIndex, staticRegistries } from '../sources/registry/index-file.js';
+import { registrySource } from '../sources/registry/source.js';
+import { BUNDLED } from '../sources/registry/spec.js';
 import type { SourceContext } from '../sources/types.js';
+import { sortValidVersions } from './versions.js';
 
 /** What one version's frontmatter says, as Claude Code reads it. */
 export interface AgentDetails {
@@ -115,7 +109,7 @@ export async function loadCatalog(ctx: SourceContext): Promise<Catalog> {
     for (const name of Object.keys(index.agents).sort()) {
       if (owned.has(name)) continue;
       const entry = index.agents[name]!;
-      const versions = Object.keys(entry.versions).sort(semver.compare);
+      const versions = sortValidVersions(Object.keys(entry.versions));
       const latest = versions.at(-1);
       if (latest === undefined) continue;
       owned.add(name);

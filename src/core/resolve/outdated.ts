@@ -1,8 +1,8 @@
-import semver from 'semver';
 import { isAgentInstallError } from '../errors.js';
 import type { Lockfile } from '../lockfile/lockfile.js';
 import { sourceForEntry } from '../sources/index.js';
 import type { SourceContext } from '../sources/types.js';
+import { isNewer, sortValidVersions, wantedVersion } from './versions.js';
 
 export interface OutdatedRow {
   name: string;
@@ -12,13 +12,6 @@ export interface OutdatedRow {
   latest: string;
   requested: string;
   source: string;
-}
-
-/** The newest version satisfying `requested` (an exact version or a range), else null. */
-export function wantedVersion(versions: string[], requested: string): string | null {
-  if (requested === 'latest') return semver.maxSatisfying(versions, '*');
-  if (semver.validRange(requested) === null) return null;
-  return semver.maxSatisfying(versions, requested);
 }
 
 /** A locked agent whose versions could not be listed with `--offline` (its source needs the network). */
@@ -49,9 +42,9 @@ export async function findOutdated(lockfile: Lockfile, ctx: SourceContext): Prom
       unchecked.push({ name, source: entry.source, reason: error.message });
       continue;
     }
-    const versions = listed.filter((v) => semver.valid(v) !== null).sort(semver.compare);
+    const versions = sortValidVersions(listed);
     const latest = versions[versions.length - 1];
-    if (latest === undefined || !semver.gt(latest, entry.version)) continue;
+    if (latest === undefined || !isNewer(latest, entry.version)) continue;
     rows.push({
       name,
       current: entry.version,

@@ -1,11 +1,10 @@
-import semver from 'semver';
 import { AgentInstallError } from '../errors.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
 import { parseSpec, sourceForEntry } from '../sources/index.js';
 import type { SourceContext } from '../sources/types.js';
 import { type CheckedCandidate, checkCandidate } from './check.js';
 import { fetchLockedCandidate } from './locked.js';
-import { wantedVersion } from './outdated.js';
+import { requestedFor, sortValidVersions, wantedVersion } from './versions.js';
 
 export interface TargetOptions {
   /** Folder that relative paths in the lockfile are relative to (the scope's root). */
@@ -24,7 +23,7 @@ export interface TargetOptions {
 export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceContext, options: TargetOptions = {}): Promise<CheckedCandidate> {
   const source = await sourceForEntry(entry, ctx);
   if (entry.version !== undefined && source.listVersions && source.fetchVersion) {
-    const versions = (await source.listVersions(entry, ctx)).filter((v) => semver.valid(v) !== null).sort(semver.compare);
+    const versions = sortValidVersions(await source.listVersions(entry, ctx));
     let version: string | null;
     if (options.to !== undefined) {
       version = versions.includes(options.to) ? options.to : null;
@@ -40,7 +39,7 @@ export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceC
       });
     }
     const candidate = version === entry.version ? await fetchLockedCandidate(name, entry, ctx) : await source.fetchVersion(entry, version, ctx);
-    const requested = options.latest ? `^${version}` : entry.requested;
+    const requested = options.latest ? requestedFor(undefined, version) : entry.requested;
     return checkNamed(name, { ...candidate, version, requested });
   }
   if (options.to !== undefined) {

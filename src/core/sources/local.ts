@@ -5,8 +5,8 @@ import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
+import { expandPath, lockPath, resolveLockPath } from '../lockfile/paths.js';
 import { scanAgentsTree } from '../scope/scan.js';
-import { resolveScope } from '../scope/scope.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
 export interface LocalSpec extends SourceSpec {
@@ -28,33 +28,6 @@ function statOrNull(file: string): Stats | null {
   } catch {
     return null;
   }
-}
-
-/** `~` and `~/x` are the home folder; relative paths are relative to `base` (the working directory). */
-export function expandPath(target: string, base: string, home: string): string {
-  if (target === '~') return home;
-  if (target.startsWith('~/') || target.startsWith('~\\')) return path.join(home, target.slice(2));
-  return path.resolve(base, target);
-}
-
-/**
- * How a path is written into the lockfile: relative to the project root (`./agents/x.md`,
- * `../team-agents/x.md`, `/`-separated, so the lockfile works in every clone) for the project scope,
- * absolute for the user scope (whose lockfile is not shared).
- */
-export function lockPath(absolute: string, ctx: SourceContext): string {
-  const scope = resolveScope(ctx, ctx.global === true);
-  if (scope.kind === 'user') return absolute;
-  const relative = path.relative(scope.root, absolute);
-  if (path.isAbsolute(relative)) return absolute; // another drive on Windows
-  const posix = relative.split(path.sep).join('/');
-  if (posix === '') return '.';
-  return posix === '..' || posix.startsWith('../') ? posix : `./${posix}`;
-}
-
-/** The absolute path a lockfile path names (relative ones are relative to the scope's root). */
-export function resolveLockPath(recorded: string, ctx: SourceContext): string {
-  return expandPath(recorded, resolveScope(ctx, ctx.global === true).root, ctx.home);
 }
 
 /**

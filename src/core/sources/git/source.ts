@@ -5,6 +5,7 @@ import { AgentInstallError } from '../../errors.js';
 import { type FetchedCommit, gitError, lsRemote, type RemoteRef, type TreeEntry, withFetchedCommit } from '../../io/git.js';
 import { isLoopbackHost } from '../../io/http.js';
 import type { LockEntry } from '../../lockfile/lockfile.js';
+import { sortValidVersions, wantedVersion } from '../../resolve/versions.js';
 import { type AgentBytes, defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type TreeFile } from '../agent-tree.js';
 import { claimsGit } from '../claims.js';
 import { offlineMissing } from '../offline.js';
@@ -209,7 +210,7 @@ export function versionTags(refs: RemoteRef[]): Map<string, string> {
     if (version === null) continue;
     if (!out.has(version) || tag.startsWith('v')) out.set(version, tag);
   }
-  return new Map([...out].sort(([a], [b]) => semver.compare(a, b)));
+  return new Map(sortValidVersions([...out.keys()]).map((version) => [version, out.get(version)!]));
 }
 
 /** What to fetch for a spec, decided from an `ls-remote` listing. */
@@ -234,7 +235,7 @@ const FULL_COMMIT = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 export function resolveRef(refs: RemoteRef[], spec: Pick<GitSpec, 'ref' | 'range' | 'display' | 'raw'>): ResolvedRef {
   if (spec.range !== undefined) {
     const tags = versionTags(refs);
-    const version = semver.maxSatisfying([...tags.keys()], spec.range);
+    const version = wantedVersion([...tags.keys()], spec.range);
     if (version === null) {
       throw new AgentInstallError(`No tag of ${spec.display} matches ${spec.range}.`, {
         code: 'VERSION_NOT_FOUND',

@@ -7,6 +7,7 @@ import { fetchBytes } from '../../io/http.js';
 import { authFor, loadNpmConfig, type NpmConfig, registryFor } from '../../io/npmrc.js';
 import { readTgz, type TarEntry } from '../../io/tar.js';
 import type { LockEntry } from '../../lockfile/lockfile.js';
+import { requestedFor, sortValidVersions } from '../../resolve/versions.js';
 import { type AgentBytes, defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, normalizeInnerPath, selectFiles, type TreeFile } from '../agent-tree.js';
 import { claimsNpm } from '../claims.js';
 import { offlineMissing } from '../offline.js';
@@ -83,9 +84,7 @@ export interface Packument {
  * the `latest` tag when it satisfies the range, else the newest satisfying version; none = `latest`.
  */
 export function pickNpmVersion(packument: Packument, spec: Pick<NpmSpec, 'name' | 'range' | 'tag'>): string {
-  const versions = Object.keys(packument.versions)
-    .filter((v) => semver.valid(v) !== null)
-    .sort(semver.compare);
+  const versions = sortValidVersions(Object.keys(packument.versions));
   const tags = packument['dist-tags'] ?? {};
   const latest = tags.latest;
   if (spec.tag !== undefined) {
@@ -117,7 +116,7 @@ export function pickNpmVersion(packument: Packument, spec: Pick<NpmSpec, 'name' 
 
 /** npm records `^<version>` for a bare name and for dist-tags; ranges as written. */
 export function npmRequested(spec: Pick<NpmSpec, 'range'>, version: string): string {
-  return spec.range ?? `^${version}`;
+  return requestedFor(spec.range, version);
 }
 
 /**
@@ -273,7 +272,7 @@ async function fetchPackageFiles(name: string, version: string, ctx: SourceConte
   const { packument, registry } = await fetchPackument(name, ctx);
   const manifest = packument.versions[version];
   if (!manifest) {
-    const versions = Object.keys(packument.versions).sort(semver.compare);
+    const versions = sortValidVersions(Object.keys(packument.versions));
     throw new AgentInstallError(`${name}@${version} is not in ${registry}.`, {
       code: 'VERSION_NOT_FOUND',
       hint: `Available versions: ${versions.join(', ') || '(none)'}. A version can be unpublished.`,
@@ -434,9 +433,7 @@ export const npmSource: Source<NpmSpec> = {
     const spec = lockedSpec(entry);
     if (ctx.offline) throw offlineMissingFor(`the versions of npm package ${spec.name}`);
     const { packument } = await fetchPackument(spec.name, ctx);
-    return Object.keys(packument.versions)
-      .filter((v) => semver.valid(v) !== null)
-      .sort(semver.compare);
+    return sortValidVersions(Object.keys(packument.versions));
   },
   async fetchVersion(entry, version, ctx) {
     const spec = lockedSpec(entry);
