@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyGitFailure, GitCommandError, gitEnv, gitSafetyArgs, parseLsRemote, parseLsTree } from '../../src/core/io/git.js';
 import { defaultAgentDir, normalizeInnerPath, selectFiles } from '../../src/core/sources/agent-tree.js';
-import { formatGitSource, githubUrl, parseGitSpec, refProblem, resolveRef, tagVersion, versionTags } from '../../src/core/sources/git/source.js';
+import { resolveRef, tagVersion, versionTags } from '../../src/core/sources/git/refs.js';
+import { formatGitSource, githubUrl, parseGitSpec, refProblem } from '../../src/core/sources/git/spec.js';
 
 const SHA = 'a'.repeat(40);
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { authFor, envConfigKey, expandEnv, loadNpmConfig, type NpmConfig, npmLocalPrefix, parseNpmrc, registryFor } from '../../src/core/io/npmrc.js';
-import { formatNpmSource, npmRequested, type Packument, parseNpmSpec, pickNpmVersion, verifyTarball } from '../../src/core/sources/npm/source.js';
+import { verifyTarball } from '../../src/core/sources/npm/registry.js';
+import { formatNpmSource, npmRequested, type Packument, parseNpmSpec, pickNpmVersion } from '../../src/core/sources/npm/spec.js';
 import { writeTree } from '../helpers/sandbox.js';
 
 describe('parseNpmrc', () => {
