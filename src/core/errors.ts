@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   NOT_A_PROJECT: 'the working directory is the home folder',
   NO_HOME: 'there is no home folder',
   LOCKFILE_CORRUPT: 'the lockfile is not JSON',
+  LOCKFILE_CONFLICT: 'the lockfile holds git conflict markers from a merge',
+  LOCKFILE_MISSING: 'a command that checks the lockfile found none',
   LOCKFILE_INVALID: 'the lockfile is JSON but not a valid lockfile',
   LOCKFILE_TOO_NEW: 'the lockfile was written by a newer agent-install',
   JOURNAL_CORRUPT: 'the journal of an interrupted run is not JSON',

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
-import { readLockfile } from '../../src/core/lockfile/lockfile.js';
+import { readLockfile } from '../../src/core/lockfile/read.js';
 import { journalPath, readScopeLockfile, recoverScope } from '../../src/core/lockfile/scope-lockfile.js';
 import { applyPlan } from '../../src/core/plan/apply.js';
 import { planUpgrade } from '../../src/core/plan/upgrade.js';

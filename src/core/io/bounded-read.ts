@@ -51,3 +51,30 @@ export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES): Bou
     closeSync(fd);
   }
 }
+
+/**
+ * The text of a small regular file (a lockfile, a journal, a config file, an index), or null when
+ * there is none. A FIFO or device, or a file over `limit` bytes, is a clear error at once: such a
+ * path is never read (a hostile repository may put `/dev/zero` or a 2 GiB sparse file there).
+ */
+export function readTextBounded(file: string, limit: number, what: string): string | null {
+  let read: BoundedRead;
+  try {
+    read = readFileBounded(file, limit);
+  } catch (error) {
+    const code = ((error as AgentInstallError).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') return null;
+    throw error;
+  }
+  if (read.bytes === null) {
+    throw new AgentInstallError(
+      `The ${what} ${file} is ${read.size.toLocaleString('en-US')} bytes; agent-install reads at most ${limit.toLocaleString('en-US')}.`,
+      {
+        code: 'TOO_LARGE',
+        hint: `That is not a ${what} agent-install wrote; move it away.`,
+        details: { path: file, size: read.size, limit },
+      },
+    );
+  }
+  return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString('utf8');
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { hashFile } from '../io/integrity.js';
 import { stringifyDeterministic } from '../io/json.js';
-import type { LockEntry, Lockfile } from './lockfile.js';
+import { copyAgents, type LockEntry, type Lockfile } from './lockfile.js';
 
 /**
  * The journal makes a run that is killed half-way recoverable: it is written before the first
@@ -29,7 +29,7 @@ export function serializeJournal(journal: Journal): string {
 
 /** The lockfile as the files on disk justify it: per agent, the entry after the change when its file holds the new bytes, else the entry before. */
 export function reconcileJournal(lockfile: Lockfile, journal: Journal, agentsDir: string): Lockfile {
-  const agents = { ...lockfile.agents };
+  const agents = copyAgents(lockfile.agents);
   for (const change of journal.changes) {
     const onDisk = hashFile(path.join(agentsDir, change.path));
     const entry = onDisk === change.fileAfter ? change.after : change.before;

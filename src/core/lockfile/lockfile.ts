@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
 import { isIntegrity } from '../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
+import { hasConflictMarkers } from './conflicts.js';
 import { isSafeRelativeAgentPath } from './paths.js';
 
 /**
@@ -26,15 +26,43 @@ export interface LockEntry {
   path: string;
   /** For agents resolved by name: `bundled`, or the URL or path of a static registry's index.json. */
   registry?: string;
+  /**
+   * `sha256-<base64>` of the bytes the team accepted as its own version of the agent
+   * (`agent-install accept`): the installed file holds these; `integrity` stays the upstream
+   * version's, the base of three-way upgrades.
+   */
+  accepted?: string;
 }
 
 export interface Lockfile {
   lockfileVersion: number;
+  /** By agent name; a record without a prototype, so that `constructor` or `__proto__` are names like any other. */
   agents: Record<string, LockEntry>;
 }
 
+/** An empty agents record without a prototype (see {@link Lockfile.agents}). */
+export function emptyAgents(): Record<string, LockEntry> {
+  return Object.create(null) as Record<string, LockEntry>;
+}
+
+/** A copy of an agents record, without a prototype. */
+export function copyAgents(agents: Record<string, LockEntry>): Record<string, LockEntry> {
+  return Object.assign(emptyAgents(), agents);
+}
+
 export function emptyLockfile(): Lockfile {
-  return { lockfileVersion: LOCKFILE_VERSION, agents: {} };
+  return { lockfileVersion: LOCKFILE_VERSION, agents: emptyAgents() };
+}
+
+/** Do two entries record the same thing (every field equal)? */
+export function sameEntry(a: LockEntry | undefined, b: LockEntry | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a === b || stringifyDeterministic(a) === stringifyDeterministic(b);
+}
+
+/** The integrity the installed file must have: the accepted bytes' when the team accepted an edit, else the upstream bytes'. */
+export function installedIntegrity(entry: LockEntry): string {
+  return entry.accepted ?? entry.integrity;
 }
 
 function invalid(file: string, message: string): AgentInstallError {
@@ -50,6 +78,13 @@ function invalid(file: string, message: string): AgentInstallError {
  * newer ones are refused because their meaning is unknown to this version.
  */
 export function parseLockfile(text: string, file: string): Lockfile {
+  if (hasConflictMarkers(text)) {
+    throw new AgentInstallError(`${file} holds git conflict markers.`, {
+      code: 'LOCKFILE_CONFLICT',
+      hint: 'Run `agent-install install` to merge both sides.',
+      details: { file },
+    });
+  }
   const raw = parseJsonFile(text, file, 'LOCKFILE_CORRUPT');
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid(file, 'expected a JSON object');
   const record = raw as Record<string, unknown>;
@@ -66,7 +101,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
   }
   const agentsRaw = record.agents ?? {};
   if (agentsRaw === null || typeof agentsRaw !== 'object' || Array.isArray(agentsRaw)) throw invalid(file, '`agents` must be an object');
-  const agents: Record<string, LockEntry> = {};
+  const agents = emptyAgents();
   for (const [name, value] of Object.entries(agentsRaw as Record<string, unknown>)) {
     const problem = nameProblem(name);
     if (problem !== null) throw invalid(file, `agent name ${JSON.stringify(name)} is unusable: ${problem}`);
@@ -82,9 +117,8 @@ const REGISTRY_SOURCE = /^[A-Za-z0-9_][A-Za-z0-9._-]*@\d+\.\d+\.\d+(?:[-+][0-9A-
 function migrate(from: number, agents: Record<string, LockEntry>): Record<string, LockEntry> {
   let out = agents;
   if (from < 2) {
-    out = Object.fromEntries(
-      Object.entries(out).map(([name, e]) => [name, e.registry === undefined && REGISTRY_SOURCE.test(e.source) ? { ...e, registry: 'bundled' } : e]),
-    );
+    out = emptyAgents();
+    for (const [name, e] of Object.entries(agents)) out[name] = e.registry === undefined && REGISTRY_SOURCE.test(e.source) ? { ...e, registry: 'bundled' } : e;
   }
   return out;
 }
@@ -111,21 +145,14 @@ function parseEntry(value: unknown, where: string): LockEntry {
   const registry = str('registry', false);
   if (registry !== undefined) entry.registry = registry;
   if (!isIntegrity(entry.integrity)) throw invalid(where, '`integrity` must be `sha256-<base64>`');
+  const accepted = str('accepted', false);
+  if (accepted !== undefined) {
+    if (!isIntegrity(accepted)) throw invalid(where, '`accepted` must be `sha256-<base64>`');
+    entry.accepted = accepted;
+  }
   return entry;
 }
 
 export function serializeLockfile(lockfile: Lockfile): string {
   return stringifyDeterministic({ lockfileVersion: LOCKFILE_VERSION, agents: lockfile.agents });
-}
-
-/** A missing lockfile is an empty one. */
-export function readLockfile(file: string): Lockfile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyLockfile();
-    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
-  }
-  return parseLockfile(text, file);
 }

@@ -5,7 +5,8 @@ import { parseJsonFile } from '../io/json.js';
 import { JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
 import type { Scope } from '../scope/scope.js';
 import { type Journal, reconcileJournal } from './journal.js';
-import { type Lockfile, readLockfile, serializeLockfile } from './lockfile.js';
+import { type Lockfile, serializeLockfile } from './lockfile.js';
+import { readLockfile } from './read.js';
 
 export function journalPath(scope: Scope): string {
   return path.join(scope.claudeDir, JOURNAL_NAME);

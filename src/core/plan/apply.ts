@@ -1,6 +1,6 @@
 import { computeIntegrity } from '../io/integrity.js';
 import { type JournalChange, serializeJournal } from '../lockfile/journal.js';
-import { type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
+import { copyAgents, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
 import { ensureScopeFolders, JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
 import { isWrite, type Plan, sameEntry } from './plan.js';
 
@@ -23,7 +23,7 @@ export function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFolders,
   ensureScopeFolders(folders);
   checkPlanPaths(plan, folders);
   const changes: JournalChange[] = [];
-  const agents = { ...lockfile.agents };
+  const agents = copyAgents(lockfile.agents);
   for (const action of plan.actions) {
     if (isWrite(action)) {
       changes.push({

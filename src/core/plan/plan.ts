@@ -1,4 +1,7 @@
-import type { LockEntry } from '../lockfile/lockfile.js';
+import { type LockEntry, sameEntry } from '../lockfile/lockfile.js';
+
+export { sameEntry } from '../lockfile/lockfile.js';
+
 import type { Scope } from '../scope/scope.js';
 
 interface ActionBase {
@@ -73,16 +76,4 @@ export function isWrite(action: PlanAction): action is WriteAction {
 /** Does carrying out the plan change any file or the lockfile? */
 export function planChangesAnything(plan: Plan): boolean {
   return plan.actions.some((a) => isWrite(a) || a.type === 'remove' || (a.type === 'unchanged' && !sameEntry(a.entry, a.previous)));
-}
-
-export function sameEntry(a: LockEntry | undefined, b: LockEntry | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return (
-    a.version === b.version &&
-    a.requested === b.requested &&
-    a.source === b.source &&
-    a.integrity === b.integrity &&
-    a.path === b.path &&
-    a.registry === b.registry
-  );
 }
