@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 
@@ -55,7 +55,7 @@ describe('hostile names', () => {
 });
 
 describe('the scope lock', () => {
-  it('waits for another run, says so, and gives up after the timeout', async () => {
+  it('waits for another run, says so, and gives up after the timeout (on a fake clock)', async () => {
     const sb = makeSandbox();
     mkdirSync(path.join(sb.project, '.claude'));
     // A live process holds the lock: this test's own pid.
@@ -63,12 +63,29 @@ describe('the scope lock', () => {
       path.join(sb.project, '.claude/agents.lock.json.lock'),
       JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), started: Date.now() }),
     );
+    // The clock and the waits between attempts are fake: the run's time passes only when the
+    // test moves it from one pending wait to the next, and I/O keeps its real pace.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const started = Date.now();
-    const result = await sb.run(['fastapi-backend-builder'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '400' } });
+    let settled = false;
+    const running = sb.run(['fastapi-backend-builder'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '400' } }).finally(() => {
+      settled = true;
+    });
+    while (!settled) {
+      if (vi.getTimerCount() > 0) await vi.advanceTimersToNextTimerAsync();
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    const result = await running;
+    const waited = Date.now() - started;
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Waiting for process');
     expect(result.stderr).toContain('Timed out');
-    expect(Date.now() - started).toBeLessThan(5000);
+    // It waited out the 400 ms, and gave up at the first attempt after them (waits grow to 250 ms).
+    expect(waited).toBeGreaterThanOrEqual(400);
+    expect(waited).toBeLessThan(400 + 250);
     expect(sb.exists(AGENT)).toBe(false);
   });
 
