@@ -26,6 +26,48 @@ describe('symbolic links', () => {
   });
 });
 
+describe('lockfile paths never lead outside the agents folder', () => {
+  const lock = (sb: Sandbox) => JSON.parse(sb.read(LOCK));
+  const writeLock = (sb: Sandbox, value: unknown) => writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify(value, null, 2)}\n`);
+
+  it('a committed symlinked subfolder cannot make install write or remove delete elsewhere', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    const outside = path.join(sb.root, 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'fastapi-backend-builder.md'), 'victim\n');
+    symlinkSync(outside, path.join(sb.project, '.claude/agents/sub'));
+    const value = lock(sb);
+    value.agents['fastapi-backend-builder'].path = 'sub/fastapi-backend-builder.md';
+    writeLock(sb, value);
+    for (const argv of [
+      ['install', '--force'],
+      ['remove', 'fastapi-backend-builder', '--force'],
+      ['upgrade', '--latest', '--force'],
+    ]) {
+      const result = await sb.run([...argv, '--json']);
+      expect(result.exitCode, argv.join(' ')).toBe(1);
+      expect(result.json().error.code).toBe('PATH_OUTSIDE_SCOPE');
+    }
+    expect(readFileSync(path.join(outside, 'fastapi-backend-builder.md'), 'utf8')).toBe('victim\n');
+    expect(readdirSync(outside)).toEqual(['fastapi-backend-builder.md']);
+  });
+
+  it.each(['../escape.md', '/etc/x.md', 'a/../../x.md', 'x.txt', 'a\\\\b.md'])(
+    'a lock entry with path %j is refused when the lockfile is read',
+    async (bad) => {
+      const sb = makeSandbox();
+      await sb.run(['fastapi-backend-builder@1.0.0']);
+      const value = lock(sb);
+      value.agents['fastapi-backend-builder'].path = bad;
+      writeLock(sb, value);
+      const result = await sb.run(['list', '--json']);
+      expect(result.exitCode).toBe(1);
+      expect(result.json().error.code).toBe('LOCKFILE_INVALID');
+    },
+  );
+});
+
 describe('hostile names', () => {
   it('refuses a name differing only in case from an existing file', async () => {
     const packageRoot = makeRegistryRoot({ reviewer: { '1.0.0': agentText('reviewer') } });
