@@ -4,9 +4,9 @@ import { runCrashStress } from './crash-stress.mjs';
 
 // A short run that still kills runs mid-way; `npm run stress` runs 500 operations.
 describe('crash safety under SIGKILL', () => {
-  it('25 add/upgrade/remove/install runs killed at random moments lose nothing', async () => {
-    const stats = await runCrashStress({ operations: 25, seed: 20261126 });
-    expect(stats.operations).toBe(25);
+  it('30 add/upgrade/remove/install runs killed at random moments lose nothing', async () => {
+    const stats = await runCrashStress({ operations: 30, seed: 20261126 });
+    expect(stats.operations).toBe(30);
     expect(stats.killed).toBeGreaterThan(5);
     expect(stats.violations).toEqual([]);
   }, 120_000);
