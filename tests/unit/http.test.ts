@@ -177,7 +177,7 @@ describe('fetchBytes over loopback http', () => {
     expect(sent).toBeLessThan(2 * 1_048_576 + 1_048_576);
     const small = await failure(fetchBytes(`${server.origin}/endless`, { ctx: ctx(), maxBytes: 1000 }));
     expect(small.message).toContain('1,000 bytes');
-  });
+  }, 10_000);
 
   it('--offline never connects', async () => {
     const server = await startServer({ '/a.md': 'x' });
