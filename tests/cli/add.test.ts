@@ -1,11 +1,13 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
+import { makeRegistryRoot } from '../helpers/registry.js';
 import { agentText, LATEST, makeSandbox, SEED, sameBytes } from '../helpers/sandbox.js';
 
 const AGENT = '.claude/agents/fastapi-backend-builder.md';
 const LOCK = '.claude/agents.lock.json';
+const alphaAndBeta = () => makeRegistryRoot({ alpha: { '1.0.0': agentText('alpha') }, beta: { '1.0.0': agentText('beta') } });
 
 describe('add', () => {
   it('installs the bundled agent byte for byte and locks it', async () => {
@@ -53,6 +55,17 @@ describe('add', () => {
     expect((await sb.run(['add', 'fastapi-backend-builder', '--global'], { env: { CLAUDE_CONFIG_DIR: config } })).exitCode).toBe(0);
     expect(sb.exists('agents/fastapi-backend-builder.md', config)).toBe(true);
     expect(sb.exists('agents.lock.json', config)).toBe(true);
+  });
+
+  it('the home folder outside a git repository is not a project; -g installs there', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['fastapi-backend-builder', '--json'], { cwd: sb.home });
+    expect(result.exitCode).toBe(1);
+    expect(result.json().error.code).toBe('NOT_A_PROJECT');
+    expect(existsSync(path.join(sb.home, '.claude'))).toBe(false);
+    expect((await sb.run(['-g', 'fastapi-backend-builder'], { cwd: sb.home })).exitCode).toBe(0);
+    const rows = (await sb.run(['list', '--json'], { cwd: sb.home })).json();
+    expect(rows).toEqual([expect.objectContaining({ scope: 'user', status: 'ok' })]);
   });
 
   it('-v also prints the source, requested range and integrity of each agent', async () => {
@@ -163,6 +176,35 @@ describe('add', () => {
     const doc = result.json();
     expect(doc.error.code).toBe('VERSION_NOT_FOUND');
     expect(doc.error.hint).toContain('1.0.0');
+  });
+
+  it('installs several registry agents in one call, each created and locked', async () => {
+    const sb = makeSandbox({ packageRoot: alphaAndBeta() });
+    const result = await sb.run(['alpha', 'beta', '--json']);
+    expect(result.exitCode).toBe(0);
+    expect(result.json().actions.map((a: any) => [a.action, a.name])).toEqual([
+      ['create', 'alpha'],
+      ['create', 'beta'],
+    ]);
+    expect(Object.keys(JSON.parse(sb.read(LOCK)).agents)).toEqual(['alpha', 'beta']);
+  });
+
+  it('is all or nothing: one refused spec writes none of them', async () => {
+    const sb = makeSandbox({ packageRoot: alphaAndBeta(), tree: { '.claude/agents/beta.md': 'my own file\n' } });
+    const result = await sb.run(['alpha', 'beta', '--json']);
+    expect(result.exitCode).toBe(1);
+    expect(result.json().error).toMatchObject({ code: 'NOT_OWNED', details: { refusals: [expect.objectContaining({ name: 'beta' })] } });
+    expect(existsSync(path.join(sb.project, '.claude/agents/alpha.md'))).toBe(false);
+    expect(existsSync(path.join(sb.project, LOCK))).toBe(false);
+  });
+
+  it('refuses a folder where the agent file would go, without a stack trace', async () => {
+    const sb = makeSandbox();
+    mkdirSync(path.join(sb.project, AGENT), { recursive: true });
+    const result = await sb.run(['fastapi-backend-builder']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('is a folder');
+    expect(result.stderr).not.toContain('internal error');
   });
 
   it('refuses unsafe agent names before anything is written', async () => {

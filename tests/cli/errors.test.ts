@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeSandbox } from '../helpers/sandbox.js';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
+import { makeSandbox, SEED, sameBytes } from '../helpers/sandbox.js';
 
 describe('errors and exit codes', () => {
   it('an unknown option is exit 2 with the message and help on stderr', async () => {
@@ -27,6 +28,14 @@ describe('errors and exit codes', () => {
       expect(typeof doc.error.code).toBe('string');
       expect(typeof doc.error.message).toBe('string');
     }
+  });
+
+  it('a mistyped command is a usage error (exit 2) that names the command', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['lsit']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('agent-install list');
+    expect((await sb.run(['no-such-agent-at-all'])).exitCode).toBe(1);
   });
 
   it('no arguments is a usage error with help', async () => {
@@ -71,5 +80,19 @@ describe('errors and exit codes', () => {
     const sb = makeSandbox();
     const result = await sb.run(['fastapi-backend-builder']);
     expect(result.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('FORCE_COLOR colours stdout; NO_COLOR and --no-color do not; stderr follows its own terminal', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    const forced = await sb.run(['list'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(/\u001b\[/);
+    expect((await sb.run(['list', '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(/\u001b\[/);
+    expect((await sb.run(['list'], { env: { NO_COLOR: '1' } })).stdout).not.toMatch(/\u001b\[/);
+    const error = await sb.run(['rm', 'nope'], { env: { FORCE_COLOR: '1' } });
+    expect(error.stderr).toMatch(/\u001b\[31merror/);
+    const agent = path.join(sb.project, '.claude/agents/fastapi-backend-builder.md');
+    expect(sameBytes(agent, SEED)).toBe(true);
+    expect(computeIntegrity(SEED)).toBe(JSON.parse(sb.read('.claude/agents.lock.json')).agents['fastapi-backend-builder'].integrity);
   });
 });

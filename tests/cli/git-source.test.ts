@@ -353,20 +353,20 @@ describe('git sources: errors', () => {
     expect(error.message).toContain(`git://127.0.0.1:${port}/agents.git`);
   });
 
+  // The message names the limit that was armed (0.3 s, not the default 120 s); the test's own
+  // timeout only bounds a run that never gives up.
   it('a host that never answers: NETWORK after AGENT_INSTALL_GIT_TIMEOUT', async () => {
     const silent = net.createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as net.AddressInfo;
     try {
-      const started = Date.now();
-      const error = await failure([`git://127.0.0.1:${port}/agents.git`], { AGENT_INSTALL_GIT_TIMEOUT: '700' });
+      const error = await failure([`git://127.0.0.1:${port}/agents.git`], { AGENT_INSTALL_GIT_TIMEOUT: '300' });
       expect(error.code).toBe('NETWORK');
-      expect(error.message).toContain('timed out');
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(error.message).toContain('timed out after 0.3 s');
     } finally {
       silent.close();
     }
-  });
+  }, 15_000);
 
   it('a server that wants credentials: GIT_AUTH, never a prompt', async () => {
     const server = http.createServer((_req, res) => {

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 
@@ -24,6 +24,48 @@ describe('symbolic links', () => {
     expect(result.json().error.code).toBe('AGENTS_DIR_OUTSIDE_PROJECT');
     expect(readdirSync(outside)).toEqual([]);
   });
+});
+
+describe('lockfile paths never lead outside the agents folder', () => {
+  const lock = (sb: Sandbox) => JSON.parse(sb.read(LOCK));
+  const writeLock = (sb: Sandbox, value: unknown) => writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify(value, null, 2)}\n`);
+
+  it('a committed symlinked subfolder cannot make install write or remove delete elsewhere', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    const outside = path.join(sb.root, 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'fastapi-backend-builder.md'), 'victim\n');
+    symlinkSync(outside, path.join(sb.project, '.claude/agents/sub'));
+    const value = lock(sb);
+    value.agents['fastapi-backend-builder'].path = 'sub/fastapi-backend-builder.md';
+    writeLock(sb, value);
+    for (const argv of [
+      ['install', '--force'],
+      ['remove', 'fastapi-backend-builder', '--force'],
+      ['upgrade', '--latest', '--force'],
+    ]) {
+      const result = await sb.run([...argv, '--json']);
+      expect(result.exitCode, argv.join(' ')).toBe(1);
+      expect(result.json().error.code).toBe('PATH_OUTSIDE_SCOPE');
+    }
+    expect(readFileSync(path.join(outside, 'fastapi-backend-builder.md'), 'utf8')).toBe('victim\n');
+    expect(readdirSync(outside)).toEqual(['fastapi-backend-builder.md']);
+  });
+
+  it.each(['../escape.md', '/etc/x.md', 'a/../../x.md', 'x.txt', 'a\\\\b.md'])(
+    'a lock entry with path %j is refused when the lockfile is read',
+    async (bad) => {
+      const sb = makeSandbox();
+      await sb.run(['fastapi-backend-builder@1.0.0']);
+      const value = lock(sb);
+      value.agents['fastapi-backend-builder'].path = bad;
+      writeLock(sb, value);
+      const result = await sb.run(['list', '--json']);
+      expect(result.exitCode).toBe(1);
+      expect(result.json().error.code).toBe('LOCKFILE_INVALID');
+    },
+  );
 });
 
 describe('hostile names', () => {
@@ -55,7 +97,7 @@ describe('hostile names', () => {
 });
 
 describe('the scope lock', () => {
-  it('waits for another run, says so, and gives up after the timeout', async () => {
+  it('waits for another run, says so, and gives up after the timeout (on a fake clock)', async () => {
     const sb = makeSandbox();
     mkdirSync(path.join(sb.project, '.claude'));
     // A live process holds the lock: this test's own pid.
@@ -63,12 +105,29 @@ describe('the scope lock', () => {
       path.join(sb.project, '.claude/agents.lock.json.lock'),
       JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), started: Date.now() }),
     );
+    // The clock and the waits between attempts are fake: the run's time passes only when the
+    // test moves it from one pending wait to the next, and I/O keeps its real pace.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const started = Date.now();
-    const result = await sb.run(['fastapi-backend-builder'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '400' } });
+    let settled = false;
+    const running = sb.run(['fastapi-backend-builder'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '400' } }).finally(() => {
+      settled = true;
+    });
+    while (!settled) {
+      if (vi.getTimerCount() > 0) await vi.advanceTimersToNextTimerAsync();
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    const result = await running;
+    const waited = Date.now() - started;
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Waiting for process');
     expect(result.stderr).toContain('Timed out');
-    expect(Date.now() - started).toBeLessThan(5000);
+    // It waited out the 400 ms, and gave up at the first attempt after them (waits grow to 250 ms).
+    expect(waited).toBeGreaterThanOrEqual(400);
+    expect(waited).toBeLessThan(400 + 250);
     expect(sb.exists(AGENT)).toBe(false);
   });
 

@@ -1,14 +1,21 @@
 /**
  * Hostile agent files: nothing in a file is ever executed, and every kind of poison is reported
- * in bounded time and memory — without reading a huge file whole.
+ * with bounded work and memory — without reading a huge file whole. The work is counted, not
+ * timed: bytes read from files and tokens handed to the YAML parser (`npm run bench` times the
+ * same files with the built CLI).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_YAML_TOKENS } from '../../src/core/agent/yaml.js';
+import { countFsReads } from '../helpers/fs-reads.js';
 import { agentText, makeSandbox } from '../helpers/sandbox.js';
+import { countYamlTokensAsync } from '../helpers/yaml-work.js';
+
+vi.mock('node:fs', async (importOriginal) => (await import('../helpers/fs-reads.js')).countingFs(await importOriginal()));
 
 const GIB = 1024 ** 3;
 const globals = globalThis as Record<string, unknown>;
@@ -99,7 +106,7 @@ describe('hostile files', () => {
     expect(flow.stdout.length).toBeLessThan(20_000);
   });
 
-  it('every kind of poison, a sparse 1 GiB file, a FIFO, a device and a link loop: errors, fast, in bounded memory', async () => {
+  it('every kind of poison, a sparse 1 GiB file, a FIFO, a device and a link loop: errors, reading only the small files, in bounded memory', async () => {
     const sb = makeSandbox();
     sb.write(hostileTree(), path.join(sb.project, 'hostile'));
     const dir = path.join(sb.project, 'hostile');
@@ -117,20 +124,18 @@ describe('hostile files', () => {
       execFileSync('mkfifo', [fifo]);
     }
 
-    // Warm up: load every module first, so that the measurement is of the work only.
+    // Warm up: load every module first, so that the memory measured is that of the work only.
     await sb.run(['validate', '--json', '-q', path.join(dir, 'invalid-utf8.md')]);
     const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    const result = await sb.run(['validate', 'hostile', '--json']);
-    const explicit = await sb.run([
-      'validate',
-      'hostile/huge.md',
-      ...(fifo ? ['hostile/fifo.md'] : []),
-      ...(existsSync('/dev/zero') ? ['/dev/zero'] : []),
-      '--json',
-    ]);
-    const elapsed = performance.now() - started;
+    const scanned = await countYamlTokensAsync(() => countFsReads(() => sb.run(['validate', 'hostile', '--json'])));
+    const explicitRun = await countYamlTokensAsync(() =>
+      countFsReads(() =>
+        sb.run(['validate', 'hostile/huge.md', ...(fifo ? ['hostile/fifo.md'] : []), ...(existsSync('/dev/zero') ? ['/dev/zero'] : []), '--json']),
+      ),
+    );
     const growth = process.memoryUsage().rss - rssBefore;
+    const result = scanned.result.result;
+    const explicit = explicitRun.result.result;
 
     expect(result.exitCode).toBe(1);
     const doc = result.json();
@@ -155,7 +160,14 @@ describe('hostile files', () => {
     if (existsSync('/dev/zero')) expect(named).toContain('/dev/zero unreadable');
     expect(explicit.json().issues.find((i: any) => i.code === 'file-too-large').message).toContain('1,073,741,824 bytes');
 
-    expect(elapsed).toBeLessThan(5_000);
+    // The work: every small file read once at most, the 1 GiB file, the FIFO and the device never;
+    // the YAML parser handed at most one refused parse's worth of tokens per file.
+    const small = Object.values(hostileTree()).reduce((sum, contents) => sum + Buffer.byteLength(contents), 0);
+    expect(scanned.result.bytes).toBeGreaterThan(0);
+    expect(scanned.result.bytes).toBeLessThanOrEqual(small);
+    expect(explicitRun.result.bytes).toBe(0);
+    expect(scanned.tokens).toBeLessThanOrEqual(Object.keys(hostileTree()).length * (MAX_YAML_TOKENS + 1));
+    expect(explicitRun.tokens).toBe(0);
     expect(growth).toBeLessThan(200 * 1024 * 1024);
     expect(globals.__agentInstallPwnedJs).toBeUndefined();
     expect(globals.__agentInstallPwnedJavascript).toBeUndefined();
@@ -163,7 +175,7 @@ describe('hostile files', () => {
     expect(existsSync(path.join(sb.project, 'MARKER-javascript'))).toBe(false);
   });
 
-  it('block nesting just under 1 MiB (`- - - …`, `? ? ? …`, `- a: - a: …`) is refused before parsing: fast, in bounded memory', async () => {
+  it('block nesting just under 1 MiB (`- - - …`, `? ? ? …`, `- a: - a: …`) is refused before parsing, in bounded memory', async () => {
     const sb = makeSandbox();
     const mib = 1_048_576;
     /** `prefix` then `unit` repeated, as one file of just under 1 MiB. */
@@ -183,16 +195,15 @@ describe('hostile files', () => {
     sb.write(tree, path.join(sb.project, 'deep'));
     sb.write({ 'small.md': `${head}x:\n${'- '.repeat(300)}1\n---\n` }, path.join(sb.project, 'warm'));
 
-    // Warm up: load every module first (and the guard's code), so that the measurement is of the work only.
+    // Warm up: load every module first (and the guard's code), so that the memory measured is that of the work only.
     await sb.run(['validate', 'warm', '--json']);
     const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    const result = await sb.run(['validate', 'deep', '--json']);
-    const elapsed = performance.now() - started;
+    const { result, tokens } = await countYamlTokensAsync(() => sb.run(['validate', 'deep', '--json']));
     const growth = process.memoryUsage().rss - rssBefore;
 
-    // Without the bound: about 10 s for the three (2 s and 400 MB for the dashes alone).
-    expect(elapsed).toBeLessThan(1_000);
+    // Refused before parsing: not one token reaches the YAML parser. Without the bound the parser
+    // reads the whole of each file (about 10 s for the three; 2 s and 400 MB for the dashes alone).
+    expect(tokens).toBe(0);
     expect(growth).toBeLessThan(100 * 1024 * 1024);
     expect(result.exitCode).toBe(1);
     const doc = result.json();
@@ -207,7 +218,7 @@ describe('hostile files', () => {
     }
   }, 120_000);
 
-  it('dense frontmatter just under 1 MiB (error floods, `...` lines, huge lists): each validated fast, in bounded memory, as before', async () => {
+  it('dense frontmatter just under 1 MiB (error floods, `...` lines, huge lists): each validated with bounded YAML work, in bounded memory, as before', async () => {
     const sb = makeSandbox();
     const mib = 1_048_576;
     /** `---`, `prefix`, then `unit` repeated, then `suffix` and `---`: one file of just under 1 MiB. */
@@ -240,16 +251,17 @@ describe('hostile files', () => {
     sb.write(tree, path.join(sb.project, 'dense'));
     sb.write({ 'small.md': `---\n${agent('small')}x: [,,]\ny: ! ! a\n---\n` }, path.join(sb.project, 'warm'));
 
-    // Warm up: load every module first, so that the measurement is of the work only.
+    // Warm up: load every module first, so that the memory measured is that of the work only.
     await sb.run(['validate', 'warm', '--json']);
     const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    const result = await sb.run(['validate', 'dense', '--json']);
-    const elapsed = performance.now() - started;
+    const { result, tokens } = await countYamlTokensAsync(() => sb.run(['validate', 'dense', '--json']));
     const growth = process.memoryUsage().rss - rssBefore;
 
-    // Before the bounds: about 17 s and several GB (5 s and 1 GB for the commas alone).
-    expect(elapsed).toBeLessThan(2_000);
+    // Before the bounds: about 17 s and several GB (5 s and 1 GB for the commas alone), the YAML
+    // parser reading each file whole (hundreds of thousands of tokens). Now each file hands it at
+    // most two parses refused at the token bound.
+    expect(tokens).toBeGreaterThan(0);
+    expect(tokens).toBeLessThanOrEqual(Object.keys(cases).length * 2 * (MAX_YAML_TOKENS + 1));
     expect(growth).toBeLessThan(150 * 1024 * 1024);
     const doc = result.json();
     expect(doc.files).toBe(Object.keys(cases).length);

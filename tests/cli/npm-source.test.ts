@@ -16,10 +16,12 @@ let token: string;
 beforeAll(async () => {
   registry = await startVerdaccio();
   token = await registry.addUser('publisher', 'publisher-password');
-  // One package's versions one after the other, the other packages meanwhile (npm publish is slow to start).
-  const versions = async () => {
+  // One package goes through `npm publish` itself, so that a tarball npm packed is served too;
+  // the others meanwhile through the registry's publish endpoint (npm is slow to start), one
+  // package's versions one after the other.
+  const direct = async () => {
     for (const version of ['1.0.0', '1.1.0', '2.0.0']) {
-      await registry.publish(
+      await registry.publishDirect(
         {
           'package.json': manifest('@acme/agents', version),
           'README.md': '# @acme/agents\n',
@@ -30,20 +32,17 @@ beforeAll(async () => {
         token,
       );
     }
-  };
-  await Promise.all([
-    versions(),
-    registry.publish(
+    await registry.publishDirect(
       {
         'package.json': manifest('@acme/declared', '1.0.0', { claudeAgents: 'prompts' }),
         'prompts/deep/planner.md': agent('planner', '1.0.0'),
         'agents/ignored.md': agent('ignored', '1.0.0'),
       },
       token,
-    ),
-    registry.publish({ 'package.json': manifest('@acme/tampered', '1.0.0'), 'agents/victim.md': agent('victim', '1.0.0') }, token),
-    registry.publish({ 'package.json': manifest('plain-agents', '0.3.0'), 'agents/helper.md': agent('helper', '0.3.0') }, token),
-  ]);
+    );
+    await registry.publishDirect({ 'package.json': manifest('@acme/tampered', '1.0.0'), 'agents/victim.md': agent('victim', '1.0.0') }, token);
+  };
+  await Promise.all([direct(), registry.publish({ 'package.json': manifest('plain-agents', '0.3.0'), 'agents/helper.md': agent('helper', '0.3.0') }, token)]);
 });
 
 afterAll(async () => {

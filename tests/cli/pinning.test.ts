@@ -101,6 +101,20 @@ describe('install from the lockfile', () => {
     expect((await sb.run(['install', '--frozen'])).exitCode).toBe(0);
   });
 
+  it('--frozen exits 3 when an entry would be rewritten, even in canonical form', async () => {
+    const sb = await lockedProject();
+    const lock = JSON.parse(sb.read(LOCK));
+    delete lock.agents['fastapi-backend-builder'].registry;
+    writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify(lock, null, 2)}\n`);
+    const before = sb.read(LOCK);
+    const frozen = await sb.run(['install', '--frozen', '--json']);
+    expect(frozen.exitCode).toBe(3);
+    expect(frozen.json().error.code).toBe('FROZEN_LOCKFILE_CHANGED');
+    expect(sb.read(LOCK)).toBe(before);
+    expect((await sb.run(['install'])).exitCode).toBe(0);
+    expect(JSON.parse(sb.read(LOCK)).agents['fastapi-backend-builder'].registry).toBe('bundled');
+  });
+
   it('with specs is add', async () => {
     const sb = makeSandbox();
     expect((await sb.run(['install', 'fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
@@ -145,6 +159,19 @@ describe('verify', () => {
     expect(result.exitCode).toBe(3);
     const statuses = Object.fromEntries(result.json().agents.map((a: any) => [a.name, [a.status, a.drift]]));
     expect(statuses).toEqual({ 'fastapi-backend-builder': ['missing', true], mine: ['unmanaged', false] });
+  });
+});
+
+describe('--json on exit 3', () => {
+  it('verify drift carries ok: false and an error object next to the data', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    writeFileSync(path.join(sb.project, AGENT), `${SEED.toString()}\nmore\n`);
+    const doc = (await sb.run(['verify', '--json'])).json();
+    expect(doc).toMatchObject({ ok: false, drift: 1, error: { code: 'DRIFT' } });
+    const outdated = await sb.run(['outdated', '--exit-code', '--json']);
+    expect(outdated.exitCode).toBe(3);
+    expect(outdated.json()).toMatchObject({ ok: false, error: { code: 'OUTDATED' }, outdated: [expect.any(Object)] });
   });
 });
 

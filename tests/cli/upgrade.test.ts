@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
-import { makeSandbox, type Sandbox, sameBytes } from '../helpers/sandbox.js';
+import { makeSandbox, type Sandbox, SEED, sameBytes } from '../helpers/sandbox.js';
 
 const BASE = `---
 name: demo
@@ -197,6 +197,19 @@ describe('upgrade scopes and ranges', () => {
   });
 });
 
+describe('upgrade of agents that moved or changed meanwhile', () => {
+  it('does not re-create a moved agent next to its moved copy', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    mkdirSync(path.join(sb.project, '.claude/agents/team'));
+    renameSync(path.join(sb.project, '.claude/agents/fastapi-backend-builder.md'), path.join(sb.project, '.claude/agents/team/fastapi.md'));
+    const result = await sb.run(['upgrade', '--latest', '--json']);
+    expect(result.exitCode).toBe(1);
+    expect(result.json().error.code).toBe('NAME_TAKEN');
+    expect(existsSync(path.join(sb.project, '.claude/agents/fastapi-backend-builder.md'))).toBe(false);
+  });
+});
+
 describe('diff', () => {
   it('shows the installed file → the candidate, with a frontmatter summary; --exit-code exits 3', async () => {
     const { sb } = await installed(THEIRS.replace('model: sonnet', 'model: opus'), 'none');
@@ -227,6 +240,14 @@ describe('diff', () => {
     const result = await sb.run(['diff', '--exit-code']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('no differences');
+  });
+
+  it('a BOM added locally is a difference', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    writeFileSync(path.join(sb.project, '.claude/agents/fastapi-backend-builder.md'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), SEED]));
+    expect((await sb.run(['diff', '--base', '--exit-code'])).exitCode).toBe(3);
+    expect((await sb.run(['verify'])).exitCode).toBe(3);
   });
 
   it('tool changes read as +Added −Removed', async () => {

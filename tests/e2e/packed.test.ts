@@ -23,7 +23,8 @@ beforeAll(() => {
   packed = info;
   const install = path.join(work, 'install');
   mkdirSync(install);
-  execFileSync('npm', ['init', '-y'], { cwd: install, stdio: 'ignore' });
+  // The folder's own package.json, as `npm init -y` would write it, without starting npm for it.
+  writeFileSync(path.join(install, 'package.json'), `${JSON.stringify({ name: 'install', version: '1.0.0' }, null, 2)}\n`);
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--cache', path.join(work, 'empty-cache'), tarball], { cwd: install, stdio: 'pipe' });
   bin = path.join(install, 'node_modules', '.bin', 'agent-install');
 }, 180_000);

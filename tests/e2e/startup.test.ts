@@ -11,12 +11,14 @@ import { REPO_ROOT } from '../helpers/sandbox.js';
 // What start-up loads, traced with a module-loader hook on the built CLI.
 const BIN = path.join(REPO_ROOT, 'bin', 'agent-install.cjs');
 const TRACE = path.join(REPO_ROOT, 'tests', 'helpers', 'trace-loads.mjs');
+/** Runs the CLI with its clock a minute ahead: the files it finds have settled. */
+const CLOCK_AHEAD = ['--import', path.join(REPO_ROOT, 'tests', 'helpers', 'clock-ahead.mjs')];
 const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-startup-')));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const env = { PATH: process.env.PATH!, HOME: work, NO_COLOR: '1', CI: 'true' };
 
-function trace(args: string[], cwd = work): string {
-  const result = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
+function trace(args: string[], cwd = work, node: string[] = []): string {
+  const result = spawnSync(process.execPath, [...node, '--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   return result.stderr;
 }
@@ -26,8 +28,8 @@ function loadedBy(args: string[], cwd = work): string[] {
 }
 
 /** Node's own modules the command loaded beyond what node itself starts with. */
-function builtinsLoadedBy(args: string[], cwd = work): string[] {
-  return [...trace(args, cwd).matchAll(/^builtin (\S+)$/gm)].map((m) => m[1]!);
+function builtinsLoadedBy(args: string[], cwd = work, node: string[] = []): string[] {
+  return [...trace(args, cwd, node).matchAll(/^builtin (\S+)$/gm)].map((m) => m[1]!);
 }
 
 // The YAML parser and zod live in their own files under dist/vendor/; so does commander.
@@ -64,9 +66,9 @@ describe('start-up', () => {
     const project = path.join(work, 'settled-project');
     mkdirSync(path.join(project, '.git'), { recursive: true });
     expect(spawnSync(process.execPath, [BIN, 'fastapi-backend-builder'], { cwd: project, env }).status).toBe(0);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3100); // files changed in the last 3 s are never remembered
-    expect(builtinsLoadedBy(['list'], project)).toContain('crypto'); // first run hashes and remembers
-    expect(builtinsLoadedBy(['list'], project)).not.toContain('crypto');
+    // Files changed in the last 3 s are never remembered: rather than wait, these runs' clock is a minute ahead.
+    expect(builtinsLoadedBy(['list'], project, CLOCK_AHEAD)).toContain('crypto'); // first run hashes and remembers
+    expect(builtinsLoadedBy(['list'], project, CLOCK_AHEAD)).not.toContain('crypto');
     const file = path.join(project, '.claude', 'agents', 'fastapi-backend-builder.md');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('FastAPI', 'FastAPX')); // same size
@@ -114,20 +116,19 @@ describe('start-up', () => {
     expect(loaded.map((f) => path.basename(f))).not.toContain('commands-add.cjs');
   });
 
-  /** A project of 1,000 unmanaged agents: `list --json` prints more than 128 KB, twice what a pipe holds. */
-  function bigProject(name: string): string {
-    const project = path.join(work, name);
-    mkdirSync(path.join(project, '.claude', 'agents'), { recursive: true });
+  /** A project of 1,000 unmanaged agents: `list --json` prints more than 128 KB, twice what a pipe holds. Made once, read only. */
+  let big: string | undefined;
+  function bigProject(): string {
+    if (big) return big;
+    big = path.join(work, 'big-project');
+    mkdirSync(path.join(big, '.claude', 'agents'), { recursive: true });
     for (let i = 0; i < 1000; i++)
-      writeFileSync(
-        path.join(project, '.claude', 'agents', `agent-${i}.md`),
-        `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`,
-      );
-    return project;
+      writeFileSync(path.join(big, '.claude', 'agents', `agent-${i}.md`), `---\nname: agent-${i}\ndescription: ${'Reviews code. '.repeat(20)}\n---\nBody.\n`);
+    return big;
   }
 
   it('output to a reader that stops early ends quietly', () => {
-    const project = bigProject('head-project');
+    const project = bigProject();
     const full = spawnSync(process.execPath, [BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8' });
     expect(full.stdout.length).toBeGreaterThan(128 * 1024); // twice what a pipe holds: the writer meets EPIPE
     const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" list --json | head -c 1`], { cwd: project, env, encoding: 'utf8' });
@@ -139,7 +140,7 @@ describe('start-up', () => {
   // EAGAIN; the output then goes through Node's streams and arrives whole. Python sets the flag.
   const python = spawnSync('python3', ['--version']).status === 0;
   it.skipIf(!python)('output to a non-blocking pipe that is not read for a while arrives whole and in order', () => {
-    const project = bigProject('nonblocking-project');
+    const project = bigProject();
     const script = [
       'import os, subprocess, sys, time',
       'r, w = os.pipe()',

@@ -5,6 +5,7 @@ import { LineIndex } from '../../src/core/agent/line-index.js';
 import { type AgentDocument, parseAgentFile } from '../../src/core/agent/parse.js';
 import { blockDepthExceeds, MAX_YAML_BLOCK_DEPTH, MAX_YAML_TOKENS, parseFullYaml } from '../../src/core/agent/yaml.js';
 import { isKnownInvalidYaml, parseFlatYaml } from '../../src/core/agent/yaml-flat.js';
+import { countYamlTokens } from '../helpers/yaml-work.js';
 
 const file = (...lines: string[]) => lines.join('\n');
 const ok = (extra: string[] = [], body = 'You are an agent.') => file('---', 'name: a', 'description: b', ...extra, '---', body);
@@ -108,18 +109,18 @@ describe('parseAgentFile: YAML', () => {
       const name = String.fromCharCode(97 + i);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
     }
-    const started = performance.now();
     const document = parseAgentFile(file('---', ...levels, '---'));
-    expect(performance.now() - started).toBeLessThan(1000);
     // Strict parse refuses the alias count; the lenient retry then quotes the `&`/`*` values.
     expect(document.parse).toBe('lenient');
     expect(document.data.b).toBe('&b [*a, *a, *a, *a, *a, *a, *a, *a, *a]');
+    // Nothing was expanded: every value is the line's own text.
+    expect(Object.values(document.data).every((value) => typeof value === 'string')).toBe(true);
   });
 
   it('bounds nesting depth', () => {
-    const started = performance.now();
-    const document = parseAgentFile(file('---', `name: ${'['.repeat(200_000)}`, '---'));
-    expect(performance.now() - started).toBeLessThan(1000);
+    const { result: document, tokens } = countYamlTokens(() => parseAgentFile(file('---', `name: ${'['.repeat(200_000)}`, '---')));
+    // Refused before the YAML parser sees a single token.
+    expect(tokens).toBe(0);
     expect(document.parse).toBe('failed');
     expect(document.parseError?.message).toMatch(/nested deeper/);
   });
@@ -267,6 +268,14 @@ function fastReaderDisagreement(text: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * How many cases the generated (differential) tests run: their default counts times
+ * TEST_CASES_SCALE (1 unless set; `npm run stress` runs them ten times as large).
+ */
+const SCALE = Math.max(1, Math.floor(Number(process.env.TEST_CASES_SCALE ?? 1)) || 1);
+const scaled = (count: number) => count * SCALE;
+const counted = (count: number) => scaled(count).toLocaleString('en-US');
 
 /** mulberry32: a small seeded generator, so that the generated cases are the same on every run. */
 function random(seed: number): () => number {
@@ -556,11 +565,11 @@ describe('the fast reader of flat frontmatter', () => {
     },
   );
 
-  it('reads 6,000 generated frontmatters exactly as the yaml package does, or leaves them to it', () => {
+  it(`reads ${counted(6000)} generated frontmatters exactly as the yaml package does, or leaves them to it`, () => {
     const problems: string[] = [];
     let read = 0;
     let invalid = 0;
-    for (const text of generatedFrontmatter(20261126, 6000)) {
+    for (const text of generatedFrontmatter(20261126, scaled(6000))) {
       if (parseFlatYaml(text)) read++;
       else if (isKnownInvalidYaml(text)) invalid++;
       const problem = fastReaderDisagreement(text);
@@ -568,8 +577,8 @@ describe('the fast reader of flat frontmatter', () => {
     }
     expect(problems.slice(0, 10)).toEqual([]);
     // The generator must keep exercising the reader, not only its refusals.
-    expect(read).toBeGreaterThan(900);
-    expect(invalid).toBeGreaterThan(200);
+    expect(read).toBeGreaterThan(scaled(900));
+    expect(invalid).toBeGreaterThan(scaled(200));
   });
 
   it('works out the strict error of a file the retry rescues only when asked, and gives what yaml says', () => {
@@ -606,9 +615,9 @@ describe('blockDepthExceeds: the nesting bound', () => {
     ['inside a flow collection', `x: [\n${repeat('- ', 1000)}]\n`],
   ])('%s', (_label, text) => {
     expect(blockDepthExceeds(text, MAX_YAML_BLOCK_DEPTH)).not.toBe(-1);
-    const started = performance.now();
-    const document = parseAgentFile(`---\nname: a\ndescription: b\n${text}---\n`);
-    expect(performance.now() - started).toBeLessThan(1000);
+    const { result: document, tokens } = countYamlTokens(() => parseAgentFile(`---\nname: a\ndescription: b\n${text}---\n`));
+    // Refused before the YAML parser sees a single token.
+    expect(tokens).toBe(0);
     expect(document.parse).toBe('failed');
     expect(document.parseError?.message).toBe(`block collections nested deeper than ${MAX_YAML_BLOCK_DEPTH} levels`);
   });
@@ -786,11 +795,15 @@ describe('the full reader (first document, first error)', () => {
     expect(comparable(parseFullYaml(text))).toStrictEqual(comparable(referenceReading(text)));
   });
 
-  it('agrees with parseDocument on 9,000 generated texts: the same value, or the same first error at the same offset', () => {
+  // 3,000 by default: a probe of hand-made bugs in the full reader (the error offset clamp, the
+  // end-of-document and second-document rules, the harmless tail after `...`) found each within the
+  // first 150 generated texts; `npm run stress` runs 30,000.
+  it(`agrees with parseDocument on ${counted(3000)} generated texts: the same value, or the same first error at the same offset`, () => {
     const problems: string[] = [];
     let failures = 0;
     let documents = 0;
-    for (const text of [...generatedFrontmatter(20261127, 3000), ...generatedYaml(20261128, 6000)]) {
+    const texts = [...generatedFrontmatter(20261127, scaled(1000)), ...generatedYaml(20261128, scaled(2000))];
+    for (const text of texts) {
       const reference = referenceReading(text) as { ok: boolean };
       if (!reference.ok) failures++;
       if (/^\.\.\.(?: |\r?$)/m.test(text)) documents++;
@@ -802,8 +815,8 @@ describe('the full reader (first document, first error)', () => {
     }
     expect(problems.slice(0, 5)).toEqual([]);
     // The generators must keep exercising errors and document ends, not only clean text.
-    expect(failures).toBeGreaterThan(3000);
-    expect(documents).toBeGreaterThan(1000);
+    expect(failures).toBeGreaterThan(texts.length / 3);
+    expect(documents).toBeGreaterThan(texts.length / 9);
   });
 
   it('quotes exactly what the retry with parseDocument would quote ([…] lists included)', () => {
@@ -862,7 +875,7 @@ describe('the full reader (first document, first error)', () => {
       return value.includes(': ') || /[{}[\]*&#!|>%@`]/.test(value);
     };
     const problems: string[] = [];
-    for (let c = 0; c < 4000; c++) {
+    for (let c = 0; c < scaled(4000); c++) {
       const list = Array.from({ length: Math.floor(next() * 4) }, () => pick(['', ' ', '  ']) + pick(items) + pick(['', ' ']));
       const value = `[${pick(['', ' '])}${list.join(pick([',', ', ', ' ,']))}${pick(['', ' ', ','])}]`;
       const line = `tools: ${value}`;
@@ -874,7 +887,7 @@ describe('the full reader (first document, first error)', () => {
   });
 });
 
-describe('hostile frontmatter of up to 1 MiB: bounded, same outcome as Claude Code where it can be', () => {
+describe('hostile frontmatter of up to 1 MiB: bounded YAML work, same outcome as Claude Code where it can be', () => {
   const MIB = 1_048_576;
   const head = 'name: a\ndescription: b\n';
   /** `---`, then `prefix` and `unit` repeated, then `suffix` and `---`: one file of just under 1 MiB. */
@@ -882,12 +895,19 @@ describe('hostile frontmatter of up to 1 MiB: bounded, same outcome as Claude Co
     const start = `---\n${prefix}`;
     return `${start}${unit.repeat(Math.floor((MIB - start.length - suffix.length - 8) / unit.length))}${suffix}---\n`;
   };
-  const timed = (text: string) => {
+  /**
+   * Parses `text` (its strict error too) and counts the tokens handed to the YAML parser: at most
+   * `parses` parses refused at the token bound, however large the file (unbounded, the parser
+   * would read it whole: hundreds of thousands of tokens).
+   */
+  const bounded = (text: string, parses: number) => {
     expect(text.length).toBeLessThanOrEqual(MIB);
-    const started = performance.now();
-    const document = parseAgentFile(text);
-    const error = document.parseError;
-    return { document, error, elapsed: performance.now() - started };
+    const { result, tokens } = countYamlTokens(() => {
+      const document = parseAgentFile(text);
+      return { document, error: document.parseError };
+    });
+    expect(tokens).toBeLessThanOrEqual(parses * (MAX_YAML_TOKENS + 1));
+    return { ...result, tokens };
   };
   /** The strict error `yaml` gives for the same text cut short (the first error comes early). */
   const firstError = (frontmatter: string) => {
@@ -902,8 +922,7 @@ describe('hostile frontmatter of up to 1 MiB: bounded, same outcome as Claude Co
     ['`x: & & & …`', `${head}x: `, '& ', `${head}x: & & & & \n`],
     ['`x: [][][]…`', `${head}x: `, '[]', `${head}x: [][][][]\n`],
   ])('an error flood the retry rescues: %s', (_label, prefix, unit, short) => {
-    const { document, error, elapsed } = timed(fill(prefix, unit));
-    expect(elapsed).toBeLessThan(1000);
+    const { document, error } = bounded(fill(prefix, unit), 1);
     expect(document.parse).toBe('lenient');
     expect(document.data).toMatchObject({ name: 'a', description: 'b' });
     expect(typeof document.data.x).toBe('string');
@@ -914,15 +933,16 @@ describe('hostile frontmatter of up to 1 MiB: bounded, same outcome as Claude Co
   });
 
   it('1 MiB of `...` lines after the mapping: the first document, as yaml reads it', () => {
-    const { document, elapsed } = timed(fill(head, '...\n', ''));
-    expect(elapsed).toBeLessThan(1000);
+    const { document, tokens } = bounded(fill(head, '...\n', ''), 1);
+    // Reading stops after the first document end: a handful of tokens, not 1 MiB of `...`.
+    expect(tokens).toBeLessThan(50);
     expect(document.parse).toBe('strict');
     expect(document.data).toEqual({ name: 'a', description: 'b' });
   });
 
   it('1 MiB of `...` lines and nothing else: an empty first document, as yaml reads it', () => {
-    const { document, elapsed } = timed(fill('', '...\n', ''));
-    expect(elapsed).toBeLessThan(1000);
+    const { document, tokens } = bounded(fill('', '...\n', ''), 1);
+    expect(tokens).toBeLessThan(50);
     expect(document).toMatchObject({ parse: 'strict', data: {} });
     expect(parseFullYaml('...\n...\n')).toMatchObject({ ok: true, value: null });
   });
@@ -933,14 +953,12 @@ describe('hostile frontmatter of up to 1 MiB: bounded, same outcome as Claude Co
     ['a 1 MiB `[1,1,…]`', fill('[', '1,', '1]\n')],
     ['1 MiB of words and no colon', fill('', 'word [x] - ', '\n')],
   ])('%s: not a mapping, so empty, without parsing it', (_label, text) => {
-    const { document, elapsed } = timed(text);
-    expect(elapsed).toBeLessThan(1000);
+    const { document } = bounded(text, 1);
     expect(document).toMatchObject({ parse: 'strict', data: {}, keyPositions: {} });
   });
 
   it('valid YAML over the token bound under a key fails with the bound (Claude Code would load it)', () => {
-    const { document, error, elapsed } = timed(fill(`${head}x:\n`, '- 1\n'));
-    expect(elapsed).toBeLessThan(1000);
+    const { document, error } = bounded(fill(`${head}x:\n`, '- 1\n'), 1);
     expect(document.parse).toBe('failed');
     expect(error?.message).toBe(`more than ${MAX_YAML_TOKENS} YAML tokens`);
     // Positioned where the bound is passed: about MAX_YAML_TOKENS / 4 lines of `- 1` in.
@@ -953,24 +971,26 @@ describe('hostile frontmatter of up to 1 MiB: bounded, same outcome as Claude Co
   });
 
   it('a `[…]` value the bound refuses is quoted by the retry, as any value that is not a list', () => {
-    const { document, elapsed } = timed(fill(`${head}x: [`, '1,', '1]\n'));
-    expect(elapsed).toBeLessThan(1000);
+    // The strict parse refused at the bound, then the retry's check of the `[…]` value, within its budget.
+    const { document } = bounded(fill(`${head}x: [`, '1,', '1]\n'), 2);
     expect(document.parse).toBe('lenient');
     expect(document.lenientRewrites.map((rewrite) => rewrite.key)).toEqual(['x']);
   });
 
-  it('bounds the list checks of the retry: 100,000 `key: [{…}]` lines cost milliseconds, the first lists are checked', () => {
+  it('bounds the list checks of the retry: 100,000 `key: [{…}]` lines cost one token budget, the first lists are checked', () => {
     const text = Array.from({ length: 100_000 }, (_, i) => `k: [{a: ${i}}]`).join('\n');
-    const started = performance.now();
-    const { rewrites } = rewriteLenient(text);
-    expect(performance.now() - started).toBeLessThan(1000);
+    const { result: lenient, tokens } = countYamlTokens(() => rewriteLenient(text));
+    const { rewrites } = lenient;
+    // All the list checks together hand the YAML parser at most MAX_YAML_TOKENS tokens.
+    expect(tokens).toBeGreaterThan(0);
+    expect(tokens).toBeLessThanOrEqual(MAX_YAML_TOKENS);
     // The first ones are lists (left alone); once the checks' budget is spent, the rest are quoted.
     expect(rewrites[0]!.line).toBeGreaterThan(100);
     expect(rewrites[rewrites.length - 1]!.quoted).toBe(`k: ${quoteLenientValue('[{a: 99999}]')}`);
     // Plain word lists need no parse at all.
     const words = Array.from({ length: 100_000 }, () => 'tools: [Read, Write, Bash(git diff *)]').join('\n');
-    const wordsStarted = performance.now();
-    expect(rewriteLenient(words).rewrites).toEqual([]);
-    expect(performance.now() - wordsStarted).toBeLessThan(1000);
+    const plain = countYamlTokens(() => rewriteLenient(words));
+    expect(plain.result.rewrites).toEqual([]);
+    expect(plain.tokens).toBe(0);
   });
 });

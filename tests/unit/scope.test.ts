@@ -10,7 +10,9 @@ function tree(dirs: string[]): string {
   for (const d of dirs) mkdirSync(path.join(root, d), { recursive: true });
   return root;
 }
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 describe('findProjectRoot', () => {
   it.each([
