@@ -7,11 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isMap, isScalar, parseDocument } from 'yaml';
-import { rewriteLenient } from '../src/core/agent/lenient.js';
 import { parseAgentFile } from '../src/core/agent/parse.js';
 import { type AgentCheck, checkAgentBytes, fixAgentText, ISSUE_CODES } from '../src/core/agent/validate.js';
-import { isKnownInvalidYaml, parseFlatYaml } from '../src/core/agent/yaml-flat.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = path.join(repoRoot, 'tests', 'fixtures', 'corpus');
@@ -128,7 +125,7 @@ describe('agreement with Claude Code 2.1.332 on the real-world corpus', () => {
       const check = checkAgentBytes(readFileSync(path.join(corpusDir, row.file)), { fileName: path.basename(row.file) });
       for (const issue of check.issues) {
         if (!Object.hasOwn(ISSUE_CODES, issue.code)) problems.push(`${row.file}: uncatalogued code ${issue.code}`);
-        if (issue.severity === 'warning' && !issue.fix) problems.push(`${row.file}: warning ${issue.code} without a fix`);
+        if (issue.severity !== 'error' && !issue.fix) problems.push(`${row.file}: warning ${issue.code} without a fix`);
         if (issue.line < 1 || issue.column < 1) problems.push(`${row.file}: bad position ${issue.line}:${issue.column}`);
       }
     }
@@ -155,56 +152,6 @@ describe('agreement with Claude Code 2.1.332 on the real-world corpus', () => {
     }
     expect(lenient).toBeGreaterThan(0);
     expect(problems).toEqual([]);
-  });
-});
-
-describe('the fast reader of flat frontmatter on the real-world corpus', () => {
-  /** The `yaml` package's reading, as agent-file.ts uses it (duplicate keys allowed, core schema). */
-  function yamlReading(text: string): { data: Record<string, unknown>; keys: Array<{ key: string; offset: number }> } | undefined {
-    try {
-      const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
-      if (doc.errors.length > 0) return undefined;
-      const keys: Array<{ key: string; offset: number }> = [];
-      if (isMap(doc.contents))
-        for (const pair of doc.contents.items) if (isScalar(pair.key) && pair.key.range) keys.push({ key: String(pair.key.value), offset: pair.key.range[0] });
-      const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-      const mapping = isMap(doc.contents) && value !== null && typeof value === 'object' && !Array.isArray(value);
-      return { data: mapping ? (value as Record<string, unknown>) : {}, keys };
-    } catch {
-      return undefined;
-    }
-  }
-
-  it('reads every frontmatter (and every lenient rewrite) it accepts exactly as the yaml package does, and accepts nearly all', () => {
-    const problems: string[] = [];
-    let frontmatters = 0;
-    let read = 0;
-    for (const row of readRows()) {
-      const document = parseAgentFile(readFileSync(path.join(corpusDir, row.file), 'utf8'), { yaml: false });
-      if (!document.hasFrontmatter) continue;
-      frontmatters++;
-      const strict = document.frontmatterText;
-      for (const [stage, text] of [
-        ['strict', strict],
-        ['retry', rewriteLenient(strict).text],
-      ] as const) {
-        const flat = parseFlatYaml(text);
-        if (stage === 'strict' && flat) read++;
-        if (isKnownInvalidYaml(text)) {
-          if (yamlReading(text)) problems.push(`${row.file} (${stage}): the fast reader calls it invalid, yaml reads it`);
-          continue;
-        }
-        if (!flat) continue;
-        const reference = yamlReading(text);
-        if (!reference) problems.push(`${row.file} (${stage}): the fast reader reads it, yaml fails`);
-        else if (JSON.stringify(Object.entries(flat.value as object)) !== JSON.stringify(Object.entries(reference.data)))
-          problems.push(`${row.file} (${stage}): values differ`);
-        else if (JSON.stringify(flat.keys) !== JSON.stringify(reference.keys)) problems.push(`${row.file} (${stage}): key positions differ`);
-      }
-    }
-    expect(problems).toEqual([]);
-    // The speed of `validate` depends on it (bench/validate-corpus.mjs).
-    expect(read / frontmatters).toBeGreaterThan(0.9);
   });
 });
 

@@ -1,6 +1,15 @@
-import { chmodSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { chmodSync, lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
-import { type AgentCheck, checkAgentBytes, findDuplicateNames, fixAgentText, type Issue, type IssueCode, type Severity } from '../core/agent/validate.js';
+import {
+  type AgentCheck,
+  checkAgentBytes,
+  type EffectiveAgent,
+  findDuplicateNames,
+  fixAgentText,
+  type Issue,
+  type IssueCode,
+  type Severity,
+} from '../core/agent/validate.js';
 import { AgentInstallError, type ErrorCode, ExitCode, isAgentInstallError } from '../core/errors.js';
 import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
 import { GuardedFolder } from '../core/io/guarded-folder.js';
@@ -51,7 +60,9 @@ interface Checked {
   issues: Issue[];
   /** Claude Code would not load it (judged before --strict). */
   skipped: boolean;
+  /** Only until the duplicate check and --fix are done (a run over many files keeps no parsed documents). */
   check?: AgentCheck;
+  effective?: EffectiveAgent;
   /** The bytes, when they are valid UTF-8 of at most 1 MiB (the only files --fix touches). */
   bytes?: Uint8Array;
 }
@@ -59,7 +70,7 @@ interface Checked {
 /** Issues that fixAgentText repairs. */
 const FIXABLE = new Set(['bom', 'crlf', 'yaml-lenient']);
 /** Files never rewritten: their text is not what is on disk, or Claude Code does not read them. */
-const UNFIXABLE = new Set(['binary', 'file-too-large', 'unreadable']);
+const UNFIXABLE = new Set(['invalid-utf8', 'file-too-large', 'unreadable']);
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -127,7 +138,7 @@ function dedupe(targets: Target[]): Target[] {
   const seen = new Set<string>();
   return targets.filter((target) => {
     try {
-      const stats = statSync(target.file);
+      const stats = lstatSync(target.file);
       const key = `${stats.dev}:${stats.ino}`;
       if (seen.has(key)) return false;
       seen.add(key);
@@ -148,7 +159,11 @@ function checkTarget(target: Target): Checked {
     const message = isAgentInstallError(error) ? error.message : String(error);
     return { target, skipped: true, issues: [issue('error', 'unreadable', message, 'check that the file exists and is readable')] };
   }
-  const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), { ...(isMarkdown ? { fileName: base } : {}), size: read.size });
+  const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), {
+    ...(isMarkdown ? { fileName: base } : {}),
+    size: read.size,
+    ...(REGISTRY_LAYOUT.test(target.relative) ? { registryLayout: true } : {}),
+  });
   const issues = [...check.issues];
   if (!isMarkdown) {
     // Named explicitly (folders yield only `*.md`): checked, but Claude Code would never load it.
@@ -162,12 +177,17 @@ function checkTarget(target: Target): Checked {
       ),
     );
   }
-  const checked: Checked = { target, issues, skipped: check.agent === null || !isMarkdown, check };
+  const checked: Checked = { target, issues, skipped: check.agent === null || !isMarkdown, check, effective: check.effective };
   if (read.bytes !== null && !issues.some((i) => UNFIXABLE.has(i.code))) checked.bytes = read.bytes;
   return checked;
 }
 
-const sortIssues = (issues: Issue[]) => issues.sort((a, b) => a.line - b.line || a.column - b.column);
+/** A registry's `<name>/<version>.md` (the file is named after the version, not the agent). */
+const REGISTRY_LAYOUT = /(?:^|\/)[^/]+\/v?\d+\.\d+\.\d+(?:[-+][\w.-]*)?\.md$/;
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, style: 2 };
+const sortIssues = (issues: Issue[]) =>
+  issues.sort((a, b) => a.line - b.line || a.column - b.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 
 type TextDiff = typeof import('../core/diff/text-diff.js');
 
@@ -230,6 +250,7 @@ function fixFile(ctx: CommandContext, checked: Checked, textDiff: TextDiff | und
   const base = path.basename(checked.target.file);
   const again = checkAgentBytes(bytes, { ...(base.endsWith('.md') ? { fileName: base } : {}), size: bytes.length });
   checked.check = again;
+  checked.effective = again.effective;
   checked.bytes = bytes;
   checked.issues = [...checked.issues.filter((i) => i.code === 'not-markdown-file'), ...again.issues];
   checked.skipped = again.agent === null || checked.issues.some((i) => i.code === 'not-markdown-file');
@@ -273,10 +294,16 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   }
   for (const list of groups.values()) {
     const byDisplay = new Map(list.map((entry) => [entry.target.display, entry]));
-    for (const { file, issue: duplicate } of findDuplicateNames(list.map((e) => ({ file: e.target.display, check: e.check! })))) {
-      byDisplay.get(file)?.issues.push(duplicate);
+    for (const { file, issue: duplicate } of findDuplicateNames(list.map((e) => ({ file: e.target.display, sortKey: e.target.file, check: e.check! })))) {
+      const entry = byDisplay.get(file);
+      if (!entry) continue;
+      entry.issues.push(duplicate);
+      entry.skipped = true;
+      if (entry.effective) entry.effective = { ...entry.effective, loaded: false };
     }
   }
+  // The parsed documents are no longer needed: a run over many files keeps only what it prints.
+  for (const entry of checked) delete entry.check;
 
   const perFile = checked.map((entry) =>
     sortIssues(entry.issues).map(
@@ -284,8 +311,8 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
         file: entry.target.display,
         line: found.line,
         column: found.column,
-        // --strict: every warning fails the run like an error does.
-        severity: strict ? 'error' : found.severity,
+        // --strict: every warning fails the run like an error does (style advice stays advice).
+        severity: strict && found.severity === 'warning' ? 'error' : found.severity,
         code: found.code,
         message: found.message,
         fix: found.fix ?? null,
@@ -294,12 +321,14 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   );
   const issues = perFile.flat();
   const errors = issues.filter((i) => i.severity === 'error').length;
-  const warnings = issues.length - errors;
+  const warnings = issues.filter((i) => i.severity === 'warning').length;
+  const styles = issues.length - errors - warnings;
   const skipped = checked.filter((e) => e.skipped).length;
   const failedFixes = fixes.filter((f) => f.error !== undefined);
   const ok = errors === 0 && failedFixes.length === 0;
 
-  const json: Record<string, unknown> = { ok, files: checked.length, errors, warnings, skipped, issues };
+  const agents = checked.map((entry) => ({ file: entry.target.display, ...(entry.effective ?? { loaded: false, tools: { kind: 'all' }, dropped: [] }) }));
+  const json: Record<string, unknown> = { ok, files: checked.length, errors, warnings, style: styles, skipped, issues, agents };
   if (fix) json.fixes = fixes;
 
   const { style } = ctx;
@@ -314,7 +343,12 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
       return;
     }
     for (const i of own) {
-      const severity = i.severity === 'error' ? style.red(i.severity.padEnd(7)) : style.yellow(i.severity.padEnd(7));
+      const severity =
+        i.severity === 'error'
+          ? style.red(i.severity.padEnd(7))
+          : i.severity === 'warning'
+            ? style.yellow(i.severity.padEnd(7))
+            : style.dim(i.severity.padEnd(7));
       lines.push(`${i.file}:${i.line}:${i.column}  ${severity}  ${style.dim(i.code)}  ${i.message}`);
       if (i.fix) lines.push(`  ${style.dim('fix:')} ${i.fix}`);
     }
@@ -329,7 +363,7 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   }
   if (!ctx.quiet) {
     if (fixes.length > 0) lines.push('');
-    let summary = `${plural(checked.length, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+    let summary = `${plural(checked.length, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${styles > 0 ? `, ${styles} style` : ''}`;
     const notes: string[] = [];
     if (strict && checked.some((e) => e.issues.some((i) => i.severity === 'warning'))) notes.push('--strict: warnings count as errors');
     notes.push(skipped === 0 ? 'Claude Code would load every file' : `Claude Code would skip ${plural(skipped, 'file')}`);

@@ -1,29 +1,30 @@
+/**
+ * The field rules: what Claude Code's loader (effective.ts) skips or drops, turned into issues with
+ * positions, messages and fixes; plus style advice that is not about Claude Code (kebab-case names,
+ * file name ≠ `name`, model ids it will not recognise, tool names it does not have).
+ */
 import { didYouMean } from '../did-you-mean.js';
 import { type Checker, fileBase, remembered, show } from './checker.js';
-import type { IssueCode } from './issues.js';
-import { ISSUE_CODES } from './issues.js';
 import {
-  AGENT_COLORS,
-  type AgentFieldName,
-  agentFieldSchemas,
+  COLORS,
   EFFORT_LEVELS,
-  HOOK_EVENTS,
+  type EffectiveAgent,
+  type Finding,
   ISOLATION_MODES,
-  KNOWN_AGENT_KEYS,
-  MAX_NAME_LENGTH,
   MEMORY_SCOPES,
   PERMISSION_MODES,
-} from './schema.js';
-import { isKnownTool, splitToolsString, suggestTool } from './tools.js';
+  resolveAgent,
+  splitTools as splitNames,
+} from './effective.js';
+import type { IssueCode } from './issues.js';
+import { HOOK_EVENTS, isRecognizedModel, KNOWN_AGENT_KEYS } from './schema.js';
+import { isKnownTool, suggestTool } from './tools.js';
 
-const HOOK_EVENT_SET = new Set<string>(HOOK_EVENTS);
-const KNOWN_KEY_SET = new Set<string>(KNOWN_AGENT_KEYS);
-
-/** Keys other tools (skills, slash commands, Copilot) use for what agents call something else. */
 const rememberedTools = new Map<string, string | undefined>();
 const rememberedKeys = new Map<string, string | undefined>();
 
-const KEY_ALIASES: Readonly<Record<string, AgentFieldName>> = {
+/** Keys other tools (skills, slash commands, Copilot) use for what agents call something else. */
+const KEY_ALIASES: Readonly<Record<string, string>> = {
   'allowed-tools': 'tools',
   allowedTools: 'tools',
   allowed_tools: 'tools',
@@ -34,61 +35,19 @@ const KEY_ALIASES: Readonly<Record<string, AgentFieldName>> = {
   colour: 'color',
   'mcp-servers': 'mcpServers',
   mcp: 'mcpServers',
+  whenToUse: 'description',
+  when_to_use: 'description',
 };
 
-/** What a valid value looks like, per known key (for messages and fixes). */
 const suggestToolFor = (entry: string) => suggestTool(entry, (input, candidates) => didYouMean(input, candidates));
-const suggestKeyFor = (key: string) => (Object.hasOwn(KEY_ALIASES, key) ? KEY_ALIASES[key] : didYouMean(key, KNOWN_AGENT_KEYS));
-
-const EXPECTED: Readonly<Partial<Record<AgentFieldName, string>>> = {
-  color: `one of: ${AGENT_COLORS.join(', ')}`,
-  permissionMode: `one of: ${PERMISSION_MODES.join(', ')}`,
-  effort: `one of: ${EFFORT_LEVELS.join(', ')}, or an integer`,
-  maxTurns: 'a positive integer, e.g. `maxTurns: 20`',
-  autoCompactWindow: 'a positive integer',
-  memory: `one of: ${MEMORY_SCOPES.join(', ')}`,
-  background: '`true` or `false` (unquoted)',
-  omitClaudeMd: '`true` or `false` (unquoted)',
-  isolation: `\`${ISOLATION_MODES.join('`, `')}\``,
-  mcpServers: 'a list of server names or `name: {config}` entries',
-  skills: 'a list of skill names',
-  initialPrompt: 'a string',
-  experimental: 'a mapping',
-};
-
-const ENUM_VALUES: Readonly<Partial<Record<AgentFieldName, readonly string[]>>> = {
-  color: AGENT_COLORS,
-  permissionMode: PERMISSION_MODES,
-  effort: EFFORT_LEVELS,
-  memory: MEMORY_SCOPES,
-  isolation: ISOLATION_MODES,
-};
-
-const FIELD_DEFAULT_CODE: Readonly<Record<AgentFieldName, IssueCode>> = {
-  name: 'name-not-string',
-  description: 'description-not-string',
-  model: 'model-unknown',
-  tools: 'tools-invalid',
-  disallowedTools: 'disallowed-tools-invalid',
-  color: 'color-invalid',
-  effort: 'effort-invalid',
-  permissionMode: 'permission-mode-invalid',
-  mcpServers: 'mcp-servers-invalid',
-  hooks: 'hooks-invalid',
-  maxTurns: 'max-turns-invalid',
-  autoCompactWindow: 'auto-compact-window-invalid',
-  skills: 'skills-invalid',
-  initialPrompt: 'initial-prompt-invalid',
-  memory: 'memory-invalid',
-  background: 'background-invalid',
-  omitClaudeMd: 'omit-claude-md-invalid',
-  isolation: 'isolation-invalid',
-  experimental: 'experimental-invalid',
-};
+const suggestKeyFor = (key: string) =>
+  Object.hasOwn(KEY_ALIASES, key) ? KEY_ALIASES[key] : (didYouMean(key, KNOWN_AGENT_KEYS) ?? didYouMean(key, HOOK_EVENTS));
 
 const COMMON_TOOLS = 'Read, Write, Edit, Bash, Glob, Grep, WebFetch, WebSearch';
 const KEBAB_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const RECOMMENDED_NAME_LENGTH = 50;
+/** Unknown keys reported one by one; the rest are summed up in one warning (a hostile file can hold 100,000). */
+const MAX_UNKNOWN_KEY_WARNINGS = 20;
 
 /** Lower-case kebab-case rendering of any name, for suggestions (`Code Reviewer` → `code-reviewer`). */
 export function toKebabCase(value: string): string {
@@ -103,93 +62,7 @@ export function toKebabCase(value: string): string {
 
 /** Claude Code turns each literal backslash-n of a description into a newline. */
 export function unescapeDescription(description: string): string {
-  return description.includes('\\n') ? description.replace(/\\n/g, '\n') : description;
-}
-
-/** `tools` as Claude Code reads it: undefined = all tools, [] = none. */
-export function resolveTools(data: Record<string, unknown>): string[] | undefined {
-  if (!Object.hasOwn(data, 'tools')) return undefined;
-  const entries = toolEntries(data.tools);
-  if (entries === undefined) return [];
-  const names = entries.filter((entry): entry is string => typeof entry === 'string');
-  return names.includes('*') ? undefined : names;
-}
-
-function toolEntries(value: unknown): unknown[] | undefined {
-  if (typeof value === 'string') return splitToolsString(value);
-  if (Array.isArray(value)) return value;
-  return undefined;
-}
-
-/** Field verdicts, remembered like suggestions (see `remembered`). */
-const rememberedCodes = new Map<string, IssueCode | undefined>();
-
-/** The issue code of a field value that fails its schema in agent-schema.ts, else undefined. */
-function fieldIssueCode(key: AgentFieldName, value: unknown): IssueCode | undefined {
-  if (typeof value === 'string') return remembered(rememberedCodes, `${key}:${value}`, () => schemaIssueCode(key, value));
-  return schemaIssueCode(key, value);
-}
-
-function schemaIssueCode(key: AgentFieldName, value: unknown): IssueCode | undefined {
-  const result = agentFieldSchemas[key].safeParse(value);
-  if (result.success) return undefined;
-  const message = result.error.issues[0]?.message ?? '';
-  return Object.hasOwn(ISSUE_CODES, message) ? (message as IssueCode) : FIELD_DEFAULT_CODE[key];
-}
-
-/** Unknown keys reported one by one; the rest are summed up in one warning (a hostile file can hold 100,000). */
-const MAX_UNKNOWN_KEY_WARNINGS = 20;
-
-export function checkFields(checker: Checker): void {
-  const { document } = checker;
-  const data = document.data;
-  let unknown = 0;
-  for (const key of Object.keys(data)) {
-    if (HOOK_EVENT_SET.has(key)) {
-      checker.add(
-        'error',
-        'hooks-top-level',
-        checker.keyAt(key),
-        `\`${key}\` is a hook event written at the top level; Claude Code 2.1.332 skips the agent`,
-        `move it under \`hooks:\` (indented: hooks: / ${key}: [...])`,
-      );
-    } else if (!KNOWN_KEY_SET.has(key)) {
-      unknown++;
-      if (unknown <= MAX_UNKNOWN_KEY_WARNINGS) checkUnknownKey(checker, key);
-    }
-  }
-  if (unknown > MAX_UNKNOWN_KEY_WARNINGS) {
-    const more = unknown - MAX_UNKNOWN_KEY_WARNINGS;
-    checker.add(
-      'warning',
-      'unknown-key',
-      { line: 1, column: 1 },
-      `${more} more keys Claude Code does not know and ignores (${unknown} in all)`,
-      'remove the keys Claude Code does not use',
-    );
-  }
-  checkName(checker);
-  checkDescription(checker);
-  for (const key of KNOWN_AGENT_KEYS) {
-    if (key === 'name' || key === 'description' || !Object.hasOwn(data, key)) continue;
-    if (key === 'tools' || key === 'disallowedTools') checkTools(checker, key);
-    else if (key === 'hooks') checkHooks(checker);
-    else if (key === 'model') checkModel(checker);
-    else checkSimpleField(checker, key);
-  }
-}
-
-function checkUnknownKey(checker: Checker, key: string): void {
-  const suggestion = remembered(rememberedKeys, key, suggestKeyFor);
-  checker.add(
-    'warning',
-    'unknown-key',
-    checker.keyAt(key),
-    `Claude Code does not know the key \`${key}\` and ignores it${suggestion ? ' (keys are case-sensitive)' : ''}`,
-    suggestion
-      ? `did you mean \`${suggestion}\`? rename \`${key}:\` to \`${suggestion}:\``
-      : `remove \`${key}\` (or keep it knowingly: Claude Code ignores it)`,
-  );
+  return description.replaceAll('\\n', '\n');
 }
 
 function suggestedName(checker: Checker): string {
@@ -197,58 +70,163 @@ function suggestedName(checker: Checker): string {
   return base || 'my-agent';
 }
 
-function checkName(checker: Checker): void {
+const ENUMS: Record<string, readonly string[]> = {
+  color: COLORS,
+  permissionMode: [...PERMISSION_MODES, 'manual'],
+  effort: EFFORT_LEVELS,
+  memory: MEMORY_SCOPES,
+  isolation: ISOLATION_MODES,
+};
+
+/** Where a hooks path (`Stop.0.hooks.1`) is written: the event key after `hooks:`, else `hooks:` itself. */
+function hooksPosition(checker: Checker, path: string | undefined) {
+  const at = checker.keyAt('hooks');
+  if (!path) return at;
+  const event = path.split('.')[0]!;
+  return checker.find(event, checker.offsetOf(at), at).at;
+}
+
+/** Runs Claude Code's loader over the frontmatter and reports what it skips, drops or ignores. */
+export function checkFields(checker: Checker): EffectiveAgent {
   const data = checker.document.data;
-  const value = data.name;
-  if (value === undefined || value === null || value === '') {
-    const present = Object.hasOwn(data, 'name');
-    checker.add(
-      'error',
-      'name-missing',
-      present ? checker.keyAt('name') : { line: 1, column: 1 },
-      present ? '`name` is empty; Claude Code skips the file without a message' : 'no `name`; Claude Code skips the file without a message',
-      `add \`name: ${suggestedName(checker)}\` to the frontmatter`,
-    );
-    return;
+  const { agent, findings } = resolveAgent(data);
+  let unknown = 0;
+  for (const finding of findings) {
+    if (finding.code === 'unknown-key') {
+      unknown++;
+      if (unknown <= MAX_UNKNOWN_KEY_WARNINGS) reportUnknownKey(checker, finding.key!);
+      continue;
+    }
+    report(checker, finding);
   }
-  const at = checker.keyAt('name');
-  const code = fieldIssueCode('name', value);
-  if (code !== undefined) {
-    const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-    const proposal = (scalar ? toKebabCase(String(value)) : '') || suggestedName(checker);
-    const messages: Record<string, string> = {
-      'name-not-string': `\`name\` must be a string, not ${show(value)} (${Array.isArray(value) ? 'a list' : typeof value})`,
-      'name-leading-dash': '`name` starts with `-`',
-      'name-colon': '`name` contains `:` (after Unicode normalisation; a full-width colon counts)',
-      'name-too-long': `\`name\` is ${String(value).length} characters long, more than ${MAX_NAME_LENGTH}`,
+  if (unknown > MAX_UNKNOWN_KEY_WARNINGS) {
+    checker.add(
+      'warning',
+      'unknown-key',
+      { line: 1, column: 1 },
+      `${unknown - MAX_UNKNOWN_KEY_WARNINGS} more keys Claude Code does not know and ignores (${unknown} in all)`,
+      'remove the keys Claude Code does not use',
+    );
+  }
+  if (agent.loaded) {
+    checkStyle(checker, agent);
+    checkToolNames(checker, 'tools');
+    checkToolNames(checker, 'disallowedTools');
+  }
+  return agent;
+}
+
+function reportUnknownKey(checker: Checker, key: string): void {
+  const suggestion = remembered(rememberedKeys, key, suggestKeyFor);
+  const event = (HOOK_EVENTS as readonly string[]).includes(key);
+  checker.add(
+    'warning',
+    'unknown-key',
+    checker.keyAt(key),
+    event
+      ? `\`${key}\` is a hook event written at the top level; Claude Code ignores it there (a key it does not recognise)`
+      : `Claude Code does not know the key \`${key}\` and ignores it${suggestion ? ' (keys are case-sensitive)' : ''}`,
+    event
+      ? `move it under \`hooks:\` (hooks: / ${key}: [...])`
+      : suggestion
+        ? `did you mean \`${suggestion}\`? rename \`${key}:\` to \`${suggestion}:\``
+        : `remove \`${key}\` (or keep it knowingly: Claude Code ignores it)`,
+  );
+}
+
+function report(checker: Checker, finding: Finding): void {
+  const data = checker.document.data;
+  const key = finding.key;
+  const at = key === undefined ? { line: 1, column: 1 } : key === 'hooks' ? hooksPosition(checker, finding.path) : checker.keyAt(key);
+  const code = finding.code as IssueCode;
+  const value = key !== undefined ? data[key] : undefined;
+  if (finding.severity === 'error') {
+    const fixes: Record<string, string> = {
+      'name-missing': `add \`name: ${suggestedName(checker)}\` to the frontmatter`,
+      'name-not-string': `quote it: name: "${String(value)}"`,
+      'name-leading-dash': `use a name that starts with a letter or digit: name: ${toKebabCase(String(value)) || suggestedName(checker)}`,
+      'name-colon': `remove the colon: name: ${toKebabCase(String(value)) || suggestedName(checker)}`,
+      'name-too-long': `shorten it: name: ${toKebabCase(String(value)).slice(0, RECOMMENDED_NAME_LENGTH).replace(/-+$/, '') || suggestedName(checker)}`,
+      'description-missing': 'add `description:` saying when Claude should use this agent',
+      'description-not-string':
+        typeof value === 'object' && value !== null
+          ? 'put the whole description in double quotes on one line (a `key: value` inside it made YAML read a mapping)'
+          : `quote it: description: "${String(value)}"`,
+      'hooks-invalid': 'use the settings.json shape: hooks: / <Event>: / - matcher: "Tool" / hooks: / - type: command / command: "…"',
+      'hooks-guard-outside': `move it under \`hooks:\` (hooks: / PreToolUse: [...]), or remove it`,
+      'hooks-guard-invalid':
+        'fix or remove the broken PreToolUse / PermissionRequest / PreSkillShellCommand hook: Claude Code refuses the whole agent while it cannot load it',
     };
-    checker.add(
-      'error',
-      code,
-      at,
-      `${messages[code] ?? `invalid \`name\`: ${show(value)}`}; Claude Code skips the file`,
-      code === 'name-not-string' && scalar ? `quote it: name: "${String(value)}" (better: name: ${proposal})` : `use a kebab-case name: name: ${proposal}`,
-    );
+    const silent = finding.logged ? '' : ' without a message';
+    checker.add('error', code, at, `${finding.message}; Claude Code skips the file${silent}`, fixes[code] ?? 'fix the frontmatter');
     return;
   }
-  const name = value as string;
+  const expected = key !== undefined ? ENUMS[key] : undefined;
+  const suggestion = expected && typeof value === 'string' ? didYouMean(value, expected) : undefined;
+  let fix: string;
+  switch (code) {
+    case 'hook-event-dropped':
+      fix = `use one of the hook events (e.g. ${didYouMean(finding.path ?? '', HOOK_EVENTS) ?? 'PostToolUse'}), or remove \`${finding.path}\``;
+      break;
+    case 'hook-dropped':
+      fix = `fix or remove the entry hooks.${finding.path}`;
+      break;
+    case 'hooks-empty':
+      fix = 'remove the empty `hooks:` line';
+      break;
+    case 'mcp-servers-invalid':
+      fix = 'list server names, or `- name: {command: …}` / `- name: {type: http, url: …}` entries';
+      break;
+    case 'background-invalid':
+    case 'omit-claude-md-invalid':
+      fix = `write \`${key}: true\` or \`${key}: false\``;
+      break;
+    case 'max-turns-invalid':
+      fix = 'use a positive integer, e.g. `maxTurns: 20`';
+      break;
+    case 'auto-compact-window-invalid':
+      fix = 'use an integer of at least 100000, or remove it';
+      break;
+    case 'model-invalid':
+      fix = 'use an alias (sonnet, opus, haiku, inherit) or a full model id, or remove `model`';
+      break;
+    case 'initial-prompt-invalid':
+      fix = 'write the first message as a string, or remove `initialPrompt`';
+      break;
+    case 'experimental-invalid':
+      fix = 'use `experimental: {cacheTtl: "5m"}` or `"1h"`, or remove it';
+      break;
+    default:
+      fix = suggestion ? `did you mean \`${key}: ${suggestion}\`?` : expected ? `use one of: ${expected.join(', ')}` : `remove \`${key}\``;
+  }
+  const where = finding.path ? `hooks.${finding.path}: ` : '';
+  const what =
+    key === 'hooks' && finding.path
+      ? `${where}${finding.message}; Claude Code drops this ${finding.path.includes('.') ? 'entry' : 'event'} and loads the agent without it`
+      : `${finding.message}${value !== undefined && key !== 'mcpServers' ? `, not ${show(value)}` : ''}; Claude Code ignores it`;
+  checker.add('warning', code, at, what, fix);
+}
+
+function checkStyle(checker: Checker, agent: EffectiveAgent): void {
+  const name = agent.name!;
+  const at = checker.keyAt('name');
   if (!KEBAB_NAME.test(name) || name.length > RECOMMENDED_NAME_LENGTH) {
     const proposal = toKebabCase(name).slice(0, RECOMMENDED_NAME_LENGTH).replace(/-+$/, '') || suggestedName(checker);
     checker.add(
-      'warning',
+      'style',
       'name-not-kebab',
       at,
       name.length > RECOMMENDED_NAME_LENGTH && KEBAB_NAME.test(name)
-        ? `\`name\` is ${name.length} characters long; keep it to ${RECOMMENDED_NAME_LENGTH}`
-        : `\`name: ${show(name)}\` is not lower-case kebab-case (letters, digits and \`-\`)`,
+        ? `\`name\` is ${name.length} characters long; keep it to ${RECOMMENDED_NAME_LENGTH} (Claude Code accepts it)`
+        : `\`name: ${show(name)}\` is not lower-case kebab-case (Claude Code accepts it)`,
       `name: ${proposal}`,
     );
   }
-  if (checker.options.fileName !== undefined) {
+  if (checker.options.fileName !== undefined && !checker.options.registryLayout) {
     const base = fileBase(checker.options.fileName);
     if (base !== name) {
       checker.add(
-        'warning',
+        'style',
         'name-file-mismatch',
         at,
         `the file is \`${base}.md\` but the agent is named \`${name}\`; Claude Code knows it only by \`name\``,
@@ -256,71 +234,53 @@ function checkName(checker: Checker): void {
       );
     }
   }
+  const model = checker.document.data.model;
+  if (agent.model !== undefined && !isRecognizedModel(agent.model)) {
+    const lower = String(model).toLowerCase();
+    const family = ['sonnet', 'opus', 'haiku'].find((alias) => lower.includes(alias));
+    checker.add(
+      'style',
+      'model-unknown',
+      checker.keyAt('model'),
+      `\`model: ${show(agent.model)}\` is neither a model alias nor a model id Claude Code knows; it keeps it, and the agent fails when it runs`,
+      family ? `use the alias: model: ${family}` : 'use an alias (sonnet, opus, haiku, inherit) or a full model id such as claude-sonnet-4-5',
+    );
+  }
 }
 
-function checkDescription(checker: Checker): void {
+/** Tool names Claude Code does not have: it drops them when it launches the agent. */
+function checkToolNames(checker: Checker, key: 'tools' | 'disallowedTools'): void {
   const data = checker.document.data;
-  const value = data.description;
-  if (value === undefined || value === null || value === '') {
-    const present = Object.hasOwn(data, 'description');
-    checker.add(
-      'error',
-      'description-missing',
-      present ? checker.keyAt('description') : { line: 1, column: 1 },
-      present ? '`description` is empty; Claude Code skips the file' : 'no `description`; Claude Code skips the file',
-      'add `description:` saying when Claude should use this agent',
-    );
-    return;
-  }
-  if (typeof value !== 'string') {
-    checker.add(
-      'error',
-      'description-not-string',
-      checker.keyAt('description'),
-      `\`description\` must be a string, not ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value}; Claude Code skips the file`,
-      typeof value === 'object'
-        ? 'put the whole description in double quotes on one line (a `key: value` inside it made YAML read a mapping)'
-        : `quote it: description: "${String(value)}"`,
-    );
-  }
-}
-
-function checkTools(checker: Checker, key: 'tools' | 'disallowedTools'): void {
-  const value = checker.document.data[key];
+  if (!Object.hasOwn(data, key)) return;
+  const value = data[key];
   const at = checker.keyAt(key);
-  const entries = toolEntries(value);
-  if (entries === undefined && value !== null) {
+  const strings = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  if (Array.isArray(value) && value.some((v) => typeof v !== 'string')) {
+    checker.add('warning', 'tool-unknown', at, `\`${key}\` holds items that are not strings; Claude Code drops them`, 'write every tool name as a string');
+  }
+  if (
+    key === 'tools' &&
+    (value === null ||
+      value === false ||
+      value === 0 ||
+      value === '' ||
+      (Array.isArray(value) && strings.length === 0) ||
+      (typeof value === 'object' && !Array.isArray(value) && value !== null))
+  ) {
     checker.add(
       'warning',
-      key === 'tools' ? 'tools-invalid' : 'disallowed-tools-invalid',
+      'tools-empty',
       at,
-      key === 'tools'
-        ? `\`tools\` must be a comma-separated string or a list, not ${show(value)}; Claude Code gives the agent no tools`
-        : `\`disallowedTools\` must be a comma-separated string or a list, not ${show(value)}; Claude Code ignores it`,
-      `write it as a list of tool names, e.g. ${key}: Read, Grep, Glob`,
+      '`tools` is present but gives the agent NO tools',
+      'remove the `tools` line to give the agent all tools, or list the ones it needs: tools: Read, Grep, Glob',
     );
-    return;
-  }
-  const list = entries ?? [];
-  if (list.length === 0) {
-    if (key === 'tools') {
-      checker.add(
-        'warning',
-        'tools-empty',
-        at,
-        '`tools` is present but empty: the agent gets NO tools',
-        'remove the `tools` line to give the agent all tools, or list the ones it needs: tools: Read, Grep, Glob',
-      );
-    }
     return;
   }
   let cursor = checker.offsetOf(at);
   let known = 0;
-  for (const entry of list) {
-    if (typeof entry !== 'string') {
-      checker.add('warning', 'tool-unknown', at, `\`${show(entry)}\` in \`${key}\` is not a tool name; Claude Code drops it`, 'remove it');
-      continue;
-    }
+  const names = splitNames(strings);
+  if (names.includes('*')) return;
+  for (const entry of names) {
     const found = checker.find(entry, cursor, at);
     cursor = found.next;
     if (isKnownTool(entry)) {
@@ -337,7 +297,7 @@ function checkTools(checker: Checker, key: 'tools' | 'disallowedTools'): void {
       suggestion ? `did you mean \`${suggestion}\`?` : `remove it, or use a Claude Code tool (${COMMON_TOOLS}, …) or an MCP tool \`mcp__server__tool\``,
     );
   }
-  if (key === 'tools' && known === 0) {
+  if (key === 'tools' && known === 0 && names.length > 0) {
     checker.add(
       'warning',
       'tools-empty',
@@ -346,61 +306,4 @@ function checkTools(checker: Checker, key: 'tools' | 'disallowedTools'): void {
       'list Claude Code tools (e.g. tools: Read, Grep, Glob), or remove the `tools` line to give the agent all tools',
     );
   }
-}
-
-function checkHooks(checker: Checker): void {
-  const value = checker.document.data.hooks;
-  const at = checker.keyAt('hooks');
-  if (value === null || value === '') {
-    checker.add('warning', 'hooks-empty', at, '`hooks:` has no value; Claude Code ignores it', 'remove the empty `hooks:` line');
-    return;
-  }
-  const result = agentFieldSchemas.hooks.safeParse(value);
-  if (result.success) return;
-  const issue = result.error.issues[0]!;
-  const where = issue.path.length > 0 ? `hooks.${issue.path.map(String).join('.')}` : 'hooks';
-  let detail = issue.message;
-  const firstKey = issue.path[0];
-  if (issue.path.length === 1 && typeof firstKey === 'string' && !HOOK_EVENT_SET.has(firstKey)) {
-    const suggestion = didYouMean(firstKey, HOOK_EVENTS);
-    detail = `\`${firstKey}\` is not a hook event${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}`;
-  }
-  checker.add(
-    'error',
-    'hooks-invalid',
-    at,
-    `\`hooks\` is not a valid hooks map (${where}: ${detail}); Claude Code 2.1.332 skips the agent`,
-    'use the settings.json shape: hooks: / <Event>: / - matcher: "Tool" / hooks: / - type: command / command: "…"',
-  );
-}
-
-function checkModel(checker: Checker): void {
-  const value = checker.document.data.model;
-  if (fieldIssueCode('model', value) === undefined) return;
-  const at = checker.keyAt('model');
-  const lower = typeof value === 'string' ? value.toLowerCase() : '';
-  const family = ['sonnet', 'opus', 'haiku'].find((alias) => lower.includes(alias));
-  const fix = family ? `use the alias: model: ${family}` : 'use an alias (sonnet, opus, haiku, inherit) or a full model id such as claude-sonnet-4-5';
-  let message: string;
-  if (typeof value !== 'string') message = `\`model\` must be a string, not ${show(value)}; Claude Code ignores it`;
-  else if (value === '') message = '`model` is empty; Claude Code ignores it';
-  else message = `\`model: ${show(value)}\` is neither a model alias nor a model id; the agent fails when it runs`;
-  checker.add('warning', 'model-unknown', at, message, fix);
-}
-
-function checkSimpleField(checker: Checker, key: AgentFieldName): void {
-  const value = checker.document.data[key];
-  const code = fieldIssueCode(key, value);
-  if (code === undefined) return;
-  const expected = EXPECTED[key] ?? 'a valid value';
-  const values = ENUM_VALUES[key];
-  const suggestion = values && typeof value === 'string' ? didYouMean(value, values) : undefined;
-  let fix = suggestion ? `did you mean \`${key}: ${suggestion}\`? (${expected})` : `use ${expected}`;
-  if (typeof value === 'string' && (key === 'background' || key === 'omitClaudeMd') && /^(true|false)$/i.test(value)) {
-    fix = `write \`${key}: ${value.toLowerCase()}\` without quotes`;
-  }
-  if (typeof value === 'string' && (key === 'maxTurns' || key === 'autoCompactWindow') && /^\d+$/.test(value) && Number(value) > 0) {
-    fix = `write \`${key}: ${Number(value)}\` without quotes`;
-  }
-  checker.add('warning', code, checker.keyAt(key), `\`${key}: ${show(value)}\` is not valid (expected ${expected}); Claude Code ignores it`, fix);
 }

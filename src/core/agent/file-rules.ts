@@ -9,7 +9,7 @@ export function checkEncoding(checker: Checker): void {
   const { document, text } = checker;
   if (document.hasBom) {
     checker.add(
-      'warning',
+      'style',
       'bom',
       { line: 1, column: 1 },
       'the file starts with a byte-order mark; Claude Code 2.1.332 strips it, but 2.1.197 skipped such files',
@@ -18,7 +18,13 @@ export function checkEncoding(checker: Checker): void {
   }
   if (document.hasCrlf) {
     const at = checker.lines.positionAt(text.indexOf('\r\n'));
-    checker.add('warning', 'crlf', at, 'the file uses CRLF line endings', 'convert the line endings to LF');
+    checker.add(
+      'style',
+      'crlf',
+      at,
+      'the file uses CRLF line endings; Claude Code reads them, but its lenient retry never rescues a CRLF line',
+      'convert the line endings to LF',
+    );
   }
 }
 
@@ -161,9 +167,8 @@ export function checkYamlFailure(checker: Checker): void {
   const closing = document.closing!;
   if (!closing.ownLine && closing.position.column > 1) {
     fix = `rewrite the \`---\` on line ${closing.position.line} (e.g. as \`—\`): Claude Code ends the frontmatter there`;
-  } else if (/ nested deeper than \d+ levels$/.test(error.message)) {
-    // The depth bounds of agent-file.ts: the text was never handed to the YAML parser.
-    fix = 'flatten the YAML: agent frontmatter needs a few levels of nesting at most (lists like `- - - …` or `[[[…` on one line nest one level each)';
+  } else if (/Maximum call stack|Excessive aliasing/.test(error.message)) {
+    fix = 'flatten the YAML: agent frontmatter needs a few levels of nesting and no aliases at most';
   } else if (owner) {
     // Does the owner's value run on past its own line (continuation lines before the next key)?
     const last = document.closing!.position.line - 1;
@@ -210,3 +215,23 @@ export function checkLenient(checker: Checker): void {
 }
 
 /** zod's verdict on string values, by key (see `remembered`). */
+
+/** A frontmatter that is not one mapping: Claude Code sees no keys, so no `name`. */
+export function checkRoot(checker: Checker): void {
+  const { document } = checker;
+  const root = document.root;
+  if (root === 'mapping' || (root === 'empty' && document.frontmatterText.trim() === '')) return;
+  const what: Record<string, string> = {
+    documents: 'holds more than one YAML document (a `---` or `...` line inside it)',
+    list: 'is a YAML list, not a mapping',
+    scalar: 'is a single YAML value, not a mapping',
+    empty: 'holds no keys (only comments or `null`)',
+  };
+  checker.add(
+    'error',
+    'yaml-not-mapping',
+    { line: Math.max(1, document.frontmatterLine), column: 1 },
+    `the frontmatter ${what[root]}; Claude Code reads it as empty and skips the file without a message`,
+    root === 'documents' ? 'remove the `---` / `...` lines inside the frontmatter' : 'write the frontmatter as `key: value` lines (name:, description:, …)',
+  );
+}

@@ -17,7 +17,7 @@ export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 export const MEMORY_SCOPES = ['user', 'project', 'local'] as const;
 
-export const ISOLATION_MODES = ['worktree'] as const;
+export const ISOLATION_MODES = ['worktree', 'remote'] as const;
 
 /** Hook events of settings.json `hooks` (code.claude.com/docs/en/hooks). */
 export const HOOK_EVENTS = [
@@ -54,6 +54,7 @@ export const HOOK_EVENTS = [
   'PostModelSwitch',
   'MessageDisplay',
   'DirectoryAdded',
+  'PreSkillShellCommand',
 ] as const;
 
 export const HOOK_TYPES = ['command', 'prompt', 'agent', 'http', 'mcp_tool'] as const;
@@ -140,6 +141,10 @@ export const agentFieldSchemas = {
   omitClaudeMd: z.boolean({ error: 'omit-claude-md-invalid' }),
   isolation: z.enum(ISOLATION_MODES, { error: 'isolation-invalid' }),
   experimental: z.record(z.string(), z.unknown(), { error: 'experimental-invalid' }),
+  observer: z.string(),
+  observerMessage: z.string(),
+  observeToolResults: z.boolean(),
+  observeSubagents: z.boolean(),
 };
 
 export type AgentFieldName = keyof typeof agentFieldSchemas;

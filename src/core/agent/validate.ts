@@ -1,17 +1,26 @@
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
 import { Checker } from './checker.js';
-import { checkFields, resolveTools, unescapeDescription } from './field-rules.js';
-import { checkConflictMarkers, checkDelimiter, checkEncoding, checkLenient, checkMissingFrontmatter, checkYamlFailure } from './file-rules.js';
+import type { EffectiveAgent } from './effective.js';
+import { checkFields } from './field-rules.js';
+import { checkConflictMarkers, checkDelimiter, checkEncoding, checkLenient, checkMissingFrontmatter, checkRoot, checkYamlFailure } from './file-rules.js';
 import type { AgentCheck, CheckOptions, Issue, LoadedAgent } from './issues.js';
 import { type AgentDocument, parseAgentFile } from './parse.js';
-import { AGENT_COLORS } from './schema.js';
 
-export { resolveTools, toKebabCase, unescapeDescription } from './field-rules.js';
+export { type EffectiveAgent, type EffectiveHook, resolveAgent, resolveToolGrant, type ToolGrant } from './effective.js';
+export { toKebabCase, unescapeDescription } from './field-rules.js';
 export { type FixResult, fixAgentText } from './fix.js';
 export { type AgentCheck, type CheckOptions, ISSUE_CODES, type Issue, type IssueCode, type LoadedAgent, type Severity } from './issues.js';
 
-/** Claude Code skips agent files larger than this (the readers\' limit, one constant). */
+/** Claude Code skips agent files larger than this (the readers' limit, one constant). */
 export { MAX_AGENT_BYTES };
+
+const SEVERITY_ORDER = { error: 0, warning: 1, style: 2 } as const;
+
+/** `tools` as Claude Code reads it: undefined = all tools, [] = none. */
+export function resolveTools(effective: EffectiveAgent): string[] | undefined {
+  const tools = effective.tools;
+  return tools.kind === 'all' ? undefined : tools.kind === 'none' ? [] : tools.names;
+}
 
 /** Checks one agent file's text against Claude Code's rules. */
 export function checkAgentText(text: string, options: CheckOptions = {}): AgentCheck {
@@ -19,6 +28,7 @@ export function checkAgentText(text: string, options: CheckOptions = {}): AgentC
   const tooLarge = size > MAX_AGENT_BYTES;
   const document = parseAgentFile(text, tooLarge ? { yaml: false } : {});
   const checker = new Checker(text, document, options);
+  let effective: EffectiveAgent = { loaded: false, tools: { kind: 'all' }, dropped: [] };
 
   if (tooLarge) {
     checker.add(
@@ -40,14 +50,16 @@ export function checkAgentText(text: string, options: CheckOptions = {}): AgentC
     if (document.parse === 'failed') checkYamlFailure(checker);
     else {
       if (document.parse === 'lenient') checkLenient(checker);
-      checkFields(checker);
+      checkRoot(checker);
+      effective = checkFields(checker);
     }
   }
 
-  const issues = checker.issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const issues = checker.issues.sort((a, b) => a.line - b.line || a.column - b.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const failed = issues.some((issue) => issue.severity === 'error');
-  const agent = failed ? null : loadAgent(document.data);
-  const check: AgentCheck = { agent, document, issues };
+  if (failed) effective = { ...effective, loaded: false };
+  const agent = failed || !effective.loaded ? null : loadedAgent(document.data, effective);
+  const check: AgentCheck = { agent, effective, document, issues };
   const name = agent?.name ?? bestEffortName(document);
   if (name !== undefined) check.name = name;
   return check;
@@ -57,70 +69,104 @@ export function checkAgentText(text: string, options: CheckOptions = {}): AgentC
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LOOSE_UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-/** Checks raw bytes: UTF-8 only (NUL bytes or invalid UTF-8 = binary), at most 1 MiB. */
+/**
+ * Checks raw bytes as Claude Code reads them: decoded as UTF-8, each invalid sequence becoming
+ * U+FFFD (a warning: those bytes are lost), at most 1 MiB.
+ */
 export function checkAgentBytes(bytes: Uint8Array, options: CheckOptions = {}): AgentCheck {
   const size = options.size ?? bytes.byteLength;
   let text: string;
-  let binary = bytes.includes(0);
+  let invalid = false;
   try {
     text = STRICT_UTF8.decode(bytes);
   } catch {
-    binary = true;
+    invalid = true;
     text = LOOSE_UTF8.decode(bytes);
   }
   const check = checkAgentText(text, { ...options, size });
-  if (binary) {
+  if (invalid) {
+    const at = text.indexOf('\ufffd');
+    const position = at === -1 ? { line: 1, column: 1 } : lineColumn(text, at);
     check.issues.unshift({
-      line: 1,
-      column: 1,
-      severity: 'error',
-      code: 'binary',
-      message: 'the file is not UTF-8 text (it contains NUL bytes or invalid UTF-8)',
-      fix: 'save the agent as a UTF-8 Markdown file',
+      line: position.line,
+      column: position.column,
+      severity: 'warning',
+      code: 'invalid-utf8',
+      message: 'the file holds bytes that are not UTF-8; Claude Code reads each such sequence as U+FFFD (�)',
+      fix: 'save the agent as UTF-8',
     });
-    check.agent = null;
+  }
+  const nul = text.indexOf('\0');
+  if (nul !== -1 && (!check.document.hasFrontmatter || nul >= (check.document.closing?.offset ?? 0))) {
+    const position = lineColumn(text, nul);
+    check.issues.push({
+      line: position.line,
+      column: position.column,
+      severity: 'style',
+      code: 'nul-bytes',
+      message: 'the prompt holds NUL bytes; Claude Code passes them on, but this looks like a binary file',
+      fix: 'remove the NUL bytes',
+    });
   }
   return check;
 }
 
-/** Cross-file rule: the same `name` twice in one scanned tree → a warning on each later file. */
-export function findDuplicateNames(checks: Array<{ file: string; check: AgentCheck }>): Array<{ file: string; issue: Issue }> {
-  const first = new Map<string, string>();
-  const out: Array<{ file: string; issue: Issue }> = [];
-  for (const { file, check } of checks) {
-    const name = check.agent?.name;
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    start = at + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * Cross-file rule: of several files of one scanned tree with the same `name`, Claude Code keeps the
+ * one whose path sorts last (JavaScript's default sort of the full paths). Each other one is not
+ * loaded: an error on it that names the winner. `files` are the paths as Claude Code would sort them.
+ */
+export function findDuplicateNames(
+  checks: Array<{ file: string; sortKey?: string; check: AgentCheck }>,
+): Array<{ file: string; issue: Issue; winner: string }> {
+  const byName = new Map<string, Array<{ file: string; sortKey: string; check: AgentCheck }>>();
+  for (const entry of checks) {
+    const name = entry.check.agent?.name;
     if (name === undefined) continue;
-    const earlier = first.get(name);
-    if (earlier === undefined) {
-      first.set(name, file);
-      continue;
+    const list = byName.get(name) ?? [];
+    list.push({ ...entry, sortKey: entry.sortKey ?? entry.file });
+    byName.set(name, list);
+  }
+  const out: Array<{ file: string; issue: Issue; winner: string }> = [];
+  for (const [name, list] of byName) {
+    if (list.length < 2) continue;
+    const sorted = [...list].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    const winner = sorted[sorted.length - 1]!;
+    for (const loser of sorted.slice(0, -1)) {
+      const at = loser.check.document.keyPositions.name ?? { line: 1, column: 1 };
+      out.push({
+        file: loser.file,
+        winner: winner.file,
+        issue: {
+          line: at.line,
+          column: at.column,
+          severity: 'error',
+          code: 'duplicate-name',
+          message: `the agent name \`${name}\` is also used by ${winner.file}, whose path sorts later: Claude Code loads that one and not this file`,
+          fix: 'give one of them another `name`, or delete the duplicate file',
+        },
+      });
     }
-    const at = check.document.keyPositions.name ?? { line: 1, column: 1 };
-    out.push({
-      file,
-      issue: {
-        line: at.line,
-        column: at.column,
-        severity: 'warning',
-        code: 'duplicate-name',
-        message: `the agent name \`${name}\` is already used by ${earlier}; Claude Code loads only one of the two`,
-        fix: `give one of them another \`name\`, or delete the duplicate file`,
-      },
-    });
   }
   return out;
 }
 
-function loadAgent(data: Record<string, unknown>): LoadedAgent {
-  const agent: LoadedAgent = {
-    name: data.name as string,
-    description: unescapeDescription(data.description as string),
-    data,
-  };
-  if (typeof data.model === 'string' && data.model !== '') agent.model = data.model;
-  const tools = resolveTools(data);
+function loadedAgent(data: Record<string, unknown>, effective: EffectiveAgent): LoadedAgent {
+  const agent: LoadedAgent = { name: effective.name!, description: effective.description!, data };
+  if (effective.model !== undefined) agent.model = effective.model;
+  const tools = resolveTools(effective);
   if (tools !== undefined) agent.tools = tools;
-  if (typeof data.color === 'string' && (AGENT_COLORS as readonly string[]).includes(data.color)) agent.color = data.color;
+  if (effective.color !== undefined) agent.color = effective.color;
   return agent;
 }
 
