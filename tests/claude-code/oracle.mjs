@@ -118,7 +118,8 @@ export function askClaudeCode({ project, home, version = CLAUDE_CODE_VERSION }) 
       });
     // A user or project agent may take a built-in's name; the log then mentions it.
     const own = agents.filter((a) => !builtins.includes(a.name) || lines.some((l) => l.text.includes(`'${a.name}'`)));
-    return { claudeCode: version, agents: own, log: lines };
+    // `all`: built-ins too, and user agents that replaced one (their names are built-in names).
+    return { claudeCode: version, agents: own, all: agents, log: lines };
   } finally {
     if (temporaryHome) rmSync(temporaryHome, { recursive: true, force: true });
   }
