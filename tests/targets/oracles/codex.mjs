@@ -157,9 +157,9 @@ export async function askCodex({ project, home, trusted = true, version = CODEX_
     try {
       const details = JSON.parse(doctor.stdout).checks?.['config.load']?.details ?? {};
       for (const [key, value] of Object.entries(details)) {
-        if (/^startup warning( \d+)?$/.test(key) && typeof value === 'string') {
-          for (const text of value.split('\n').filter(Boolean)) log.push({ level: 'WARN', text: hide(text) });
-        }
+        // One warning is a string, several are an array of strings.
+        if (key !== 'startup warning') continue;
+        for (const text of [value].flat()) if (typeof text === 'string') log.push({ level: 'WARN', text: hide(text.trim()) });
       }
     } catch {
       log.push({ level: 'ERROR', text: `codex doctor gave no JSON (exit ${doctor.status})` });

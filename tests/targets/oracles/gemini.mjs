@@ -2,7 +2,7 @@
 // The real Gemini CLI as a test oracle: which subagents it loads from a project (and a home folder).
 // Offline, with no account or API key.
 //
-//   node tests/targets/oracles/gemini.mjs [--home DIR] [--no-acknowledge] PROJECT   prints JSON
+//   node tests/targets/oracles/gemini.mjs [--home DIR] [--no-acknowledge] [--probe] PROJECT   JSON
 //   node tests/targets/oracles/gemini.mjs --install                                 installs only
 //
 // @google/gemini-cli (GEMINI_CLI_VERSION or 0.61.0) is installed from the npm registry once, into
@@ -60,9 +60,18 @@ export function geminiScript(version = GEMINI_CLI_VERSION) {
 
 const REPLY = { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP', index: 0 }] };
 
-/** A stand-in for the Gemini API on 127.0.0.1 that records each request and answers "ok". */
-function startModelServer() {
+function reply(parts) {
+  return { candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }] };
+}
+
+/**
+ * A stand-in for the Gemini API on 127.0.0.1 that records each request and answers "ok". With
+ * `delegateTo`, its first answer to the main agent instead calls invoke_agent for that agent, so
+ * that a later request is the subagent's own: the tools and instructions Gemini CLI gives it.
+ */
+function startModelServer(delegateTo) {
   const requests = [];
+  let delegated = false;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => {
@@ -70,12 +79,17 @@ function startModelServer() {
     });
     req.on('end', () => {
       requests.push({ url: req.url, body });
+      let answer = REPLY;
+      if (delegateTo !== undefined && !delegated && req.url.includes('streamGenerateContent')) {
+        delegated = true;
+        answer = reply([{ functionCall: { name: 'invoke_agent', args: { agent_name: delegateTo, prompt: 'oracle' } } }]);
+      }
       if (req.url.includes('alt=sse')) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(`data: ${JSON.stringify(REPLY)}\n\n`);
+        res.end(`data: ${JSON.stringify(answer)}\n\n`);
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(REPLY));
+        res.end(JSON.stringify(answer));
       }
     });
   });
@@ -123,9 +137,12 @@ function writeSettings(homeDir) {
   writeFileSync(file, JSON.stringify(settings, null, 2));
 }
 
-function runGemini(script, cwd, env) {
+// Gemini CLI restarts itself in a child process; the run gets a process group of its own so that
+// ending it ends both.
+function runGemini(script, cwd, env, extraArgs = [], done = () => false) {
+  const args = [script, '-p', 'oracle', '-m', 'gemini-2.5-flash', '--skip-trust', '--debug', ...extraArgs];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, '-p', 'oracle', '-m', 'gemini-2.5-flash', '--skip-trust', '--debug'], { cwd, env });
+    const child = spawn(process.execPath, args, { cwd, env, detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -134,9 +151,20 @@ function runGemini(script, cwd, env) {
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const stop = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => stop('SIGKILL'), 120_000);
+    const poll = setInterval(() => {
+      if (done()) stop('SIGTERM');
+    }, 100);
     child.on('close', (status) => {
       clearTimeout(timer);
+      clearInterval(poll);
       resolve({ status, stdout, stderr });
     });
   });
@@ -181,35 +209,74 @@ export function agentLog(stderr) {
   return log;
 }
 
-/**
- * Asks Gemini CLI which agents it registers in `project` (with a copy of `home` as HOME, else an
- * empty one). Throws when the CLI never reached the stand-in model server.
- */
-export async function askGemini({ project, home, acknowledgeProjectAgents = true, version = GEMINI_CLI_VERSION }) {
-  const script = geminiScript(version);
+function prepare(project, home, acknowledgeProjectAgents) {
   const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'gemini-oracle-')));
   const projectDir = path.join(work, 'project');
   const homeDir = path.join(work, 'home');
+  cpSync(path.resolve(project), projectDir, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
+  if (home !== undefined) cpSync(path.resolve(home), homeDir, { recursive: true });
+  mkdirSync(homeDir, { recursive: true });
+  execFileSync('git', ['init', '-q'], { cwd: projectDir });
+  writeSettings(homeDir);
+  if (acknowledgeProjectAgents) acknowledge(projectDir, homeDir);
+  return { work, projectDir, homeDir };
+}
+
+function environment(homeDir, url) {
+  return { PATH: process.env.PATH, HOME: homeDir, GOOGLE_GEMINI_BASE_URL: url, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost' };
+}
+
+const systemOf = (request) => (JSON.parse(request.body).systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('');
+const isMainTurn = (request) => request.url.includes('streamGenerateContent') && systemOf(request).includes('# Available Sub-Agents');
+
+/**
+ * What Gemini CLI gives the agent `name` when the main agent delegates to it: its tool names and
+ * its system instruction. Undefined when the CLI did not start that agent.
+ */
+async function probeAgent(script, project, home, acknowledgeProjectAgents, name) {
+  const { work, projectDir, homeDir } = prepare(project, home, acknowledgeProjectAgents);
+  const model = await startModelServer(name);
+  const subagentTurn = () => model.requests.find((r) => r.url.includes('GenerateContent') && !isMainTurn(r) && JSON.parse(r.body).tools);
+  try {
+    await runGemini(script, projectDir, environment(homeDir, model.url), ['--approval-mode', 'yolo'], () => subagentTurn() !== undefined);
+    const turn = subagentTurn();
+    if (!turn) return undefined;
+    const body = JSON.parse(turn.body);
+    const tools = (body.tools ?? []).flatMap((t) => (t.functionDeclarations ?? []).map((f) => f.name));
+    const system = systemOf(turn).split(projectDir).join('<project>').split(homeDir).join('<home>');
+    return { tools, model: /models\/([^:]+):/.exec(turn.url)?.[1], system };
+  } finally {
+    model.server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Asks Gemini CLI which agents it registers in `project` (with a copy of `home` as HOME, else an
+ * empty one). With `probe: true`, each agent is also started once as a subagent (one more run per
+ * agent, in YOLO approval mode so that the delegation is not refused) and its answer carries
+ * `tools`, the tool names that agent receives, `model`, and `prompt`, its system instruction.
+ * Throws when the CLI never reached the stand-in model server.
+ */
+export async function askGemini({ project, home, acknowledgeProjectAgents = true, probe = false, version = GEMINI_CLI_VERSION }) {
+  const script = geminiScript(version);
+  const { work, projectDir, homeDir } = prepare(project, home, acknowledgeProjectAgents);
   const model = await startModelServer();
   try {
-    cpSync(path.resolve(project), projectDir, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
-    if (home !== undefined) cpSync(path.resolve(home), homeDir, { recursive: true });
-    mkdirSync(homeDir, { recursive: true });
-    execFileSync('git', ['init', '-q'], { cwd: projectDir });
-    writeSettings(homeDir);
-    if (acknowledgeProjectAgents) acknowledge(projectDir, homeDir);
-
-    const env = { PATH: process.env.PATH, HOME: homeDir, GOOGLE_GEMINI_BASE_URL: model.url, NO_COLOR: '1', NO_PROXY: '127.0.0.1,localhost' };
-    const run = await runGemini(script, projectDir, env);
+    const run = await runGemini(script, projectDir, environment(homeDir, model.url));
     const hide = (text) => text.split(projectDir).join('<project>').split(homeDir).join('<home>');
-    const turn = model.requests.find((r) => r.url.includes('streamGenerateContent'));
+    const turn = model.requests.find(isMainTurn);
     if (!turn) throw new Error(`Gemini CLI sent no request (exit ${run.status}):\n${hide(run.stderr).slice(-2000)}`);
-    const body = JSON.parse(turn.body);
-    const systemText = (body.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('');
-    const agents = parseSubagents(systemText)
+    const agents = parseSubagents(systemOf(turn))
       .filter((a) => !BUILT_IN.has(a.name))
       .map((a) => ({ ...a, description: hide(a.description) }));
     const log = agentLog(hide(run.stderr));
+    if (probe) {
+      for (const agent of agents) {
+        const seen = await probeAgent(script, project, home, acknowledgeProjectAgents, agent.name);
+        if (seen) Object.assign(agent, { tools: seen.tools, model: seen.model, prompt: seen.system });
+      }
+    }
     return { version, agents, log };
   } finally {
     model.server.close();
@@ -226,11 +293,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const home = at >= 0 ? args.splice(at, 2)[1] : undefined;
     const noAck = args.indexOf('--no-acknowledge');
     if (noAck >= 0) args.splice(noAck, 1);
+    const probeAt = args.indexOf('--probe');
+    if (probeAt >= 0) args.splice(probeAt, 1);
     if (args.length !== 1) {
-      process.stderr.write('usage: node tests/targets/oracles/gemini.mjs [--home DIR] [--no-acknowledge] PROJECT\n');
+      process.stderr.write('usage: node tests/targets/oracles/gemini.mjs [--home DIR] [--no-acknowledge] [--probe] PROJECT\n');
       process.exit(2);
     }
-    const answer = await askGemini({ project: args[0], home, acknowledgeProjectAgents: noAck < 0 });
+    const answer = await askGemini({ project: args[0], home, acknowledgeProjectAgents: noAck < 0, probe: probeAt >= 0 });
     process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   }
 }
