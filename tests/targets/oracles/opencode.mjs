@@ -2,7 +2,7 @@
 // The real OpenCode as a test oracle: which agents it loads from a project (and a home folder).
 // Offline, with no account or API key: OpenCode resolves its configuration locally.
 //
-//   node tests/targets/oracles/opencode.mjs [--home DIR] PROJECT     prints one JSON document
+//   node tests/targets/oracles/opencode.mjs [--home DIR] [--probe] PROJECT   prints one JSON document
 //   node tests/targets/oracles/opencode.mjs --install                installs OpenCode only
 //
 // opencode-ai (OPENCODE_VERSION or 1.18.33) is installed from the npm registry once, into
@@ -13,7 +13,8 @@
 // git repository there so the upward search stops at it, and HOME is a temporary folder that
 // receives a copy of --home when given. Two read-only commands run:
 //   `opencode debug config`  the merged configuration, one entry per agent file (raw keys kept);
-//   `opencode agent list`    the final agents with their mode and resolved permission rules.
+//   `opencode agent list`    the final agents with their mode and resolved permission rules;
+//   `opencode debug agent`   with --probe, once per agent: the tools it really gets.
 // A file OpenCode rejects makes both commands fail for the whole project; that error is the log.
 //
 // Output: { "version", "agents": [{ name, description?, mode, model?, prompt, permission, rules,
@@ -89,9 +90,11 @@ function run(bin, args, cwd, home) {
 
 /**
  * Asks OpenCode which agents it loads in `project` (with a copy of `home` as HOME, else an empty one).
- * Built-in agents are left out unless a file of the project or home redefines them.
+ * Built-in agents are left out unless a file of the project or home redefines them. With
+ * `probe: true`, `opencode debug agent NAME` runs for each agent too, and its answer replaces the
+ * file's `tools` with the tool names that agent really gets, plus `resolvedModel`.
  */
-export async function askOpencode({ project, home, version = OPENCODE_VERSION }) {
+export async function askOpencode({ project, home, probe = false, version = OPENCODE_VERSION }) {
   const bin = opencodeBinary(version);
   const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'opencode-oracle-')));
   const projectDir = path.join(work, 'project');
@@ -127,6 +130,15 @@ export async function askOpencode({ project, home, version = OPENCODE_VERSION })
         rules: resolved?.rules ? JSON.parse(hide(JSON.stringify(resolved.rules))) : undefined,
       });
     }
+    if (probe) {
+      for (const agent of agents.filter((a) => a.loaded)) {
+        const shown = run(bin, ['debug', 'agent', agent.name], projectDir, homeDir);
+        if (shown.status !== 0) continue;
+        const detail = JSON.parse(shown.stdout);
+        agent.tools = Object.keys(detail.tools ?? {}).filter((tool) => detail.tools[tool] === true && tool !== 'invalid');
+        if (detail.model) agent.resolvedModel = detail.model;
+      }
+    }
     return { version, agents, log };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -140,10 +152,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   } else {
     const at = args.indexOf('--home');
     const home = at >= 0 ? args.splice(at, 2)[1] : undefined;
+    const probeAt = args.indexOf('--probe');
+    if (probeAt >= 0) args.splice(probeAt, 1);
     if (args.length !== 1) {
-      process.stderr.write('usage: node tests/targets/oracles/opencode.mjs [--home DIR] PROJECT\n');
+      process.stderr.write('usage: node tests/targets/oracles/opencode.mjs [--home DIR] [--probe] PROJECT\n');
       process.exit(2);
     }
-    process.stdout.write(`${JSON.stringify(await askOpencode({ project: args[0], home }), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(await askOpencode({ project: args[0], home, probe: probeAt >= 0 }), null, 2)}\n`);
   }
 }
