@@ -2,7 +2,7 @@
 // loader. agent-install's own modules are bundled into a few CommonJS files under dist/ (see the
 // groups below: a command loads only the groups it needs); each third-party library is its own
 // file under dist/vendor/, required only by the code that uses it, so `list` never reads the YAML
-// parser, zod or commander. Then: the libraries' licences, the bundled registry checked with the
+// parser or zod. Then: the libraries' licences, the bundled registry checked with the
 // real rules (dist/bundled-index.json), and the top-level help (dist/help.txt) for the bin shim.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** Package import → file under dist/vendor/. */
-const VENDOR = { yaml: 'yaml', 'zod/mini': 'zod-mini', commander: 'commander', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
+const VENDOR = { yaml: 'yaml', 'zod/mini': 'zod-mini', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
 // NOMINIFY=1 keeps names readable (stack traces, `node --cpu-prof`).
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: !process.env.NOMINIFY, legalComments: 'none', logLevel: 'warning' };
 // CommonJS all the way down: `import()` becomes `require()`, so no ES module loader starts.

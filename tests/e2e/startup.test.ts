@@ -15,14 +15,14 @@ const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-startup
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const env = { PATH: process.env.PATH!, HOME: work, NO_COLOR: '1', CI: 'true' };
 
-function trace(args: string[], cwd = work): string {
+function trace(args: string[], cwd = work, status = 0): string {
   const result = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
-  expect(result.status, result.stderr).toBe(0);
+  expect(result.status, result.stderr).toBe(status);
   return result.stderr;
 }
 
-function loadedBy(args: string[], cwd = work): string[] {
-  return [...trace(args, cwd).matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
+function loadedBy(args: string[], cwd = work, status = 0): string[] {
+  return [...trace(args, cwd, status).matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
 }
 
 /** Node's own modules the command loaded beyond what node itself starts with. */
@@ -30,7 +30,7 @@ function builtinsLoadedBy(args: string[], cwd = work): string[] {
   return [...trace(args, cwd).matchAll(/^builtin (\S+)$/gm)].map((m) => m[1]!);
 }
 
-// The YAML parser and zod live in their own files under dist/vendor/; so does commander.
+// The YAML parser and zod live in their own files under dist/vendor/.
 const heavy = (file: string) => {
   const text = readFileSync(file, 'utf8');
   return text.includes('YAMLParseError') || text.includes('$ZodType');
@@ -52,7 +52,7 @@ describe('start-up', () => {
     expect(shim).toBe(full);
   });
 
-  it('list on a project of locked, unmodified agents loads the CLI and no library: no YAML parser, zod or commander', () => {
+  it('list on a project of locked, unmodified agents loads the CLI and no library, nor help or usage errors', () => {
     const project = path.join(work, 'project');
     mkdirSync(path.join(project, '.git'), { recursive: true });
     expect(spawnSync(process.execPath, [BIN, 'fastapi-backend-builder'], { cwd: project, env }).status).toBe(0);
@@ -167,8 +167,21 @@ describe('start-up', () => {
     expect(result.stdout.length).toBeGreaterThan(128 * 1024);
   });
 
-  it('help for a command and usage errors load commander, and only then', () => {
-    expect(vendor(loadedBy(['list', '--help']))).toEqual(['commander.cjs']);
+  it('help for a command and usage errors load the help renderer and no library; a well-formed command line does not', () => {
+    const help = path.join(REPO_ROOT, 'dist', 'cli-help.cjs');
+    for (const [args, status] of [
+      [['list', '--help'], 0],
+      [['help', 'list'], 0],
+      [['list', '--bogus'], 2],
+      [['registry'], 2],
+    ] as const) {
+      const loaded = loadedBy([...args], work, status);
+      expect(loaded, args.join(' ')).toContain(help);
+      expect(vendor(loaded), args.join(' ')).toEqual([]);
+    }
+    const project = path.join(work, 'options-project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    expect(loadedBy(['-q', '--project', 'ls', '--no-color'], project)).not.toContain(help);
   });
 
   it('adding a bundled agent trusts the bytes the build validated and loads neither the YAML parser nor zod', () => {
