@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,38 +72,6 @@ describe('start-up', () => {
     writeFileSync(file, text.replace('FastAPI', 'FastAPX')); // same size
     const listed = spawnSync(process.execPath, [BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8' });
     expect(JSON.parse(listed.stdout)[0].status).toBe('modified');
-  });
-
-  it('keeps V8 bytecode for dist/cli.cjs in the user cache; bad or unwritable caches cost only speed', () => {
-    const project = path.join(work, 'code-cache-project');
-    mkdirSync(path.join(project, '.git'), { recursive: true });
-    const home = path.join(work, 'code-cache-home');
-    mkdirSync(home);
-    const run = (args: string[], extra: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [BIN, ...args], { cwd: project, env: { ...env, HOME: home, ...extra }, encoding: 'utf8' });
-    expect(run(['fastapi-backend-builder']).status).toBe(0);
-    const first = run(['list']);
-    expect(first.status).toBe(0);
-    const dir = path.join(home, '.cache', 'agent-install', 'code-v1');
-    const files = readdirSync(dir).sort();
-    expect(files).toHaveLength(2); // one for list, one for every other command
-    const listCache = path.join(dir, files.find((f) => f.endsWith('-list.bin'))!);
-    const written = statSync(listCache).mtimeMs;
-    expect(run(['list'])).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
-    expect(statSync(listCache).mtimeMs).toBe(written); // used, not rewritten
-    writeFileSync(listCache, 'not bytecode');
-    expect(run(['list'])).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
-    expect(readFileSync(listCache, 'utf8')).not.toBe('not bytecode'); // rejected, compiled, written again
-    // errors thrown in other dist files are still the CLI's own errors (one module instance)
-    const missing = run(['no-such-agent']);
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^error Agent "no-such-agent" not found/);
-    const untouched = path.join(work, 'code-cache-disabled');
-    expect(run(['list'], { AGENT_INSTALL_CACHE: untouched, NODE_DISABLE_COMPILE_CACHE: '1' })).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
-    expect(existsSync(path.join(untouched, 'code-v1'))).toBe(false); // Node's own switch turns it off
-    const blocked = path.join(work, 'code-cache-blocked');
-    writeFileSync(blocked, 'a file where the cache folder would be');
-    expect(run(['list'], { AGENT_INSTALL_CACHE: blocked })).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
   });
 
   it('validate loads the YAML parser and zod, and none of the sources or their libraries', () => {
