@@ -61,8 +61,10 @@ export function flagArity(cli: CliSpec): Map<string, { takesValue: boolean; owne
   return table;
 }
 
-function optionTable(options: OptionDecls): Map<string, { key: string; decl: OptionDecl }> {
-  const table = new Map<string, { key: string; decl: OptionDecl }>();
+type OptionTable = Map<string, { key: string; decl: OptionDecl }>;
+
+function optionTable(options: OptionDecls): OptionTable {
+  const table: OptionTable = new Map();
   for (const [key, decl] of Object.entries(options)) for (const flag of flagsOf(key, decl)) table.set(flag, { key, decl });
   return table;
 }
@@ -98,35 +100,81 @@ const looksLikeOption = (word: string) => word.length > 1 && word.startsWith('-'
  * options found (`--json` decides how the error is printed) and the command named so far.
  */
 export function parseArgv<G extends OptionDecls>(argv: readonly string[], cli: CliSpec<G>): Parsed<OptionValues<G>> {
-  const arity = flagArity(cli);
+  // Tables are made when first needed: `list` alone needs none, `list --json` only the globals'.
+  let globalTable: OptionTable | undefined;
+  let ownTable: OptionTable | undefined;
+  let arity: ReturnType<typeof flagArity> | undefined;
+  const globalOption = (flag: string) => {
+    globalTable ??= optionTable(cli.globals);
+    return globalTable.get(flag);
+  };
+  const ownOption = (flag: string) => {
+    if (!command || command.subcommands.length > 0) return undefined;
+    ownTable ??= optionTable(command.options);
+    return ownTable.get(flag);
+  };
+  const anyOption = (flag: string) => {
+    arity ??= flagArity(cli);
+    return arity.get(flag);
+  };
+  /** Whether `flag` takes a value: the command's own or a global option, else any command's; undefined when none has it. */
+  const takesValue = (flag: string): boolean | undefined => {
+    const decl = ownOption(flag)?.decl ?? globalOption(flag)?.decl;
+    return decl ? decl.type === 'string' : anyOption(flag)?.takesValue;
+  };
+
   const seen: Array<{ flag: string; value?: string }> = [];
   const words: string[] = [];
-  /** Words from here on came after `--`: arguments, never command words. */
-  let operandsFrom = Number.POSITIVE_INFINITY;
   let problem: Problem | undefined;
   const note = (found: Problem) => {
     problem ??= found;
   };
+  // The command: the first word, then a subcommand while the command is a group; a first word
+  // that is no command is the default command's first argument.
+  let command: CommandSpec | undefined;
+  const path: string[] = [];
+  let implicit = false;
+  let first: string | undefined;
+  /** A group still waits for its subcommand. */
+  const wantsWord = () => command === undefined || command.subcommands.length > 0;
+  const commandWord = (word: string) => {
+    const found = findCommand(command ? command.subcommands : cli.commands, word);
+    if (found) {
+      command = found;
+      path.push(found.name);
+    } else if (command) {
+      note({ kind: 'unknown-command', word });
+      words.push(word);
+    } else {
+      command = findCommand(cli.commands, cli.defaultCommand)!;
+      implicit = true;
+      first = word;
+      words.push(word);
+    }
+    ownTable = undefined;
+  };
+  let operands = false;
 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
-    if (operandsFrom !== Number.POSITIVE_INFINITY || !looksLikeOption(token)) {
-      words.push(token);
+    if (operands || !looksLikeOption(token)) {
+      if (!operands && wantsWord()) commandWord(token);
+      else words.push(token);
       continue;
     }
     if (token === '--') {
-      operandsFrom = words.length;
+      operands = true;
       continue;
     }
     if (token.startsWith('--')) {
       const eq = token.indexOf('=');
       const flag = eq > 0 ? token.slice(0, eq) : token;
-      const known = arity.get(flag);
-      if (!known) {
+      const withValue = takesValue(flag);
+      if (withValue === undefined) {
         note({ kind: 'unknown-option', option: flag });
         continue;
       }
-      if (!known.takesValue) {
+      if (!withValue) {
         if (eq > 0) note({ kind: 'unexpected-value', option: flag });
         else seen.push({ flag });
         continue;
@@ -147,12 +195,12 @@ export function parseArgv<G extends OptionDecls>(argv: readonly string[], cli: C
     // One or more short flags: `-g`, `-gq`, `-Cdir`, `-gC dir`.
     for (let j = 1; j < token.length; j++) {
       const flag = `-${token[j]}`;
-      const known = arity.get(flag);
-      if (!known) {
+      const withValue = takesValue(flag);
+      if (withValue === undefined) {
         note({ kind: 'unknown-option', option: flag });
         break;
       }
-      if (!known.takesValue) {
+      if (!withValue) {
         seen.push({ flag });
         continue;
       }
@@ -170,49 +218,26 @@ export function parseArgv<G extends OptionDecls>(argv: readonly string[], cli: C
       break;
     }
   }
-
-  // The command: the first word, then a subcommand while the command is a group.
-  let command: CommandSpec | undefined;
-  const path: string[] = [];
-  let implicit = false;
-  let next = 0;
-  const commandWord = () => (next < operandsFrom ? words[next] : undefined);
-  command = findCommand(cli.commands, commandWord());
-  if (command) {
-    path.push(command.name);
-    next++;
-    while (command.subcommands.length > 0) {
-      const sub = findCommand(command.subcommands, commandWord());
-      if (!sub) {
-        const word = commandWord();
-        note(word === undefined ? { kind: 'missing-command' } : { kind: 'unknown-command', word });
-        break;
-      }
-      command = sub;
-      path.push(sub.name);
-      next++;
+  if (command === undefined) {
+    if (argv.length === 0) note({ kind: 'nothing' });
+    else {
+      // Only options, or only words after `--`: the default command's.
+      command = findCommand(cli.commands, cli.defaultCommand)!;
+      implicit = true;
     }
-  } else if (argv.length === 0) {
-    note({ kind: 'nothing' });
-  } else {
-    command = findCommand(cli.commands, cli.defaultCommand)!;
-    implicit = true;
-  }
-  const first = implicit && operandsFrom > 0 ? words[0] : undefined;
+  } else if (command.subcommands.length > 0) note({ kind: 'missing-command' });
 
   // Options: the command's own, then the global ones.
   const globals = defaults(cli.globals);
-  const globalTable = optionTable(cli.globals);
-  const ownTable = optionTable(command?.options ?? {});
   const options = defaults(command?.options ?? {});
   for (const { flag, value } of seen) {
-    const own = ownTable.get(flag);
+    const own = ownOption(flag);
     if (own) assign(options, own.key, own.decl, value);
     else {
-      const global = globalTable.get(flag);
+      const global = globalOption(flag);
       if (global) assign(globals, global.key, global.decl, value);
       // A group's problem (`registry` alone) comes first; its subcommands' options are no surprise.
-      else if (command && command.subcommands.length === 0) note({ kind: 'foreign-option', option: flag, owners: arity.get(flag)!.owners });
+      else if (command && command.subcommands.length === 0) note({ kind: 'foreign-option', option: flag, owners: anyOption(flag)!.owners });
     }
   }
   // `defaults` and `assign` filled in exactly the declared keys, with values of the declared types.
@@ -223,7 +248,7 @@ export function parseArgv<G extends OptionDecls>(argv: readonly string[], cli: C
   if (command && command.name === cli.helpCommand && path.length === 1) {
     const topic: string[] = [];
     let commands = cli.commands;
-    for (const word of words.slice(next)) {
+    for (const word of words) {
       const found = findCommand(commands, word);
       if (!found) return { ...base, path: topic, kind: 'error', problem: problem ?? { kind: 'unknown-command', word } };
       topic.push(found.name);
@@ -235,7 +260,7 @@ export function parseArgv<G extends OptionDecls>(argv: readonly string[], cli: C
 
   // Arguments, in declared order; a variadic one takes the rest.
   const args: ParsedInput['args'] = {};
-  const rest = words.slice(next);
+  const rest = [...words];
   for (const arg of command?.args ?? []) {
     if (arg.variadic) {
       args[arg.name] = rest.splice(0);
