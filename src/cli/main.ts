@@ -109,6 +109,8 @@ async function run(parsed: Extract<Parsed<GlobalOptions>, { kind: 'run' }>, io: 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseArgv(argv, CLI);
   const json = parsed.globals.json;
+  /** The command the line is about: the default command's when it was implied. */
+  const commandPath = parsed.implicit ? [CLI.defaultCommand] : parsed.path;
   // Each stream is coloured only when it is a terminal itself (`2>log` gets plain text).
   const colorFlag = parsed.globals.color;
   const style = await makeStyle(colorLevel(io.env, () => io.stdout.isTTY === true, colorFlag));
@@ -128,7 +130,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           io.stderr.write(help.renderHelp(CLI));
           return ExitCode.usage;
         }
-        throw (parsed.first !== undefined ? help.mistypedCommand(CLI, parsed.first, false) : undefined) ?? help.usageError(CLI, parsed.path, parsed.problem);
+        throw (parsed.first !== undefined ? help.mistypedCommand(CLI, parsed.first, false) : undefined) ?? help.usageError(CLI, commandPath, parsed.problem);
       }
       case 'run':
         result = await run(parsed, io, style, errStyle);
@@ -143,9 +145,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         io.stderr.write(`${errStyle.red('error')} ${error.message}\n`);
         if (error.hint) io.stderr.write(`${errStyle.dim('hint')}  ${error.hint}\n`);
         if (error.exitCode === ExitCode.usage) {
-          // The help of the command the line was about: the default command's when it was implied.
-          const helpPath = error.code === 'UNKNOWN_COMMAND' ? [] : parsed.implicit ? [CLI.defaultCommand] : parsed.path;
-          io.stderr.write(`\n${(await loadHelp()).renderHelp(CLI, helpPath)}`);
+          // A mistyped command gets the list of commands; any other usage error its command's help.
+          io.stderr.write(`\n${(await loadHelp()).renderHelp(CLI, error.code === 'UNKNOWN_COMMAND' ? [] : commandPath)}`);
         }
       }
       return error.exitCode;

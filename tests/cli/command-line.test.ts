@@ -102,6 +102,11 @@ describe('usage errors', () => {
     expect(missing.stderr).toMatch(/^error `remove`: missing required argument 'name'\n/);
     expect(missing.stderr).toContain('\nUsage: agent-install remove|rm [options] <name...>\n');
     expect(missing.stderr).not.toContain('Usage: agent-install [options] <command>');
+    // the implied add: its options, its help
+    const implied = await sb.run([AGENT, '--dryrun']);
+    expect(implied.exitCode).toBe(2);
+    expect(implied.stderr).toContain("unknown option '--dryrun'. Did you mean '--dry-run'?");
+    expect(implied.stderr).toContain('\nUsage: agent-install add [options] [spec...]\n');
     // thrown by the command itself, after parsing
     const bad = await sb.run(['new', 'ok-name', '--color', 'teal']);
     expect(bad.exitCode).toBe(2);
