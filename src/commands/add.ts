@@ -1,6 +1,4 @@
-import { COMMANDS } from '../cli/spec.js';
-import { suggest } from '../core/did-you-mean.js';
-import { AgentInstallError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { planWrites } from '../core/plan/writes.js';
 import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
 import { rememberCandidate } from '../core/resolve/locked.js';
@@ -15,23 +13,6 @@ export interface AddOptions {
   dryRun?: boolean;
 }
 
-/**
- * `agent-install lsit` reaches `add` as a spec. When no agent has that name but a command has
- * nearly that name, it was a mistyped command: a usage error (exit 2), not a missing agent.
- */
-function mistypedCommand(raw: string, specs: string[], error: unknown): UsageError | null {
-  if (specs.length !== 1 || !(error instanceof AgentInstallError) || error.code !== 'AGENT_NOT_FOUND' || !/^[a-z-]+$/.test(raw)) return null;
-  const command = suggest(
-    raw,
-    COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]),
-  );
-  if (command === undefined) return null;
-  return new UsageError(`Unknown command "${raw}" (and no agent has that name). Did you mean \`agent-install ${command}\`?`, {
-    code: 'UNKNOWN_COMMAND',
-    hint: 'Run `agent-install --help` for the commands; `agent-install search` lists the agents.',
-  });
-}
-
 export async function run(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
   if (specs.length === 0) {
     throw new UsageError('Nothing to add: name at least one agent.', {
@@ -44,12 +25,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
     const { source, spec } = await parseSpec(raw, ctx);
-    let candidates: Candidate[];
-    try {
-      candidates = await source.resolve(spec, ctx);
-    } catch (error) {
-      throw mistypedCommand(raw, specs, error) ?? error;
-    }
+    const candidates: Candidate[] = await source.resolve(spec, ctx);
     for (const candidate of candidates) checked.push(await checkCandidate(candidate));
   }
   if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);

@@ -3,7 +3,7 @@
  * scalars): what nearly every agent file has, read exactly as the `yaml` package reads it, without
  * loading it.
  */
-import type { YamlKey, YamlOk } from './yaml.js';
+import type { YamlKey, YamlOk } from './yaml-result.js';
 
 /** Offset of the quote that closes the quoted scalar opening at `open`, or -1. */
 export function quoteEnd(text: string, open: number): number {

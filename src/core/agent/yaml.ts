@@ -4,6 +4,7 @@
  */
 import { Composer, type CST, type Document, isMap, isScalar, Lexer, Parser, type YAMLError } from 'yaml';
 import { NOT_YAML, quoteEnd, scanFlat } from './yaml-flat.js';
+import type { YamlKey, YamlResult } from './yaml-result.js';
 
 /** Most aliases one document may resolve (billion-laughs guard). */
 export const MAX_YAML_ALIASES = 100;
@@ -32,11 +33,7 @@ export const MAX_YAML_BLOCK_DEPTH = 256;
  */
 export const MAX_YAML_TOKENS = 6_000;
 
-export type YamlKey = { key: string; offset: number };
-export type YamlOk = { ok: true; value: unknown; isMapping: boolean; keys: YamlKey[] };
-/** `refused`: never handed to the `yaml` package whole (over MAX_YAML_TOKENS); the message says so. */
-export type YamlFailure = { ok: false; message: string; offset: number; refused?: true };
-export type YamlResult = YamlOk | YamlFailure;
+export type { YamlFailure, YamlKey, YamlOk, YamlResult } from './yaml-result.js';
 
 function flowDepthExceeds(text: string, limit: number): number {
   let depth = 0;
