@@ -31,7 +31,11 @@ const COMMANDS = [
     name: 'add',
     description: 'install agents and record them in the lockfile (the default command)',
     args: [{ name: 'spec', variadic: true, description: 'name[@version|range], ./path, https://…, github:…, git+…, npm:…' }],
-    options: { force: { type: 'boolean', description: 'overwrite files agent-install does not own or that have local edits' }, dryRun: DRY_RUN },
+    options: {
+      force: { type: 'boolean', description: 'overwrite files agent-install does not own or that have local edits' },
+      dir: { type: 'string', placeholder: 'folder', description: 'install new agents into this subfolder of the agents folder' },
+      dryRun: DRY_RUN,
+    },
     run: async (ctx, { args, options }) => (await import('../commands/add.js')).run(ctx, args.spec, options),
   }),
   defineCommand({
@@ -45,6 +49,23 @@ const COMMANDS = [
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/install.js')).run(ctx, args.spec, options),
+  }),
+  defineCommand({
+    name: 'accept',
+    description: "record the current bytes of edited agents as the team's version (the upstream version stays the merge base)",
+    args: [{ name: 'name', required: true, variadic: true, description: 'agent names' }],
+    options: { dryRun: DRY_RUN },
+    run: async (ctx, { args, options }) => (await import('../commands/accept.js')).run(ctx, args.name, options),
+  }),
+  defineCommand({
+    name: 'merge-lockfile',
+    description: 'git merge driver for agents.lock.json: merge-lockfile %O %A %B (see the README)',
+    args: [
+      { name: 'base', required: true, description: "the common ancestor's file (%O)" },
+      { name: 'ours', required: true, description: 'our side (%A); the result is written here' },
+      { name: 'theirs', required: true, description: 'their side (%B)' },
+    ],
+    run: async (ctx, { args }) => (await import('../commands/merge-lockfile.js')).run(ctx, args.base, args.ours, args.theirs),
   }),
   defineCommand({
     name: 'verify',

@@ -11,6 +11,28 @@ import { runWritingPlan } from './run-plan.js';
 export interface AddOptions {
   force?: boolean;
   dryRun?: boolean;
+  /** A subfolder of the agents folder for new agents. */
+  dir?: string | undefined;
+}
+
+/** `--dir team/reviewers`: a plain relative folder below the agents folder. */
+function subfolder(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  const clean = dir
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
+  if (
+    clean === '' ||
+    clean.startsWith('/') ||
+    /^[A-Za-z]:/.test(clean) ||
+    clean.split('/').some((s) => s === '' || s === '.' || s === '..' || s.startsWith('.'))
+  ) {
+    throw new UsageError(`--dir ${JSON.stringify(dir)}: expected a subfolder of the agents folder, such as team or team/reviewers.`, {
+      hint: 'No absolute paths, no `..`, no hidden folders.',
+    });
+  }
+  return clean;
 }
 
 export async function run(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
@@ -21,6 +43,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   }
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
+  const dir = subfolder(options.dir);
   // Resolve and validate everything before touching the scope: a bad spec writes nothing.
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
@@ -33,7 +56,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     ctx,
     scope,
     { doing: 'Installing into', would: 'Would install into' },
-    (snapshot) => planWrites(snapshot, checked, { force: options.force === true }),
+    (snapshot) => planWrites(snapshot, checked, { force: options.force === true, ...(dir ? { dir } : {}) }),
     { dryRun },
   );
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));

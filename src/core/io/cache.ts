@@ -17,7 +17,7 @@ export function cacheDir(ctx: Pick<Context, 'env' | 'home'>, platform: NodeJS.Pl
   return path.join(ctx.home, '.cache', 'agent-install');
 }
 
-function contentPath(ctx: Pick<Context, 'env' | 'home'>, integrity: string): string | null {
+export function contentPath(ctx: Pick<Context, 'env' | 'home'>, integrity: string): string | null {
   const match = /^sha256-([A-Za-z0-9+/]{43}=)$/.exec(integrity);
   if (!match) return null;
   const hex = Buffer.from(match[1]!, 'base64').toString('hex');
