@@ -2,8 +2,8 @@
 'use strict';
 // Tiny on purpose: `--version` and `--help` answer from package.json and a help text rendered at
 // build time without loading the CLI. Everything else loads dist/cli.cjs — CommonJS, so that no
-// ES module loader has to start — with V8's code cache (see loadCli).
-const { fstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } = require('node:fs');
+// ES module loader has to start — with Node's compile cache where Node has one (see loadCli).
+const { fstatSync, readFileSync, writeSync } = require('node:fs');
 const path = require('node:path');
 
 /**
@@ -58,76 +58,21 @@ function userCacheDir(env, platform = process.platform) {
 }
 
 /**
- * Requires dist/cli.cjs with V8's code cache: the bytecode of every function a previous run of
- * the same command compiled is kept in the user cache (`code-v1/`), so that start-up does not
- * compile them again (about 1.5 ms of a 25 ms `list`). Node ≥ 22.1 does this itself, for every
- * file (module.enableCompileCache). On Node 20 the file is compiled as Node's loader would — the
- * same wrapper, registered in require.cache before it runs, so the other dist files that require
- * it get this very module — but through vm.Script, which takes cached data. The cache file is
- * named after the Node version and the size and time of dist/cli.cjs, so a rebuilt or updated
- * CLI never meets old bytecode; V8 rejects data that does not fit, and then the file is compiled
- * and the cache written again. `list` has its own cache file, every other command shares one.
- * NODE_DISABLE_COMPILE_CACHE (Node's own switch) turns it off.
- * Returns the module and a function that saves the cache when it was missing or rejected.
+ * Requires dist/cli.cjs. Where Node has module.enableCompileCache (22.8 and later), Node keeps
+ * the bytecode V8 compiles in the user cache (`code-v1/`), so later runs do not compile the same
+ * functions again; NODE_DISABLE_COMPILE_CACHE=1 turns it off. A cache that cannot be used costs
+ * only speed.
  */
-function loadCli(command) {
-  const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
-  const Module = module.constructor;
-  if (process.env.NODE_DISABLE_COMPILE_CACHE) return { cli: require(file), save() {} };
-  let dir;
-  let stat;
-  try {
-    dir = path.join(userCacheDir(process.env), 'code-v1');
-    stat = statSync(file);
-  } catch {
-    return { cli: require(file), save() {} };
-  }
-  if (typeof Module.enableCompileCache === 'function') {
+function loadCli() {
+  const { enableCompileCache } = module.constructor;
+  if (typeof enableCompileCache === 'function') {
     try {
-      Module.enableCompileCache(dir);
+      enableCompileCache(path.join(userCacheDir(process.env), 'code-v1'));
     } catch {
       // no cache: only slower
     }
-    return { cli: require(file), save() {} };
   }
-  const stamp = `${process.version}-${process.arch}-`;
-  const name = `${stamp}${stat.size}-${Math.trunc(stat.mtimeMs)}-${command === 'list' ? 'list' : 'other'}.bin`;
-  let cachedData;
-  try {
-    cachedData = readFileSync(path.join(dir, name));
-  } catch {
-    // first run of this command
-  }
-  const vm = require('node:vm');
-  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n});`;
-  const script = new vm.Script(source, { filename: file, cachedData });
-  const cli = new Module(file, module);
-  cli.filename = file;
-  cli.paths = []; // it requires only its own files and Node's
-  require.cache[file] = cli;
-  script.runInThisContext().call(cli.exports, cli.exports, (id) => cli.require(id), cli, file, path.dirname(file));
-  cli.loaded = true;
-  return {
-    cli: cli.exports,
-    save() {
-      if (cachedData && !script.cachedDataRejected) return;
-      const temp = path.join(dir, `.${name}.${process.pid}.tmp`);
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temp, script.createCachedData());
-        renameSync(temp, path.join(dir, name));
-        // Bytecode for an older dist/cli.cjs under this Node is never used again.
-        for (const old of readdirSync(dir)) if (old.startsWith(stamp) && !old.startsWith(name.slice(0, name.lastIndexOf('-')))) unlinkSync(path.join(dir, old));
-      } catch {
-        // a cache that cannot be written is only slower next time
-        try {
-          unlinkSync(temp);
-        } catch {
-          // never written
-        }
-      }
-    },
-  };
+  return require(path.join(__dirname, '..', 'dist', 'cli.cjs'));
 }
 
 function start() {
@@ -139,11 +84,11 @@ function start() {
   } else if (only === '--help' || only === '-h') {
     stdout.write(readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8'));
   } else {
-    const { cli, save } = loadCli(args[0]);
-    cli.main(args, { stdout, stderr: output(2, 'stderr'), cwd: process.cwd(), env: process.env }).then((code) => {
-      process.exitCode = code;
-      save();
-    });
+    loadCli()
+      .main(args, { stdout, stderr: output(2, 'stderr'), cwd: process.cwd(), env: process.env })
+      .then((code) => {
+        process.exitCode = code;
+      });
   }
 }
 

@@ -2,7 +2,7 @@
 // loader. agent-install's own modules are bundled into a few CommonJS files under dist/ (see the
 // groups below: a command loads only the groups it needs); each third-party library is its own
 // file under dist/vendor/, required only by the code that uses it, so `list` never reads the YAML
-// parser, zod or commander. Then: the libraries' licences, the bundled registry checked with the
+// parser or zod. Then: the libraries' licences, the bundled registry checked with the
 // real rules (dist/bundled-index.json), and the top-level help (dist/help.txt) for the bin shim.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** Package import → file under dist/vendor/. */
-const VENDOR = { yaml: 'yaml', 'zod/mini': 'zod-mini', commander: 'commander', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
+const VENDOR = { yaml: 'yaml', 'zod/mini': 'zod-mini', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
 // NOMINIFY=1 keeps names readable (stack traces, `node --cpu-prof`).
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: !process.env.NOMINIFY, legalComments: 'none', logLevel: 'warning' };
 // CommonJS all the way down: `import()` becomes `require()`, so no ES module loader starts.
@@ -235,8 +235,8 @@ for (const group of groups) {
     logOverride: { 'empty-import-meta': 'silent' },
   });
 }
-// The bin shim compiles dist/cli.cjs through vm.Script (for V8's code cache), where import()
-// would fail: every import() must have become require().
+// CommonJS all the way down: an import() left in a group would start Node's ES module loader
+// (about a third of `node -e 0` on Node 20), so every import() must have become require().
 for (const group of groups) {
   if (readFileSync(path.join(dist, `${group.name}.cjs`), 'utf8').includes('import(')) throw new Error(`dist/${group.name}.cjs still contains import()`);
 }

@@ -4,8 +4,9 @@ import type { CommandContext, CommandResult } from '../commands/context.js';
 import { colorLevel, makeStyle, type Style } from '../commands/style.js';
 import { AgentInstallError, ExitCode, UsageError } from '../core/errors.js';
 import { isDirectory } from '../core/scope/scope.js';
-import { type Invocation, parseArgv } from './parse.js';
-import { COMMANDS, GLOBAL_OPTIONS } from './spec.js';
+import type { OptionValues } from './define.js';
+import { type Parsed, parseArgv } from './parse.js';
+import { CLI, type GLOBAL_OPTIONS } from './spec.js';
 
 declare const __VERSION__: string | undefined;
 
@@ -35,22 +36,12 @@ async function readVersion(): Promise<string> {
   return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-interface GlobalOptions {
-  global?: boolean;
-  cwd?: string;
-  json?: boolean;
-  color?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
-  offline?: boolean;
-  registry?: string[];
-}
+type GlobalOptions = OptionValues<typeof GLOBAL_OPTIONS>;
 
 function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: Style, home: string): CommandContext {
-  const cwd = globals.cwd ? path.resolve(io.cwd, globals.cwd) : io.cwd;
-  if (globals.cwd && !isDirectory(cwd)) throw new UsageError(`-C ${globals.cwd}: no such directory (${cwd}).`);
-  const json = globals.json === true;
-  const quiet = globals.quiet === true;
+  const cwd = globals.cwd !== undefined ? path.resolve(io.cwd, globals.cwd) : io.cwd;
+  if (globals.cwd !== undefined && !isDirectory(cwd)) throw new UsageError(`-C ${globals.cwd}: no such directory (${cwd}).`);
+  const { json, quiet } = globals;
   return {
     cwd,
     env: io.env,
@@ -59,10 +50,10 @@ function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: 
     style,
     json,
     quiet,
-    verbose: globals.verbose === true,
-    global: globals.global === true,
-    offline: globals.offline === true,
-    registries: globals.registry ?? [],
+    verbose: globals.verbose,
+    global: globals.global,
+    offline: globals.offline,
+    registries: globals.registry,
     progress: (message) => {
       if (!json && !quiet && io.stderr.isTTY) io.stderr.write(`${message}\n`);
     },
@@ -92,66 +83,76 @@ function errorJson(error: AgentInstallError): string {
   return `${JSON.stringify({ ok: false, error: body }, null, 2)}\n`;
 }
 
-/** Top-level help text, for usage errors found after parsing. */
-async function helpText(): Promise<string> {
-  const { buildProgram } = await import('./commander.js');
-  return buildProgram(await readVersion(), { writeOut: () => {}, writeErr: () => {} }, async () => {}).helpInformation();
+/** Help and usage errors live in their own file, loaded only when needed. */
+const loadHelp = () => import('./help.js');
+
+/** Runs the parsed command; a first word that no agent has but nearly a command has is a mistyped command. */
+async function run(parsed: Extract<Parsed<GlobalOptions>, { kind: 'run' }>, io: CliIO, style: Style, errStyle: Style): Promise<CommandResult> {
+  const home = io.home ?? io.env.HOME ?? (await import('node:os')).homedir(); // node:os only without HOME
+  const ctx = makeContext(io, parsed.globals, style, errStyle, home);
+  try {
+    return await parsed.command.run!(ctx, parsed.input);
+  } catch (error) {
+    const { first } = parsed;
+    if (first !== undefined && error instanceof AgentInstallError && error.code === 'AGENT_NOT_FOUND' && error.details?.name === first) {
+      throw (await loadHelp()).mistypedCommand(CLI, first, true) ?? error;
+    }
+    throw error;
+  }
 }
 
 /**
- * Runs the CLI and returns the exit code. The only place that maps errors to output; nothing
- * below it exits the process. Common command lines are parsed without commander (start-up
- * time); help, version, and anything unusual or wrong go through commander.
+ * Runs the CLI and returns the exit code. The only place that maps errors to output and exit
+ * codes; nothing below it exits the process. Every command line, help and version included, is
+ * read by the one parser (parse.ts) from the one spec (spec.ts).
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const wantsJson = argv.includes('--json');
+  const parsed = parseArgv(argv, CLI);
+  const json = parsed.globals.json;
+  /** The command the line is about: the default command's when it was implied. */
+  const commandPath = parsed.implicit ? [CLI.defaultCommand] : parsed.path;
   // Each stream is coloured only when it is a terminal itself (`2>log` gets plain text).
-  const colorFlag = !argv.includes('--no-color');
+  const colorFlag = parsed.globals.color;
   const style = await makeStyle(colorLevel(io.env, () => io.stdout.isTTY === true, colorFlag));
   const errStyle = await makeStyle(colorLevel(io.env, () => io.stderr.isTTY === true, colorFlag));
-  let result: CommandResult | undefined;
-  const invoke = async ({ command, args, options, globals }: Invocation): Promise<void> => {
-    const home = io.home ?? io.env.HOME ?? (await import('node:os')).homedir(); // node:os only without HOME
-    const ctx = makeContext(io, globals as GlobalOptions, style, errStyle, home);
-    const module = await command.load!();
-    result = await module.run(ctx, ...args, options);
-  };
   try {
-    if (argv.length === 0) {
-      io.stderr.write(await helpText());
-      return ExitCode.usage;
-    }
-    const fast = parseArgv(argv, GLOBAL_OPTIONS, COMMANDS);
-    if (fast) {
-      await invoke(fast);
-    } else {
-      const { buildProgram, CommanderError } = await import('./commander.js');
-      const program = buildProgram(await readVersion(), { writeOut: (t) => io.stdout.write(t), writeErr: (t) => io.stderr.write(t) }, invoke);
-      try {
-        await program.parseAsync(argv, { from: 'user' });
-      } catch (error) {
-        if (!(error instanceof CommanderError)) throw error;
-        if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
-        if (wantsJson) io.stdout.write(errorJson(new UsageError(error.message.replace(/^error: /, ''), { hint: 'Run `agent-install --help` for usage.' })));
-        return ExitCode.usage;
+    let result: CommandResult;
+    switch (parsed.kind) {
+      case 'version':
+        io.stdout.write(`${await readVersion()}\n`);
+        return ExitCode.ok;
+      case 'help':
+        io.stdout.write((await loadHelp()).renderHelp(CLI, parsed.path));
+        return ExitCode.ok;
+      case 'error': {
+        const help = await loadHelp();
+        if (parsed.problem.kind === 'nothing') {
+          io.stderr.write(help.renderHelp(CLI));
+          return ExitCode.usage;
+        }
+        throw (parsed.first !== undefined ? help.mistypedCommand(CLI, parsed.first, false) : undefined) ?? help.usageError(CLI, commandPath, parsed.problem);
       }
+      case 'run':
+        result = await run(parsed, io, style, errStyle);
     }
-    if (result === undefined) return ExitCode.ok;
-    if (wantsJson) io.stdout.write(`${JSON.stringify(withFailure(result), null, 2)}\n`);
+    if (json) io.stdout.write(`${JSON.stringify(withFailure(result), null, 2)}\n`);
     else if (result.text) io.stdout.write(`${result.text}\n`);
     return result.exitCode ?? ExitCode.ok;
   } catch (error) {
     if (error instanceof AgentInstallError) {
-      if (wantsJson) io.stdout.write(errorJson(error));
+      if (json) io.stdout.write(errorJson(error));
       else {
         io.stderr.write(`${errStyle.red('error')} ${error.message}\n`);
         if (error.hint) io.stderr.write(`${errStyle.dim('hint')}  ${error.hint}\n`);
+        if (error.exitCode === ExitCode.usage) {
+          // A mistyped command gets the list of commands; any other usage error its command's help.
+          io.stderr.write(`\n${(await loadHelp()).renderHelp(CLI, error.code === 'UNKNOWN_COMMAND' ? [] : commandPath)}`);
+        }
       }
-      if (error instanceof UsageError && !wantsJson) io.stderr.write(`\n${await helpText()}`);
       return error.exitCode;
     }
     const unexpected = error as Error;
-    if (wantsJson) {
+    if (json) {
       io.stdout.write(
         errorJson(
           new AgentInstallError(unexpected?.message ?? String(error), {

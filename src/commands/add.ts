@@ -1,6 +1,4 @@
-import { COMMANDS } from '../cli/spec.js';
-import { suggest } from '../core/did-you-mean.js';
-import { AgentInstallError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { planWrites } from '../core/plan/writes.js';
 import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
 import { rememberCandidate } from '../core/resolve/locked.js';
@@ -13,23 +11,28 @@ import { runWritingPlan } from './run-plan.js';
 export interface AddOptions {
   force?: boolean;
   dryRun?: boolean;
+  /** A subfolder of the agents folder for new agents. */
+  dir?: string | undefined;
 }
 
-/**
- * `agent-install lsit` reaches `add` as a spec. When no agent has that name but a command has
- * nearly that name, it was a mistyped command: a usage error (exit 2), not a missing agent.
- */
-function mistypedCommand(raw: string, specs: string[], error: unknown): UsageError | null {
-  if (specs.length !== 1 || !(error instanceof AgentInstallError) || error.code !== 'AGENT_NOT_FOUND' || !/^[a-z-]+$/.test(raw)) return null;
-  const command = suggest(
-    raw,
-    COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]),
-  );
-  if (command === undefined) return null;
-  return new UsageError(`Unknown command "${raw}" (and no agent has that name). Did you mean \`agent-install ${command}\`?`, {
-    code: 'UNKNOWN_COMMAND',
-    hint: 'Run `agent-install --help` for the commands; `agent-install search` lists the agents.',
-  });
+/** `--dir team/reviewers`: a plain relative folder below the agents folder. */
+function subfolder(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  const clean = dir
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
+  if (
+    clean === '' ||
+    clean.startsWith('/') ||
+    /^[A-Za-z]:/.test(clean) ||
+    clean.split('/').some((s) => s === '' || s === '.' || s === '..' || s.startsWith('.'))
+  ) {
+    throw new UsageError(`--dir ${JSON.stringify(dir)}: expected a subfolder of the agents folder, such as team or team/reviewers.`, {
+      hint: 'No absolute paths, no `..`, no hidden folders.',
+    });
+  }
+  return clean;
 }
 
 export async function run(ctx: CommandContext, specs: string[], options: AddOptions): Promise<CommandResult> {
@@ -40,16 +43,12 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   }
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
+  const dir = subfolder(options.dir);
   // Resolve and validate everything before touching the scope: a bad spec writes nothing.
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
     const { source, spec } = await parseSpec(raw, ctx);
-    let candidates: Candidate[];
-    try {
-      candidates = await source.resolve(spec, ctx);
-    } catch (error) {
-      throw mistypedCommand(raw, specs, error) ?? error;
-    }
+    const candidates: Candidate[] = await source.resolve(spec, ctx);
     for (const candidate of candidates) checked.push(await checkCandidate(candidate));
   }
   if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);
@@ -57,7 +56,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     ctx,
     scope,
     { doing: 'Installing into', would: 'Would install into' },
-    (snapshot) => planWrites(snapshot, checked, { force: options.force === true }),
+    (snapshot) => planWrites(snapshot, checked, { force: options.force === true, ...(dir ? { dir } : {}) }),
     { dryRun },
   );
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));

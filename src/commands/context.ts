@@ -20,13 +20,7 @@ export interface CommandContext extends SourceContext {
   warn(message: string): void;
 }
 
-/** A command module: parses nothing, calls the core, returns what to print. */
-export interface CommandModule {
-  // Method syntax: each command declares its own argument list, which the CLI spec keeps in step.
-  run(ctx: CommandContext, ...args: unknown[]): Promise<CommandResult>;
-}
-
-/** What a command hands back to `src/cli.ts`, which prints it. */
+/** What a command hands back to `src/cli/main.ts`, which prints it. */
 export interface CommandResult {
   /** The document `--json` prints. */
   json: unknown;

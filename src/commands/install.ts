@@ -1,11 +1,21 @@
-import { DifferencesFoundError } from '../core/errors.js';
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
-import { sameEntry } from '../core/plan/plan.js';
+import { AgentInstallError, DifferencesFoundError, UsageError } from '../core/errors.js';
+import { cacheGet } from '../core/io/cache.js';
+import { type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
+import { conflictError } from '../core/lockfile/read.js';
+import { loadScopeLockfile } from '../core/lockfile/scope-lockfile.js';
+import type { Plan, PlanAction } from '../core/plan/plan.js';
+import { planPrune } from '../core/plan/prune.js';
+import type { Refusal } from '../core/plan/refusals.js';
 import { planWrites } from '../core/plan/writes.js';
-import { fetchLockedAgents, lockfileWouldChange } from '../core/resolve/locked.js';
+import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
+import { fetchLockedCandidate, lockfileWouldChange } from '../core/resolve/locked.js';
+import { inspectScope } from '../core/scope/inspect.js';
+import { knownBytes } from '../core/scope/known.js';
+import type { ScopeSnapshot } from '../core/scope/snapshot.js';
 import { run as add } from './add.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
+import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
 
 export interface InstallOptions {
@@ -15,61 +25,147 @@ export interface InstallOptions {
 }
 
 /** Codes of refusals that mean "the installed file differs from the lock". */
-const DRIFT = new Set(['LOCALLY_MODIFIED', 'NOT_OWNED', 'SYMLINK_TARGET', 'NAME_TAKEN']);
+const DRIFT = new Set(['LOCALLY_MODIFIED', 'NOT_OWNED', 'SYMLINK_TARGET', 'NAME_TAKEN', 'PATH_IS_FOLDER']);
+
+/** The lockfile `install` works from: a conflicted one merged (both sides), reported in `notes`. */
+function lockfileToInstall(ctx: CommandContext, frozen: boolean): { lockfile: Lockfile; notes: string[]; merged: boolean; missing: boolean } {
+  const scope = commandScope(ctx);
+  if (frozen) return { lockfile: lockfileFor(ctx, scope, 'check'), notes: [], merged: false, missing: false };
+  const state = loadScopeLockfile(scope);
+  if (state.kind !== 'conflicted') return { lockfile: state.lockfile, notes: [], merged: false, missing: state.kind === 'missing' };
+  if (state.merge.conflicts.length > 0) throw conflictError(state, { differences: true });
+  return {
+    lockfile: state.merge.lockfile,
+    notes: [`Merged the two sides of the conflict in ${displayPath(ctx, scope.lockfilePath)}.`, ...state.merge.notes],
+    merged: true,
+    missing: false,
+  };
+}
 
 /**
- * Installs exactly what the lockfile records. With specs it is `add` (as with npm).
- * `--frozen` exits 3 instead of changing the lockfile or any installed file.
+ * The bytes to install for a lock entry: the team's accepted bytes when it records some (from
+ * this machine's cache; a clone without them cannot make them up), else the upstream bytes.
+ */
+async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext): Promise<CheckedCandidate> {
+  let checked: CheckedCandidate;
+  if (entry.accepted !== undefined) {
+    const bytes = cacheGet(ctx, entry.accepted);
+    if (bytes === null) {
+      throw new AgentInstallError(`${name} is locked with edits the team accepted (${entry.accepted}), and this clone does not have those bytes.`, {
+        code: 'NOT_FOUND',
+        hint: 'Accepted edits live in the agent file itself: commit .claude/agents (or the file), or run `agent-install install --force` to take the upstream version.',
+        details: { name, accepted: entry.accepted },
+      });
+    }
+    const upstream = await fetchLockedCandidate(name, entry, ctx);
+    checked = await checkCandidate({ ...upstream, bytes, integrity: entry.integrity, accepted: entry.accepted });
+  } else {
+    checked = await checkCandidate(await fetchLockedCandidate(name, entry, ctx));
+  }
+  if (checked.agent.name !== name) {
+    throw new AgentInstallError(`The lockfile records "${name}", but ${entry.source} is named "${checked.agent.name}".`, {
+      code: 'LOCKFILE_INVALID',
+      hint: 'Fix the lockfile entry by hand, or remove it and add the agent again.',
+    });
+  }
+  return checked;
+}
+
+/** Under --frozen, anything that would change a file or the lockfile is a difference (exit 3). */
+function assertFrozen(actions: PlanAction[], refusals: Refusal[]): void {
+  const drift = [
+    ...refusals.filter((r) => DRIFT.has(r.code)).map((r) => `${r.name}: ${r.reason}`),
+    ...actions.flatMap((a) => {
+      if (a.type === 'update') return [`${a.name}: ${a.path} would be rewritten${a.note ? ` (${a.note})` : ''}`];
+      if (a.type === 'remove') return [`${a.name}: ${a.path} is no longer in the lockfile and would be removed`];
+      if (a.type === 'skip') return [`${a.name}: ${a.reason}`];
+      return [];
+    }),
+  ];
+  if (drift.length > 0) {
+    throw new DifferencesFoundError(drift.join('\n'), {
+      code: 'FROZEN_DRIFT',
+      hint: 'The installed files differ from the lockfile. `agent-install verify` shows how; `agent-install install` (without --frozen) brings them to it, and refuses to overwrite local edits without --force.',
+      details: { drift },
+    });
+  }
+  const relocked = actions.filter((a) => a.type === 'unchanged' && !sameEntry(a.entry, a.previous));
+  if (relocked.length > 0) {
+    throw new DifferencesFoundError(`The lockfile would change: ${relocked.map((a) => `${a.name} (${a.note ?? 'entry updated'})`).join(', ')}.`, {
+      code: 'FROZEN_LOCKFILE_CHANGED',
+      hint: 'Run `agent-install install` without --frozen and commit the rewritten lockfile.',
+    });
+  }
+}
+
+/**
+ * Installs exactly what the lockfile records. With specs it is `add` (as with npm). Agents whose
+ * files already hold their locked bytes are not fetched again; an older or newer version that
+ * agent-install can name is replaced without --force (it is no local edit); agents this clone
+ * installed that the lockfile no longer lists are removed, unless edited. A lockfile with git
+ * conflict markers is merged. `--frozen` exits 3 instead of changing the lockfile or any
+ * installed file (restoring missing files is what it is for).
  */
 export async function run(ctx: CommandContext, specs: string[], options: InstallOptions): Promise<CommandResult> {
-  if (specs.length > 0) return add(ctx, specs, options);
+  const frozen = options.frozen === true;
+  if (specs.length > 0) {
+    if (frozen) {
+      throw new UsageError('install --frozen installs the lockfile as it is; it takes no specs.', {
+        hint: 'Add agents with `agent-install add <spec>` and commit the lockfile; CI then runs `agent-install install --frozen`.',
+      });
+    }
+    return add(ctx, specs, options);
+  }
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
-  const frozen = options.frozen === true;
-  const lockfile = readScopeLockfile(scope);
-  const rewrite = lockfileWouldChange(scope.lockfilePath, lockfile);
+  const { lockfile, notes, merged, missing } = lockfileToInstall(ctx, frozen);
+  if (missing) {
+    return {
+      json: { ok: true, dryRun, frozen, scope: scopeJson(scope), actions: [], lockfile: null },
+      text: `There is no lockfile at ${displayPath(ctx, scope.lockfilePath)}: nothing to install. Add agents with \`agent-install add <spec>\`.`,
+    };
+  }
+  const rewrite = merged || lockfileWouldChange(scope.lockfilePath, lockfile);
   if (frozen && rewrite) {
     throw new DifferencesFoundError(`${scope.lockfilePath} would change (it is not in the current lockfileVersion or not in canonical form).`, {
       code: 'FROZEN_LOCKFILE_CHANGED',
       hint: 'Run `agent-install install` without --frozen and commit the rewritten lockfile.',
     });
   }
-  const checked = await fetchLockedAgents(lockfile, ctx);
+  // Fetch only what is not on disk already (a clean clone fetches everything, a clean CI run nothing).
+  const known = knownBytes(ctx, scope.agentsDir);
+  const before = new Map((await inspectScope(scope, lockfile, { known })).filter((a) => a.entry).map((a) => [a.name, a.status]));
+  const fetched = new Map<string, CheckedCandidate>();
+  for (const name of Object.keys(lockfile.agents).sort()) {
+    if (before.get(name) === 'ok') continue;
+    fetched.set(name, await fetchForEntry(name, lockfile.agents[name]!, ctx));
+  }
   const header = { doing: 'Installing into', would: 'Would install into', suffix: ` from ${displayPath(ctx, scope.lockfilePath)}` };
-  const plan = await runWritingPlan(
-    ctx,
-    scope,
-    header,
-    (snapshot) => {
-      const current = snapshot.lockfile;
+  const build = (snapshot: ScopeSnapshot) => {
+    const current = snapshot.lockfile;
+    const candidates: CheckedCandidate[] = [];
+    const kept: PlanAction[] = [];
+    for (const [name, entry] of Object.entries(current.agents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       // Only what was fetched for the entries as they still are: a run that finished while this
       // one waited for the lock has already installed what it locked.
-      const fresh = checked.filter((c) => sameEntry(current.agents[c.agent.name], lockfile.agents[c.agent.name]));
-      const result = planWrites(snapshot, fresh, { force: options.force === true && !frozen });
-      if (!frozen) return result;
-      const drift = result.refusals.filter((r) => DRIFT.has(r.code));
-      if (drift.length > 0) {
-        throw new DifferencesFoundError(drift.map((r) => `${r.name}: ${r.reason}`).join('\n'), {
-          code: 'FROZEN_DRIFT',
-          hint: 'The installed files differ from the lockfile. See `agent-install verify`; restore them with `agent-install install --force`, or re-lock with `agent-install add`.',
-          details: { drift },
-        });
-      }
-      const relocked = result.plan.actions.filter((a) => a.type === 'update' || (a.type === 'unchanged' && !sameEntry(a.entry, a.previous)));
-      if (relocked.length > 0) {
-        throw new DifferencesFoundError(`The lockfile would change: ${relocked.map((a) => a.name).join(', ')}.`, {
-          code: 'FROZEN_LOCKFILE_CHANGED',
-          hint: 'Run `agent-install install` without --frozen and commit the rewritten lockfile.',
-        });
-      }
-      return result;
-    },
-    { dryRun, rewriteLockfile: rewrite },
-  );
-  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
+      if (!sameEntry(entry, lockfile.agents[name])) continue;
+      const candidate = fetched.get(name);
+      if (candidate !== undefined) candidates.push(candidate);
+      else if (snapshot.agentAt(entry.path)?.status === 'ok')
+        kept.push({ type: 'unchanged', name, path: entry.path, entry, previous: entry, note: 'already installed' });
+      else kept.push({ type: 'skip', name, path: entry.path, reason: 'changed by another run meanwhile; run install again' });
+    }
+    const result = planWrites(snapshot, candidates, { force: options.force === true && !frozen });
+    const actions = [...kept, ...result.plan.actions, ...planPrune(snapshot)];
+    if (frozen) assertFrozen(actions, result.refusals);
+    const plan: Plan = { scope, actions: actions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+    return { plan, refusals: result.refusals };
+  };
+  const plan = await runWritingPlan(ctx, scope, header, build, { dryRun, rewriteLockfile: rewrite, ...(merged ? { lockfile } : {}) });
+  const lines = [...notes, ...formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose })];
   const summary = planSummary(plan, { dryRun });
   if (summary === 'Nothing to do.') lines.push(rewrite && !dryRun ? `Rewrote ${displayPath(ctx, scope.lockfilePath)}.` : 'Everything matches the lockfile.');
   else if (summary) lines.push(summary);
   else lines.push(`Installed from ${displayPath(ctx, scope.lockfilePath)}`);
-  return { json: { ok: true, dryRun, frozen, scope: scopeJson(scope), actions: planJson(plan) }, text: lines.join('\n') };
+  return { json: { ok: true, dryRun, frozen, scope: scopeJson(scope), actions: planJson(plan), notes }, text: lines.join('\n') };
 }

@@ -1,8 +1,9 @@
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { HashCache } from '../core/scope/hash-cache.js';
 import { type InstalledAgent, inspectScope, markShadowed } from '../core/scope/inspect.js';
+import { knownBytes } from '../core/scope/known.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, formatTable } from './context.js';
+import { lockfileFor } from './lockfile-state.js';
 
 export interface ListOptions {
   project?: boolean;
@@ -10,7 +11,16 @@ export interface ListOptions {
 
 export interface ListedAgent {
   name: string | null;
+  /** The locked version. */
   version: string | null;
+  /** For `behind` and `ahead`: the version the file holds. */
+  fileVersion?: string;
+  /** The file differs from the locked bytes only in line endings. */
+  lineEndings?: 'crlf' | 'lf';
+  /** The file holds the team's accepted edits. */
+  accepted?: true;
+  /** For `orphaned`: edited since it was installed. */
+  edited?: true;
   scope: 'project' | 'user';
   source: string | null;
   status: InstalledAgent['status'];
@@ -27,7 +37,32 @@ function toListed(agent: InstalledAgent): ListedAgent {
     status: agent.status,
     path: agent.path,
     requested: agent.entry?.requested ?? null,
+    ...(agent.fileVersion !== undefined ? { fileVersion: agent.fileVersion } : {}),
+    ...(agent.lineEndings ? { lineEndings: agent.lineEndings } : {}),
+    ...(agent.accepted ? { accepted: true as const } : {}),
+    ...(agent.edited ? { edited: true as const } : {}),
   };
+}
+
+/** `1.0.0 → 1.1.0` for a file behind (or ahead of) the lockfile: what it holds, then what is locked. */
+function versionColumn(agent: ListedAgent): string {
+  if ((agent.status === 'behind' || agent.status === 'ahead') && agent.fileVersion !== undefined) return `${agent.fileVersion} → ${agent.version ?? '?'}`;
+  return agent.version ?? '-';
+}
+
+/** Lines under the table that explain statuses a reader may not expect. */
+function listNotes(agents: ListedAgent[]): string[] {
+  const notes: string[] = [];
+  const named = (status: ListedAgent['status']) => agents.filter((a) => a.status === status).map((a) => a.name ?? a.path);
+  const behind = [...named('behind'), ...named('ahead')];
+  if (behind.length)
+    notes.push(
+      `Not edits: ${behind.join(', ')} hold${behind.length === 1 ? 's' : ''} another version than the lockfile records; \`agent-install install\` brings them to it.`,
+    );
+  const orphaned = named('orphaned');
+  if (orphaned.length) notes.push(`No longer in the lockfile: ${orphaned.join(', ')}; \`agent-install install\` removes what was not edited.`);
+  if (agents.some((a) => a.lineEndings)) notes.push('Line endings (CRLF vs LF) are the only difference for some files; they count as unmodified.');
+  return notes;
 }
 
 /**
@@ -38,7 +73,7 @@ async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: bo
   const scope = explicit ? make() : optionalScope(make);
   if (!scope) return [];
   const hashes = new HashCache(ctx, scope.agentsDir);
-  const agents = await inspectScope(scope, readScopeLockfile(scope), hashes);
+  const agents = await inspectScope(scope, lockfileFor(ctx, scope, 'show'), { hashes, known: knownBytes(ctx, scope.agentsDir) });
   hashes.save();
   return agents;
 }
@@ -55,18 +90,19 @@ export async function run(ctx: CommandContext, options: ListOptions): Promise<Co
   const colour: Record<ListedAgent['status'], (s: string) => string> = {
     ok: ctx.style.green,
     modified: ctx.style.yellow,
+    behind: ctx.style.yellow,
+    ahead: ctx.style.yellow,
+    orphaned: ctx.style.yellow,
     missing: ctx.style.red,
     moved: ctx.style.yellow,
     unmanaged: ctx.style.dim,
     invalid: ctx.style.red,
     shadowed: ctx.style.dim,
   };
-  const rows = agents.map((a) => [a.name ?? `(${a.path})`, a.version ?? '-', a.scope, a.source ?? '-', a.status]);
+  const rows = agents.map((a) => [a.name ?? `(${a.path})`, versionColumn(a), a.scope, a.source ?? '-', a.status]);
   const table = formatTable(['NAME', 'VERSION', 'SCOPE', 'SOURCE', 'STATUS'], rows, ctx.style);
   // Colour the status column after padding so widths stay right.
-  const text = table
-    .split('\n')
-    .map((line, i) => (i === 0 ? line : line.replace(/(\S+)$/, (s) => colour[agents[i - 1]!.status](s))))
-    .join('\n');
-  return { json: agents, text };
+  const lines = table.split('\n').map((line, i) => (i === 0 ? line : line.replace(/(\S+)$/, (s) => colour[agents[i - 1]!.status](s))));
+  const notes = listNotes(agents);
+  return { json: agents, text: [...lines, ...notes].join('\n') };
 }

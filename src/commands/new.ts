@@ -27,8 +27,7 @@ export interface NewOptions {
   tools?: string;
   model?: string;
   effort?: string;
-  /** Shares its name with the global `--no-color`: commander merges both into one value. */
-  color?: string | boolean;
+  color?: string;
   memory?: string;
   print?: boolean;
   dryRun?: boolean;
@@ -50,8 +49,7 @@ function toNewAgentOptions(options: NewOptions): NewAgentOptions {
   if (model !== undefined) out.model = model;
   const effort = optional(options.effort, checkEffortOption);
   if (effort !== undefined) out.effort = effort;
-  // `true`/`false` come from the global --color/--no-color switch, not from `--color <colour>`.
-  const color = optional(typeof options.color === 'string' ? options.color : undefined, checkColorOption);
+  const color = optional(options.color, checkColorOption);
   if (color !== undefined) out.color = color;
   const memory = optional(options.memory, checkMemoryOption);
   if (memory !== undefined) out.memory = memory;

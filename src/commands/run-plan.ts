@@ -1,3 +1,4 @@
+import type { Lockfile } from '../core/lockfile/lockfile.js';
 import type { Plan } from '../core/plan/plan.js';
 import { type PlanBuilder, runTransaction } from '../core/plan/transaction.js';
 import type { Scope } from '../core/scope/scope.js';
@@ -23,12 +24,14 @@ export async function runWritingPlan(
   scope: Scope,
   header: { doing: string; would: string; suffix?: string },
   build: PlanBuilder,
-  options: { dryRun: boolean; rewriteLockfile?: boolean },
+  options: { dryRun: boolean; rewriteLockfile?: boolean; lockfile?: Lockfile },
 ): Promise<Plan> {
   ctx.out(`${options.dryRun ? header.would : header.doing} ${scope.agentsDir} (${scope.kind} scope)${header.suffix ?? ''}`);
   return runTransaction(scope, build, {
     dryRun: options.dryRun,
+    records: ctx,
     ...(options.rewriteLockfile ? { rewriteLockfile: true } : {}),
+    ...(options.lockfile ? { lockfile: options.lockfile } : {}),
     onWait: waitMessage(ctx),
     ...lockTimeout(ctx),
   });

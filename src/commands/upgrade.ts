@@ -1,10 +1,17 @@
-import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
+import { ExitCode, isAgentInstallError } from '../core/errors.js';
+import { cachePut, contentPath } from '../core/io/cache.js';
+import { computeIntegrity } from '../core/io/integrity.js';
+import type { LockEntry } from '../core/lockfile/lockfile.js';
+import type { PlanAction } from '../core/plan/plan.js';
 import { planUpgrade, type UpgradeItem } from '../core/plan/upgrade.js';
+import { planWrites } from '../core/plan/writes.js';
+import type { CheckedCandidate } from '../core/resolve/check.js';
 import { fetchLockedCandidate, rememberCandidate } from '../core/resolve/locked.js';
-import { resolveTarget } from '../core/resolve/target.js';
+import { resolveRequested, resolveTarget } from '../core/resolve/target.js';
+import { isNewer, isPlainVersion } from '../core/resolve/versions.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
+import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
 import { selectLocked } from './select.js';
 
@@ -15,37 +22,115 @@ export interface UpgradeCommandOptions {
   dryRun?: boolean;
 }
 
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** A source that no longer provides a locked agent (a file or folder gone, an agent taken out): reported, not fatal. */
+function disappeared(error: unknown): boolean {
+  return isAgentInstallError(error) && (error.code === 'AGENT_NOT_FOUND' || error.code === 'NOT_FOUND' || error.code === 'PATH_NOT_FOUND');
+}
+
+/** An exact pin (`1.0.0`, as `add name@1.0.0` records it) stays put; say when something newer exists. */
+function pinNote(name: string, entry: LockEntry, theirs: CheckedCandidate, newest: string | undefined): string | undefined {
+  if (entry.version === undefined || entry.requested !== entry.version || newest === undefined || !isNewer(newest, entry.version)) return undefined;
+  if (theirs.candidate.version !== entry.version) return undefined;
+  return `${name} is pinned to ${entry.version}; ${newest} is available: \`agent-install upgrade --latest ${name}\` takes it (or \`agent-install add ${name}@^${newest}\`).`;
+}
+
 export async function run(ctx: CommandContext, names: string[], options: UpgradeCommandOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
-  const lockfile = readScopeLockfile(scope);
+  const lockfile = lockfileFor(ctx, scope, 'use');
+  const memo = new Map<string, Promise<CheckedCandidate[]>>();
   const items: UpgradeItem[] = [];
+  const gone: PlanAction[] = [];
+  const notes: string[] = [];
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
-    const theirs = await resolveTarget(name, entry, ctx, { latest: options.latest === true, root: scope.root });
+    let theirs: CheckedCandidate;
+    try {
+      theirs = await resolveTarget(name, entry, ctx, { latest: options.latest === true, root: scope.root, memo });
+    } catch (error) {
+      if (!disappeared(error)) throw error;
+      gone.push({
+        type: 'skip',
+        name,
+        path: entry.path,
+        reason: `${entry.requested} no longer provides it; kept as it is (remove it with \`agent-install remove ${name}\`)`,
+      });
+      continue;
+    }
     const base = (await fetchLockedCandidate(name, entry, ctx)).bytes;
     if (!dryRun) rememberCandidate(ctx, theirs.candidate);
     items.push({ name, entry, base, theirs });
+    if (!options.latest && entry.version !== undefined && entry.requested === entry.version && isPlainVersion(entry.version)) {
+      const newest = await resolveTarget(name, entry, ctx, { latest: true, root: scope.root, memo }).catch(() => undefined);
+      const note = newest ? pinNote(name, entry, theirs, newest.candidate.version) : undefined;
+      if (note) notes.push(note);
+    }
   }
-  if (items.length === 0) return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: [] }, text: 'No agents are locked in this scope.' };
+  // A folder (or repository path) source that gained agents: they come along, as `add <folder>` would take them.
+  const added: CheckedCandidate[] = [];
+  if (names.length === 0) {
+    const seen = new Set(Object.keys(lockfile.agents));
+    for (const entry of Object.values(lockfile.agents)) {
+      if (entry.version !== undefined) continue;
+      let provided: CheckedCandidate[];
+      try {
+        provided = await resolveRequested(entry, ctx, { root: scope.root, memo });
+      } catch (error) {
+        if (disappeared(error)) continue;
+        throw error;
+      }
+      for (const checked of provided) {
+        if (seen.has(checked.agent.name)) continue;
+        seen.add(checked.agent.name);
+        added.push(checked);
+        if (!dryRun) rememberCandidate(ctx, checked.candidate);
+      }
+    }
+  }
+  if (items.length === 0 && added.length === 0 && gone.length === 0)
+    return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: [] }, text: 'No agents are locked in this scope.' };
   const plan = await runWritingPlan(
     ctx,
     scope,
     { doing: 'Upgrading', would: 'Would upgrade' },
-    (snapshot) => planUpgrade(snapshot, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true }),
+    (snapshot) => {
+      const upgraded = planUpgrade(snapshot, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true });
+      const fresh = planWrites(snapshot, added, { force: false });
+      return { plan: { scope, actions: [...gone, ...upgraded.plan.actions, ...fresh.plan.actions] }, refusals: [...upgraded.refusals, ...fresh.refusals] };
+    },
     { dryRun },
   );
+  // Local edits that --force replaced stay retrievable.
+  const dropped: string[] = [];
+  for (const action of plan.actions) {
+    if (action.type !== 'update' || !action.note?.includes('(--force)') || action.current === undefined) continue;
+    if (!dryRun) cachePut(ctx, action.current);
+    const kept = contentPath(ctx, computeIntegrity(action.current));
+    if (kept) dropped.push(`${action.name}: your edits of ${action.path} are kept in ${kept}`);
+  }
   const conflicts = plan.actions.filter((a) => a.type === 'conflict');
+  const markers = plan.actions.filter((a) => a.type === 'merge' && a.conflictMarkers);
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
+  if (dryRun) {
+    const { diffHunks, formatUnifiedDiff } = await import('../core/diff/text-diff.js');
+    const painter = { add: ctx.style.green, remove: ctx.style.red, hunk: ctx.style.cyan, header: ctx.style.bold };
+    for (const action of plan.actions) {
+      if (action.type !== 'merge' || action.current === undefined) continue;
+      const hunks = diffHunks(decoder.decode(action.current), decoder.decode(action.bytes));
+      lines.push('', formatUnifiedDiff(`${action.path} (installed)`, `${action.path} (merged)`, hunks, painter));
+    }
+  }
   if (conflicts.length > 0) lines.push('', ...formatConflicts(plan, ctx.style));
+  lines.push(...dropped, ...notes);
   const summary = planSummary(plan, { dryRun });
   lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);
-  if (plan.actions.some((a) => a.type === 'merge' && a.conflictMarkers)) {
-    lines.push('Conflict markers were written: edit the files, then check them with `agent-install verify`.');
-  }
+  if (markers.length > 0) lines.push('Conflict markers were written: edit the files, then check them with `agent-install verify`.');
+  const failed = conflicts.length > 0 || (markers.length > 0 && !dryRun);
   return {
-    json: { ok: conflicts.length === 0, dryRun, scope: scopeJson(scope), actions: planJson(plan) },
+    json: { ok: !failed, dryRun, scope: scopeJson(scope), actions: planJson(plan), notes },
     text: lines.join('\n'),
-    exitCode: conflicts.length > 0 ? ExitCode.differences : ExitCode.ok,
+    exitCode: failed ? ExitCode.differences : ExitCode.ok,
     ...(conflicts.length > 0
       ? {
           failure: {
@@ -54,6 +139,14 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
             hint: 'Use --merge-markers to write git-style markers and resolve them by hand, or --force to take the new version.',
           },
         }
-      : {}),
+      : markers.length > 0 && !dryRun
+        ? {
+            failure: {
+              code: 'MERGE_CONFLICT',
+              message: `Conflict markers were written into ${markers.map((m) => m.path).join(', ')}.`,
+              hint: 'Resolve them by hand; `agent-install verify` fails until they are gone.',
+            },
+          }
+        : {}),
   };
 }

@@ -1,46 +1,74 @@
 import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
 import { inspectScope } from '../core/scope/inspect.js';
-import { verifyInstalled } from '../core/scope/verify.js';
-import { type CommandContext, type CommandResult, commandScope, formatTable, scopeJson } from './context.js';
+import { knownBytes } from '../core/scope/known.js';
+import { type VerifyEntry, verifyInstalled } from '../core/scope/verify.js';
+import { type CommandContext, type CommandResult, commandScope, displayPath, formatTable, scopeJson } from './context.js';
+import { lockfileFor } from './lockfile-state.js';
 
 export interface VerifyOptions {
   allowModified?: boolean;
 }
 
+/** The PATH column: where the file is, and what is special about it. */
+function describe(e: VerifyEntry): string {
+  let text = e.movedTo ? `${e.path} → ${e.movedTo}` : e.path;
+  if (e.integrity === undefined && e.status !== 'orphaned') text += ' (not in the lockfile)';
+  if (e.status === 'orphaned') text += e.edited ? ' (installed here, no longer in the lockfile; edited)' : ' (installed here, no longer in the lockfile)';
+  if (e.status === 'behind' || e.status === 'ahead') text += ` (holds ${e.fileVersion ?? 'another version'})`;
+  if (e.lineEndings) text += ` (line endings ${e.lineEndings === 'crlf' ? 'CRLF' : 'LF'} only)`;
+  if (e.accepted) text += ' (accepted edits)';
+  if (e.conflictMarkers) text += ' (unresolved conflict markers)';
+  if (e.reason) text += ` (${e.reason})`;
+  return text;
+}
+
+/** What to do about the kinds of drift found. */
+function hintFor(entries: VerifyEntry[]): string {
+  const drift = entries.filter((e) => e.drift);
+  const parts: string[] = [];
+  if (drift.some((e) => ['behind', 'ahead', 'missing', 'moved', 'orphaned'].includes(e.status)))
+    parts.push('`agent-install install` brings the files to what the lockfile records (known versions, missing, moved and removed agents).');
+  if (drift.some((e) => e.status === 'modified' || e.status === 'invalid' || e.conflictMarkers))
+    parts.push(
+      "Edited files: `agent-install diff --base` shows the edits; `agent-install accept <name>` records them as the team's version; `agent-install install --force` restores the locked bytes; --allow-modified tolerates them.",
+    );
+  return parts.join(' ');
+}
+
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
-  const lockfile = readScopeLockfile(scope);
-  const report = verifyInstalled(await inspectScope(scope, lockfile), { allowModified: options.allowModified === true });
+  const lockfile = lockfileFor(ctx, scope, 'check');
+  const report = verifyInstalled(await inspectScope(scope, lockfile, { known: knownBytes(ctx, scope.agentsDir) }), {
+    allowModified: options.allowModified === true,
+  });
   const locked = report.entries.filter((e) => e.integrity !== undefined).length;
-  const rows = report.entries.map((e) => [
-    e.status,
-    e.name ?? '-',
-    (e.movedTo ? `${e.path} → ${e.movedTo}` : e.path + (e.integrity === undefined ? ' (not in the lockfile)' : '')) +
-      (e.conflictMarkers ? ' (unresolved conflict markers)' : ''),
-  ]);
+  const rows = report.entries.map((e) => [e.status, e.name ?? '-', describe(e)]);
   const paint = (line: string, i: number) => {
     const entry = report.entries[i - 1];
     if (!entry) return line;
     return entry.drift ? ctx.style.red(line) : entry.status === 'ok' ? line : ctx.style.dim(line);
   };
   const table = rows.length ? formatTable(['STATUS', 'NAME', 'PATH'], rows, ctx.style).split('\n').map(paint).join('\n') : '';
+  const lockfilePath = displayPath(ctx, scope.lockfilePath);
+  const checked = locked + report.entries.filter((e) => e.status === 'orphaned').length;
   const summary =
     report.drift > 0
-      ? `${report.drift} of ${locked} locked agent${locked === 1 ? '' : 's'} differ${report.drift === 1 ? 's' : ''} from ${scope.lockfilePath}.`
-      : `All ${locked} locked agent${locked === 1 ? '' : 's'} match ${scope.lockfilePath}.`;
+      ? `${report.drift} of ${checked} agent${checked === 1 ? '' : 's'} differ${report.drift === 1 ? 's' : ''} from ${lockfilePath}.`
+      : locked === 0
+        ? `${lockfilePath} records no agents.`
+        : locked === 1
+          ? `The locked agent matches ${lockfilePath}.`
+          : `All ${locked} locked agents match ${lockfilePath}.`;
+  const lines = [table, summary].filter(Boolean);
+  if (report.entries.some((e) => e.lineEndings)) {
+    lines.push(
+      'Some files differ from the installed bytes only in line endings (CRLF vs LF): they count as unmodified. To have git check them out as installed, add `.claude/agents/** -text` to .gitattributes.',
+    );
+  }
   return {
     json: { ok: report.drift === 0, scope: scopeJson(scope), drift: report.drift, agents: report.entries },
-    text: [table, summary].filter(Boolean).join('\n'),
+    text: lines.join('\n'),
     exitCode: report.drift > 0 ? ExitCode.differences : ExitCode.ok,
-    ...(report.drift > 0
-      ? {
-          failure: {
-            code: 'DRIFT',
-            message: summary,
-            hint: 'Restore with `agent-install install --force`, keep edits with --allow-modified, or re-lock with `agent-install add`.',
-          },
-        }
-      : {}),
+    ...(report.drift > 0 ? { failure: { code: 'DRIFT', message: summary, hint: hintFor(report.entries) } } : {}),
   };
 }

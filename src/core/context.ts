@@ -1,5 +1,5 @@
 /**
- * Everything the core needs from the outside world. Nothing below `src/cli.ts` reads
+ * Everything the core needs from the outside world. Nothing below `src/cli/main.ts` reads
  * `process.cwd()`, `process.env` or `os.homedir()` directly, so tests run in sandboxes.
  */
 export interface Context {

@@ -113,7 +113,7 @@ export interface AgentInstallErrorOptions {
 }
 
 /**
- * Every expected failure is thrown as this error; `src/cli.ts` maps it to output and an exit code.
+ * Every expected failure is thrown as this error; `src/cli/main.ts` maps it to output and an exit code.
  */
 export class AgentInstallError extends Error {
   readonly code: ErrorCode;

@@ -150,8 +150,11 @@ describe('verify', () => {
     result = await sb.run(['verify', '--json']);
     expect(result.exitCode).toBe(3);
     expect(result.json().agents).toEqual([expect.objectContaining({ status: 'moved', movedTo: 'team/fastapi.md', drift: true })]);
-    // install will not create a second file of the same name
-    expect((await sb.run(['install'])).exitCode).toBe(1);
+    // install follows the move (the same bytes elsewhere) instead of writing a second file
+    expect((await sb.run(['install', '--frozen'])).exitCode).toBe(3);
+    expect((await sb.run(['install'])).exitCode).toBe(0);
+    expect(JSON.parse(sb.read(LOCK)).agents['fastapi-backend-builder'].path).toBe('team/fastapi.md');
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
 
     rmSync(path.join(sb.project, '.claude/agents/team'), { recursive: true });
     sb.write({ '.claude/agents/mine.md': '---\nname: mine\ndescription: mine\n---\nbody\n' });

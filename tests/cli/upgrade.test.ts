@@ -119,10 +119,10 @@ describe('upgrade: (local changed?) × (upstream changed?) × (conflict?)', () =
     });
   });
 
-  it('conflict with --merge-markers writes git-style markers that verify and validate report', async () => {
+  it('conflict with --merge-markers writes git-style markers (exit 3, as git does) that verify and validate report', async () => {
     const { sb } = await installed(THEIRS, 'conflict');
     const result = await sb.run(['upgrade', '--merge-markers']);
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(3);
     const text = sb.read(FILE);
     expect(text).toMatch(/<<<<<<< demo\.md \(installed\)\nPlain text, short\.\n=======\nMarkdown\.\n>>>>>>> demo@1\.1\.0/);
     expect(text).toContain('tools: Read, Grep');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,22 +17,22 @@ const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-install-startup
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const env = { PATH: process.env.PATH!, HOME: work, NO_COLOR: '1', CI: 'true' };
 
-function trace(args: string[], cwd = work, node: string[] = []): string {
-  const result = spawnSync(process.execPath, [...node, '--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
-  expect(result.status, result.stderr).toBe(0);
+function trace(args: string[], cwd = work, options: { node?: string[]; status?: number } = {}): string {
+  const result = spawnSync(process.execPath, [...(options.node ?? []), '--import', TRACE, BIN, ...args], { cwd, env, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(options.status ?? 0);
   return result.stderr;
 }
 
-function loadedBy(args: string[], cwd = work): string[] {
-  return [...trace(args, cwd).matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
+function loadedBy(args: string[], cwd = work, status = 0): string[] {
+  return [...trace(args, cwd, { status }).matchAll(/loaded (file:\S+?\.[cm]?js)(?=loaded|\s|$)/g)].map((m) => fileURLToPath(m[1]!));
 }
 
 /** Node's own modules the command loaded beyond what node itself starts with. */
 function builtinsLoadedBy(args: string[], cwd = work, node: string[] = []): string[] {
-  return [...trace(args, cwd, node).matchAll(/^builtin (\S+)$/gm)].map((m) => m[1]!);
+  return [...trace(args, cwd, { node }).matchAll(/^builtin (\S+)$/gm)].map((m) => m[1]!);
 }
 
-// The YAML parser and zod live in their own files under dist/vendor/; so does commander.
+// The YAML parser and zod live in their own files under dist/vendor/.
 const heavy = (file: string) => {
   const text = readFileSync(file, 'utf8');
   return text.includes('YAMLParseError') || text.includes('$ZodType');
@@ -54,7 +54,7 @@ describe('start-up', () => {
     expect(shim).toBe(full);
   });
 
-  it('list on a project of locked, unmodified agents loads the CLI and no library: no YAML parser, zod or commander', () => {
+  it('list on a project of locked, unmodified agents loads the CLI and no library, nor help or usage errors', () => {
     const project = path.join(work, 'project');
     mkdirSync(path.join(project, '.git'), { recursive: true });
     expect(spawnSync(process.execPath, [BIN, 'fastapi-backend-builder'], { cwd: project, env }).status).toBe(0);
@@ -74,38 +74,6 @@ describe('start-up', () => {
     writeFileSync(file, text.replace('FastAPI', 'FastAPX')); // same size
     const listed = spawnSync(process.execPath, [BIN, 'list', '--json'], { cwd: project, env, encoding: 'utf8' });
     expect(JSON.parse(listed.stdout)[0].status).toBe('modified');
-  });
-
-  it('keeps V8 bytecode for dist/cli.cjs in the user cache; bad or unwritable caches cost only speed', () => {
-    const project = path.join(work, 'code-cache-project');
-    mkdirSync(path.join(project, '.git'), { recursive: true });
-    const home = path.join(work, 'code-cache-home');
-    mkdirSync(home);
-    const run = (args: string[], extra: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [BIN, ...args], { cwd: project, env: { ...env, HOME: home, ...extra }, encoding: 'utf8' });
-    expect(run(['fastapi-backend-builder']).status).toBe(0);
-    const first = run(['list']);
-    expect(first.status).toBe(0);
-    const dir = path.join(home, '.cache', 'agent-install', 'code-v1');
-    const files = readdirSync(dir).sort();
-    expect(files).toHaveLength(2); // one for list, one for every other command
-    const listCache = path.join(dir, files.find((f) => f.endsWith('-list.bin'))!);
-    const written = statSync(listCache).mtimeMs;
-    expect(run(['list'])).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
-    expect(statSync(listCache).mtimeMs).toBe(written); // used, not rewritten
-    writeFileSync(listCache, 'not bytecode');
-    expect(run(['list'])).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
-    expect(readFileSync(listCache, 'utf8')).not.toBe('not bytecode'); // rejected, compiled, written again
-    // errors thrown in other dist files are still the CLI's own errors (one module instance)
-    const missing = run(['no-such-agent']);
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^error Agent "no-such-agent" not found/);
-    const untouched = path.join(work, 'code-cache-disabled');
-    expect(run(['list'], { AGENT_INSTALL_CACHE: untouched, NODE_DISABLE_COMPILE_CACHE: '1' })).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
-    expect(existsSync(path.join(untouched, 'code-v1'))).toBe(false); // Node's own switch turns it off
-    const blocked = path.join(work, 'code-cache-blocked');
-    writeFileSync(blocked, 'a file where the cache folder would be');
-    expect(run(['list'], { AGENT_INSTALL_CACHE: blocked })).toMatchObject({ status: 0, stdout: first.stdout, stderr: '' });
   });
 
   it('validate loads the YAML parser and zod, and none of the sources or their libraries', () => {
@@ -168,8 +136,21 @@ describe('start-up', () => {
     expect(result.stdout.length).toBeGreaterThan(128 * 1024);
   });
 
-  it('help for a command and usage errors load commander, and only then', () => {
-    expect(vendor(loadedBy(['list', '--help']))).toEqual(['commander.cjs']);
+  it('help for a command and usage errors load the help renderer and no library; a well-formed command line does not', () => {
+    const help = path.join(REPO_ROOT, 'dist', 'cli-help.cjs');
+    for (const [args, status] of [
+      [['list', '--help'], 0],
+      [['help', 'list'], 0],
+      [['list', '--bogus'], 2],
+      [['registry'], 2],
+    ] as const) {
+      const loaded = loadedBy([...args], work, status);
+      expect(loaded, args.join(' ')).toContain(help);
+      expect(vendor(loaded), args.join(' ')).toEqual([]);
+    }
+    const project = path.join(work, 'options-project');
+    mkdirSync(path.join(project, '.git'), { recursive: true });
+    expect(loadedBy(['-q', '--project', 'ls', '--no-color'], project)).not.toContain(help);
   });
 
   it('adding a bundled agent trusts the bytes the build validated and loads neither the YAML parser nor zod', () => {

@@ -44,7 +44,7 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 async function listOnce(lockfile: Lockfile, now: () => number = later): Promise<{ statuses: Record<string, string>; cache: HashCache }> {
   const cache = new HashCache(ctx, scope.agentsDir, now);
-  const agents = await inspectScope(scope, lockfile, cache);
+  const agents = await inspectScope(scope, lockfile, { hashes: cache });
   cache.save();
   return { statuses: Object.fromEntries(agents.map((a) => [a.name, a.status])), cache };
 }

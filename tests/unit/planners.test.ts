@@ -10,6 +10,7 @@ import { planRemove } from '../../src/core/plan/remove.js';
 import { planUpgrade, type UpgradeItem } from '../../src/core/plan/upgrade.js';
 import { planWrites } from '../../src/core/plan/writes.js';
 import type { CheckedCandidate } from '../../src/core/resolve/check.js';
+import type { KnownBytes } from '../../src/core/scope/known.js';
 import type { EntryKind } from '../../src/core/scope/scan.js';
 import type { Scope } from '../../src/core/scope/scope.js';
 import { buildSnapshot, type TreeEntry } from '../../src/core/scope/snapshot.js';
@@ -39,14 +40,32 @@ const candidate = (name: string, bytes: Uint8Array, version = '1.0.0'): CheckedC
 
 type Node = Uint8Array | { kind: Exclude<EntryKind, 'file'>; bytes?: Uint8Array };
 
-async function snapshot(tree: Record<string, Node>, agents: Record<string, LockEntry> = {}) {
+/** What agent-install knows: versions of agents by their bytes, and what this clone installed. */
+function knowing(versions: Record<string, [Uint8Array, string]> = {}, installedHere: Record<string, Uint8Array> = {}): KnownBytes {
+  return {
+    versionOf: (name, integrity) => {
+      const known = versions[name];
+      return known && computeIntegrity(known[0]) === integrity ? { version: known[1], source: `${name}@${known[1]}`, from: 'installed' } : null;
+    },
+    installed: (name) => {
+      const bytes = installedHere[name];
+      return bytes ? { path: `${name}.md`, integrity: computeIntegrity(bytes), entry: entryOf(name, bytes) } : undefined;
+    },
+    installedNames: () => Object.keys(installedHere),
+    bytesOf: () => null,
+  };
+}
+
+const crlf = (bytes: Uint8Array) => Buffer.from(Buffer.from(bytes).toString('utf8').replace(/\n/g, '\r\n'));
+
+async function snapshot(tree: Record<string, Node>, agents: Record<string, LockEntry> = {}, known?: KnownBytes) {
   const lockfile: Lockfile = { lockfileVersion: 2, agents };
   const entries = new Map<string, TreeEntry>();
   for (const [relative, node] of Object.entries(tree)) {
     if (node instanceof Uint8Array) entries.set(relative, { kind: 'file', read: { bytes: node, size: node.length } });
     else entries.set(relative, { kind: node.kind, ...(node.bytes ? { read: { bytes: node.bytes, size: node.bytes.length } } : {}) });
   }
-  return buildSnapshot(scope, lockfile, entries);
+  return buildSnapshot(scope, lockfile, entries, known);
 }
 
 const summary = (actions: PlanAction[]) => actions.map((a) => `${a.type} ${a.path}${'replaceSymlink' in a && a.replaceSymlink ? ' (link)' : ''}`);
@@ -62,6 +81,8 @@ describe('planWrites', () => {
     locked?: Record<string, LockEntry>;
     bytes?: Uint8Array;
     force?: boolean;
+    known?: Record<string, [Uint8Array, string]>;
+    installedHere?: Record<string, Uint8Array>;
     actions?: string[];
     refused?: string;
   }> = [
@@ -85,12 +106,48 @@ describe('planWrites', () => {
     { case: 'the path of another locked agent', tree: { 'rev.md': V1 }, locked: { other: { ...entryOf('other', V1), path: 'rev.md' } }, refused: 'PATH_TAKEN' },
     { case: 'the same name in another file', tree: { 'team/x.md': V1 }, refused: 'NAME_TAKEN' },
     { case: 'the same name in another file, --force', tree: { 'team/x.md': V1 }, force: true, actions: ['create rev.md'] },
-    { case: 'the locked file moved elsewhere', tree: { 'team/x.md': V1 }, locked: { rev: entryOf('rev', V1) }, refused: 'NAME_TAKEN' },
+    {
+      case: 'the locked file moved elsewhere: followed, the lock path updated',
+      tree: { 'team/x.md': V1 },
+      locked: { rev: entryOf('rev', V1) },
+      actions: ['unchanged team/x.md'],
+    },
+    { case: 'only CRLF differs: unchanged', tree: { 'rev.md': crlf(V1) }, locked: { rev: entryOf('rev', V1) }, actions: ['unchanged rev.md'] },
+    {
+      case: 'CRLF of the locked bytes, a new version: update',
+      tree: { 'rev.md': crlf(V1) },
+      locked: { rev: entryOf('rev', V1) },
+      bytes: V2,
+      actions: ['update rev.md'],
+    },
+    {
+      case: 'an older version agent-install can name (behind): update, not an edit',
+      tree: { 'rev.md': V1 },
+      locked: { rev: entryOf('rev', V2, 'rev.md', '1.1.0') },
+      bytes: V2,
+      known: { rev: [V1, '1.0.0'] },
+      actions: ['update rev.md'],
+    },
+    {
+      case: 'an older version nobody can name: a local edit',
+      tree: { 'rev.md': V1 },
+      locked: { rev: entryOf('rev', V2, 'rev.md', '1.1.0') },
+      bytes: V2,
+      refused: 'LOCALLY_MODIFIED',
+    },
+    {
+      case: 'installed here, no longer locked, untouched (orphaned): overwritten',
+      tree: { 'rev.md': V1 },
+      installedHere: { rev: V1 },
+      bytes: V2,
+      actions: ['update rev.md'],
+    },
+    { case: 'installed here, no longer locked, edited: not owned', tree: { 'rev.md': EDITED }, installedHere: { rev: V1 }, bytes: V2, refused: 'NOT_OWNED' },
     { case: 'a name differing only in letter case', tree: { 'REV.md': agent('other') }, refused: 'NAME_CASE_CLASH' },
   ];
   for (const row of rows) {
     it(row.case, async () => {
-      const snap = await snapshot(row.tree, row.locked);
+      const snap = await snapshot(row.tree, row.locked, knowing(row.known, row.installedHere));
       const { plan, refusals } = planWrites(snap, [candidate('rev', row.bytes ?? V1)], { force: row.force === true });
       if (row.refused) {
         expect(refusals.map((r) => r.code)).toEqual([row.refused]);

@@ -17,7 +17,7 @@ export function cacheDir(ctx: Pick<Context, 'env' | 'home'>, platform: NodeJS.Pl
   return path.join(ctx.home, '.cache', 'agent-install');
 }
 
-function contentPath(ctx: Pick<Context, 'env' | 'home'>, integrity: string): string | null {
+export function contentPath(ctx: Pick<Context, 'env' | 'home'>, integrity: string): string | null {
   const match = /^sha256-([A-Za-z0-9+/]{43}=)$/.exec(integrity);
   if (!match) return null;
   const hex = Buffer.from(match[1]!, 'base64').toString('hex');
@@ -50,4 +50,18 @@ export function cachePut(ctx: Pick<Context, 'env' | 'home'>, bytes: Uint8Array):
     /* read-only home, full disk: the cache is an optimisation */
   }
   return integrity;
+}
+
+/** A 53-bit string hash (cyrb53) of a folder path, for a cache file per folder without loading node:crypto. */
+export function folderKey(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
 }

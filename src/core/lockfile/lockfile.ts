@@ -113,13 +113,15 @@ export function parseLockfile(text: string, file: string): Lockfile {
 // `name@1.2.3`: what a registry entry's `source` looks like.
 const REGISTRY_SOURCE = /^[A-Za-z0-9_][A-Za-z0-9._-]*@\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
 
-/** Upgrades entries written by an older lockfileVersion, one step at a time. */
-function migrate(from: number, agents: Record<string, LockEntry>): Record<string, LockEntry> {
-  let out = agents;
-  if (from < 2) {
-    out = emptyAgents();
-    for (const [name, e] of Object.entries(agents)) out[name] = e.registry === undefined && REGISTRY_SOURCE.test(e.source) ? { ...e, registry: 'bundled' } : e;
-  }
+/**
+ * Upgrades entries written by an older lockfileVersion, and completes entries a hand edit left
+ * short: a registry entry (`name@1.2.3`) without `registry` came from the bundled registry — in
+ * version 1 every one did, and from version 2 on every other registry is recorded. The result is
+ * what the next write records, so `install --frozen` sees that the lockfile would change.
+ */
+function migrate(_from: number, agents: Record<string, LockEntry>): Record<string, LockEntry> {
+  const out = emptyAgents();
+  for (const [name, e] of Object.entries(agents)) out[name] = e.registry === undefined && REGISTRY_SOURCE.test(e.source) ? { ...e, registry: 'bundled' } : e;
   return out;
 }
 

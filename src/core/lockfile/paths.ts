@@ -1,6 +1,9 @@
 import path from 'node:path';
+import type { Context } from '../context.js';
 import { resolveScope } from '../scope/scope.js';
-import type { SourceContext } from '../sources/types.js';
+
+/** What path recording depends on: where the command runs, and which scope it writes. */
+type PathContext = Pick<Context, 'cwd' | 'home' | 'env'> & { global?: boolean };
 
 // How paths are written into a lockfile and read back: agent paths relative to the agents
 // folder, and local sources relative to the project (absolute in the user scope).
@@ -23,7 +26,7 @@ export function expandPath(target: string, base: string, home: string): string {
  * `../team-agents/x.md`, `/`-separated, so the lockfile works in every clone) for the project scope,
  * absolute for the user scope (whose lockfile is not shared).
  */
-export function lockPath(absolute: string, ctx: SourceContext): string {
+export function lockPath(absolute: string, ctx: PathContext): string {
   const scope = resolveScope(ctx, ctx.global === true);
   if (scope.kind === 'user') return absolute;
   const relative = path.relative(scope.root, absolute);
@@ -34,6 +37,6 @@ export function lockPath(absolute: string, ctx: SourceContext): string {
 }
 
 /** The absolute path a lockfile path names (relative ones are relative to the scope's root). */
-export function resolveLockPath(recorded: string, ctx: SourceContext): string {
+export function resolveLockPath(recorded: string, ctx: PathContext): string {
   return expandPath(recorded, resolveScope(ctx, ctx.global === true).root, ctx.home);
 }

@@ -6,7 +6,7 @@ import { JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders
 import type { Scope } from '../scope/scope.js';
 import { type Journal, reconcileJournal } from './journal.js';
 import { type Lockfile, serializeLockfile } from './lockfile.js';
-import { readLockfile } from './read.js';
+import { type LockfileState, loadLockfile, readLockfile } from './read.js';
 
 export function journalPath(scope: Scope): string {
   return path.join(scope.claudeDir, JOURNAL_NAME);
@@ -37,20 +37,31 @@ export function readScopeLockfile(scope: Scope): Lockfile {
   return journal ? reconcileJournal(lockfile, journal, scope.agentsDir) : lockfile;
 }
 
+/** {@link readScopeLockfile}, telling a missing or conflicted lockfile apart instead of failing. */
+export function loadScopeLockfile(scope: Scope): LockfileState {
+  const state = loadLockfile(scope.lockfilePath);
+  if (state.kind === 'conflicted') return state;
+  const journal = readJournal(scope);
+  return journal ? { ...state, lockfile: reconcileJournal(state.lockfile, journal, scope.agentsDir) } : state;
+}
+
 /**
  * Finishes what an interrupted run left: reconciles the lockfile and removes temporary files
  * (beside the lockfile, in the agents folder and in the folders of locked files). Call with the
  * scope lock held.
  */
 export function recoverScope(scope: Scope, folders: ScopeFolders): void {
+  const state = loadLockfile(scope.lockfilePath);
+  // A lockfile with conflict markers was written by git, after any run of ours finished.
+  const lockfile = state.kind === 'conflicted' ? state.merge.lockfile : state.lockfile;
   const journal = readJournal(scope);
-  if (journal) {
-    folders.claude.writeFile(LOCKFILE_NAME, serializeLockfile(reconcileJournal(readLockfile(scope.lockfilePath), journal, scope.agentsDir)));
-    folders.claude.removeFile(JOURNAL_NAME);
+  if (journal && state.kind !== 'conflicted') {
+    folders.claude.writeFile(LOCKFILE_NAME, serializeLockfile(reconcileJournal(lockfile, journal, scope.agentsDir)));
   }
+  if (journal) folders.claude.removeFile(JOURNAL_NAME);
   folders.claude.removeTempFiles('');
   const dirs = new Set(['']);
-  for (const entry of Object.values(readLockfile(scope.lockfilePath).agents)) dirs.add(path.posix.dirname(entry.path).replace(/^\.$/, ''));
+  for (const entry of Object.values(lockfile.agents)) dirs.add(path.posix.dirname(entry.path).replace(/^\.$/, ''));
   for (const dir of dirs) {
     try {
       folders.agents.removeTempFiles(dir);

@@ -1,19 +1,30 @@
 import type { Lockfile } from '../lockfile/lockfile.js';
 import { readScopeLockfile, recoverScope } from '../lockfile/scope-lockfile.js';
 import { scopeFolders } from '../scope/folders.js';
+import { readInstalledState, writeInstalledState } from '../scope/installed.js';
+import { knownBytes, NOTHING_KNOWN } from '../scope/known.js';
 import { withScopeLock } from '../scope/lock.js';
 import type { Scope } from '../scope/scope.js';
 import { type ScopeSnapshot, takeSnapshot } from '../scope/snapshot.js';
+import type { SourceContext } from '../sources/types.js';
 import { applyPlan, checkPlanPaths } from './apply.js';
+import { nextInstalledState } from './installed-record.js';
 import { type Plan, planChangesAnything } from './plan.js';
 import { type Refusal, refusalError } from './refusals.js';
 
 export interface TransactionOptions {
   dryRun: boolean;
+  /**
+   * Where this machine keeps what it installed (the user cache, see scope/installed.ts): read to
+   * know versions and agents this clone installed, written after every run that applies a plan.
+   */
+  records?: SourceContext;
   onWait?: (holder: string) => void;
   lockTimeoutMs?: number;
   /** Write the lockfile even when no entry changes (to migrate or re-sort it). */
   rewriteLockfile?: boolean;
+  /** Plan against this lockfile instead of the one on disk (`install` resolving git conflict markers there). */
+  lockfile?: Lockfile;
 }
 
 /** A planner: a pure function of the scope's snapshot (and of what the command fetched before). */
@@ -27,20 +38,27 @@ export type PlanBuilder = (snapshot: ScopeSnapshot) => { plan: Plan; refusals: R
  */
 export async function runTransaction(scope: Scope, build: PlanBuilder, options: TransactionOptions): Promise<Plan> {
   const folders = scopeFolders(scope);
+  const records = options.records;
+  const state = records ? readInstalledState(records, scope.agentsDir) : undefined;
+  const known = records ? knownBytes(records, scope.agentsDir, state) : NOTHING_KNOWN;
+  let snapshot: ScopeSnapshot | undefined;
   const plan = async (lockfile: Lockfile): Promise<Plan> => {
-    const { plan, refusals } = build(await takeSnapshot(scope, lockfile));
+    snapshot = await takeSnapshot(scope, lockfile, known);
+    const { plan, refusals } = build(snapshot);
     if (refusals.length > 0) throw refusalError(refusals);
     checkPlanPaths(plan, folders);
     return plan;
   };
-  if (options.dryRun) return plan(readScopeLockfile(scope));
+  const current = () => options.lockfile ?? readScopeLockfile(scope);
+  if (options.dryRun) return plan(current());
   return withScopeLock(
     folders,
     async () => {
       recoverScope(scope, folders);
-      const lockfile = readScopeLockfile(scope);
+      const lockfile = current();
       const result = await plan(lockfile);
-      if (planChangesAnything(result) || options.rewriteLockfile) applyPlan(result, lockfile, folders);
+      const next = planChangesAnything(result) || options.rewriteLockfile ? applyPlan(result, lockfile, folders) : lockfile;
+      if (records && state && snapshot) writeInstalledState(records, scope.agentsDir, nextInstalledState(state, snapshot, result, next));
       return result;
     },
     { ...(options.onWait ? { onWait: options.onWait } : {}), ...(options.lockTimeoutMs !== undefined ? { timeoutMs: options.lockTimeoutMs } : {}) },

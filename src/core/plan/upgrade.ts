@@ -1,3 +1,5 @@
+import { computeIntegrity } from '../io/integrity.js';
+import { sameIgnoringLineEndings } from '../io/line-endings.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
 import { type CheckedCandidate, entryFor } from '../resolve/check.js';
 import type { ScopeSnapshot } from '../scope/snapshot.js';
@@ -23,6 +25,16 @@ export interface UpgradeOptions {
 
 // Keep a byte-order mark: it is part of the bytes being merged.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const strict = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strict.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Three-way upgrade plan. Base = the locked version's bytes, local = the installed file, theirs
@@ -93,19 +105,40 @@ export function planUpgrade(snapshot: ScopeSnapshot, items: UpgradeItem[], optio
       continue;
     }
     const local = at.bytes;
-    if (sameBytes(local, bytes)) {
+    const found = snapshot.agentAt(relative);
+    // The team's accepted edits stay accepted: the entry records the bytes left on disk.
+    const keepAccepted = (entry: LockEntry, onDisk: Uint8Array): LockEntry =>
+      previous.accepted === undefined ? entry : { ...entry, accepted: computeIntegrity(onDisk) };
+    // Not an edit: the locked bytes with other line endings, or another version agent-install can name.
+    const untouched = previous.accepted === undefined && (sameIgnoringLineEndings(local, base) || found?.status === 'behind' || found?.status === 'ahead');
+    if (sameIgnoringLineEndings(local, bytes) && previous.accepted === undefined) {
+      const eol = sameBytes(local, bytes) ? '' : ' (line endings aside)';
       actions.push({
         type: 'unchanged',
         name,
         path: relative,
         entry: next,
         previous,
-        note: previous.integrity === next.integrity ? 'up to date' : 'already holds the new version',
+        note: previous.integrity === next.integrity ? `up to date${eol}` : `already holds the new version${eol}`,
       });
-    } else if (sameBytes(local, base)) {
+    } else if (untouched) {
       actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local });
     } else if (sameBytes(bytes, base)) {
-      actions.push({ type: 'unchanged', name, path: relative, entry: next, previous, note: 'local edits kept; upstream unchanged' });
+      actions.push({ type: 'unchanged', name, path: relative, entry: keepAccepted(next, local), previous, note: 'local edits kept; upstream unchanged' });
+    } else if (!isUtf8(local) || !isUtf8(base) || !isUtf8(bytes)) {
+      // A merge works on text: bytes that are not UTF-8 (a Latin-1 edit) would come back altered.
+      if (options.force)
+        actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, current: local, note: 'local edits overwritten (--force)' });
+      else
+        actions.push({
+          type: 'conflict',
+          name,
+          path: relative,
+          entry: next,
+          previous,
+          conflicts: [],
+          note: 'not UTF-8 text on one side, so it cannot be merged; nothing written',
+        });
     } else {
       const merged = mergeThreeWay(decoder.decode(base), decoder.decode(local), decoder.decode(bytes), {
         ours: `${relative} (installed)`,
@@ -117,10 +150,10 @@ export function planUpgrade(snapshot: ScopeSnapshot, items: UpgradeItem[], optio
           name,
           path: relative,
           bytes: Buffer.from(merged.text, 'utf8'),
-          entry: next,
+          entry: keepAccepted(next, Buffer.from(merged.text, 'utf8')),
           previous,
           current: local,
-          note: 'local edits merged',
+          note: previous.accepted === undefined ? 'local edits merged' : 'accepted edits merged',
         });
       } else if (options.force) {
         actions.push({

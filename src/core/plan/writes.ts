@@ -1,13 +1,23 @@
 import { agentFileName } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
-import { computeIntegrity } from '../io/integrity.js';
+import { sameIgnoringLineEndings } from '../io/line-endings.js';
 import { type CheckedCandidate, entryFor } from '../resolve/check.js';
+import type { InstalledAgent } from '../scope/inspect.js';
 import type { ScopeSnapshot } from '../scope/snapshot.js';
 import type { Plan, PlanAction } from './plan.js';
 import { folderRefusal, type Refusal, sameBytes, symlinkRefusal } from './refusals.js';
 
 export interface PlanWriteOptions {
   force: boolean;
+  /** A subfolder of the agents folder for agents not installed yet (`add --dir team`). */
+  dir?: string;
+}
+
+/** Statuses of an owned file that mean "no local edits": the locked bytes (CRLF aside), or another version agent-install can name. */
+function isPristine(agent: InstalledAgent | undefined): boolean {
+  if (agent === undefined) return false;
+  if (agent.status === 'orphaned') return agent.edited !== true;
+  return agent.status === 'ok' || agent.status === 'behind' || agent.status === 'ahead';
 }
 
 /**
@@ -33,7 +43,9 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
     }
     seen.add(name.toLowerCase());
     const previous = lockfile.agents[name];
-    const relative = previous?.path ?? agentFileName(name);
+    // A locked file moved (same bytes) elsewhere in the tree: follow it, and record the new path.
+    const moved = previous === undefined ? undefined : installed.find((a) => a.name === name && a.status === 'moved');
+    const relative = moved?.movedTo ?? previous?.path ?? (options.dir ? `${options.dir}/${agentFileName(name)}` : agentFileName(name));
     const entry = entryFor(candidate, relative);
     const refuse = (code: Refusal['code'], reason: string, hint: string) => refusals.push({ name, path: relative, code, reason, hint });
 
@@ -43,7 +55,7 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       continue;
     }
     // A locked file that moved elsewhere in the tree still loads there: writing it again would make two.
-    const clash = installed.find((a) => a.name === name && (a.status === 'moved' || (a.path !== relative && a.status !== 'missing' && a.status !== 'invalid')));
+    const clash = installed.find((a) => a.name === name && a.status !== 'moved' && a.path !== relative && a.status !== 'missing' && a.status !== 'invalid');
     if (clash && !options.force) {
       refuse(
         'NAME_TAKEN',
@@ -77,19 +89,16 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       continue;
     }
     const current = link ? undefined : at.bytes;
-    if (current !== undefined && sameBytes(current, candidate.bytes)) {
-      // Already the requested bytes: adopt an unowned copy, or just refresh the entry.
-      actions.push({
-        type: 'unchanged',
-        name,
-        path: relative,
-        entry,
-        ...(previous ? { previous } : {}),
-        note: previous ? 'already installed' : 'already present; now locked',
-      });
+    if (current !== undefined && sameIgnoringLineEndings(current, candidate.bytes)) {
+      // Already the requested bytes (CRLF aside): adopt an unowned copy, or just refresh the entry.
+      const eol = sameBytes(current, candidate.bytes) ? '' : ' (line endings aside)';
+      const note = moved ? `moved to ${relative}; lock path updated` : previous ? `already installed${eol}` : `already present${eol}; now locked`;
+      actions.push({ type: 'unchanged', name, path: relative, entry, ...(previous ? { previous } : {}), note });
       continue;
     }
-    const pristine = previous !== undefined && current !== undefined && computeIntegrity(current) === previous.integrity;
+    const found = snapshot.agentAt(relative);
+    const pristine =
+      current !== undefined && ((previous !== undefined && isPristine(found)) || (previous === undefined && found?.status === 'orphaned' && isPristine(found)));
     if (!pristine && !options.force) {
       if (previous === undefined) {
         refuse('NOT_OWNED', `${relative} exists and was not installed by agent-install`, 'Move it away, or use --force to overwrite it.');
@@ -111,6 +120,11 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       ...(previous ? { previous } : {}),
       ...(current ? { current } : {}),
       ...(link ? { replaceSymlink: true } : {}),
+      ...(found?.status === 'behind' || found?.status === 'ahead'
+        ? { note: `the file held ${found.fileVersion ?? 'another version'}, not an edit` }
+        : found?.lineEndings
+          ? { note: 'line endings aside, the file held the locked bytes' }
+          : {}),
     });
   }
   return { plan: { scope, actions }, refusals };

@@ -45,5 +45,6 @@ export function entryFor(candidate: Candidate, relative: string): LockEntry {
   };
   if (candidate.version !== undefined) entry.version = candidate.version;
   if (candidate.registry !== undefined) entry.registry = candidate.registry;
+  if (candidate.accepted !== undefined) entry.accepted = candidate.accepted;
   return entry;
 }

@@ -13,6 +13,29 @@ export interface TargetOptions {
   latest?: boolean;
   /** An exact version. */
   to?: string;
+  /** Specs already resolved in this run (a folder source serves every agent in it from one read). */
+  memo?: Map<string, Promise<CheckedCandidate[]>>;
+}
+
+/**
+ * Every agent a locked agent's `requested` spec provides today, validated (a folder, a
+ * repository path or an npm package may provide several). Sources without versions are
+ * followed this way.
+ */
+export function resolveRequested(entry: LockEntry, ctx: SourceContext, options: Pick<TargetOptions, 'root' | 'memo'> = {}): Promise<CheckedCandidate[]> {
+  const key = `${options.root ?? ''}\0${entry.requested}`;
+  const remembered = options.memo?.get(key);
+  if (remembered) return remembered;
+  // `requested` paths are relative to the project, not to wherever the command runs.
+  const at = options.root === undefined ? ctx : { ...ctx, cwd: options.root };
+  const resolving = (async () => {
+    const { source, spec } = await parseSpec(entry.requested, at);
+    const out: CheckedCandidate[] = [];
+    for (const candidate of await source.resolve(spec, at)) out.push(await checkCandidate(candidate));
+    return out;
+  })();
+  options.memo?.set(key, resolving);
+  return resolving;
 }
 
 /**
@@ -48,14 +71,7 @@ export async function resolveTarget(name: string, entry: LockEntry, ctx: SourceC
       hint: 'Leave out --to; the newest bytes of what was requested are used instead.',
     });
   }
-  // `requested` paths are relative to the project, not to wherever the command runs.
-  const at = options.root === undefined ? ctx : { ...ctx, cwd: options.root };
-  const { source: requestedSource, spec } = await parseSpec(entry.requested, at);
-  let found: CheckedCandidate | undefined;
-  for (const candidate of await requestedSource.resolve(spec, at)) {
-    const checked = await checkCandidate(candidate);
-    if (checked.agent.name === name) found = checked;
-  }
+  const found = (await resolveRequested(entry, ctx, options)).findLast((checked) => checked.agent.name === name);
   if (!found) {
     throw new AgentInstallError(`${entry.requested} no longer provides an agent named "${name}".`, {
       code: 'AGENT_NOT_FOUND',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { cacheDir } from '../io/cache.js';
+import { cacheDir, folderKey } from '../io/cache.js';
 import type { ScannedFile } from './scan.js';
 
 /**
@@ -29,20 +29,6 @@ interface Stored {
   files: Record<string, [fingerprint: string, integrity: string]>;
 }
 
-/** A 53-bit string hash (cyrb53), for a file name per folder without loading node:crypto. */
-function hash53(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
-}
-
 export class HashCache {
   private readonly file: string;
   private readonly known: Stored['files'] = {};
@@ -54,7 +40,7 @@ export class HashCache {
     private readonly agentsDir: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.file = path.join(cacheDir(ctx), 'stat-v1', `${hash53(agentsDir)}.json`);
+    this.file = path.join(cacheDir(ctx), 'stat-v1', `${folderKey(agentsDir)}.json`);
     try {
       const stored = JSON.parse(readFileSync(this.file, 'utf8')) as Stored;
       if (stored.dir === agentsDir && stored.files && typeof stored.files === 'object') this.known = stored.files;

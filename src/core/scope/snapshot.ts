@@ -3,6 +3,7 @@ import { isAgentInstallError } from '../errors.js';
 import { type BoundedRead, readFileBounded } from '../io/bounded-read.js';
 import type { Lockfile } from '../lockfile/lockfile.js';
 import { type AgentFile, type InstalledAgent, inspectFiles } from './inspect.js';
+import { type KnownBytes, NOTHING_KNOWN } from './known.js';
 import { type EntryKind, type ScannedFile, scanTree } from './scan.js';
 import type { Scope } from './scope.js';
 
@@ -27,6 +28,10 @@ export interface ScopeSnapshot {
   at(relative: string): PathState;
   /** Another entry of `relative`'s folder whose name differs from it only in letter case, else null. */
   caseTwin(relative: string): string | null;
+  /** The agent file found at `relative` (or the lock entry missing there), as inspected. */
+  agentAt(relative: string): InstalledAgent | undefined;
+  /** What agent-install knows about bytes that are not the locked ones. */
+  readonly known: KnownBytes;
 }
 
 /** One entry of a tree given as data: its kind, and for agent files their bytes (or why they could not be read). */
@@ -37,7 +42,12 @@ export interface TreeEntry {
 }
 
 /** A snapshot of a tree that was already read (or is made up, in tests); see {@link takeSnapshot}. */
-export async function buildSnapshot(scope: Scope, lockfile: Lockfile, entries: ReadonlyMap<string, TreeEntry>): Promise<ScopeSnapshot> {
+export async function buildSnapshot(
+  scope: Scope,
+  lockfile: Lockfile,
+  entries: ReadonlyMap<string, TreeEntry>,
+  known: KnownBytes = NOTHING_KNOWN,
+): Promise<ScopeSnapshot> {
   const files: AgentFile[] = [];
   const byFolder = new Map<string, Map<string, string[]>>();
   for (const [relative, entry] of entries) {
@@ -69,11 +79,14 @@ export async function buildSnapshot(scope: Scope, lockfile: Lockfile, entries: R
     });
   }
   files.sort((a, b) => (a.scanned.relative < b.scanned.relative ? -1 : a.scanned.relative > b.scanned.relative ? 1 : 0));
-  const installed = await inspectFiles(scope, lockfile, files);
+  const installed = await inspectFiles(scope, lockfile, files, { known });
+  const byPath = new Map(installed.map((agent) => [agent.path, agent]));
   return {
     scope,
     lockfile,
     installed,
+    known,
+    agentAt: (relative) => byPath.get(relative),
     at(relative) {
       const entry = entries.get(relative);
       if (entry === undefined) return { kind: 'missing' };
@@ -89,7 +102,7 @@ export async function buildSnapshot(scope: Scope, lockfile: Lockfile, entries: R
 }
 
 /** Reads a scope's agents tree (as Claude Code scans it) and builds its snapshot. */
-export async function takeSnapshot(scope: Scope, lockfile: Lockfile): Promise<ScopeSnapshot> {
+export async function takeSnapshot(scope: Scope, lockfile: Lockfile, known: KnownBytes = NOTHING_KNOWN): Promise<ScopeSnapshot> {
   const tree = scanTree(scope.agentsDir);
   const entries = new Map<string, TreeEntry>();
   for (const [relative, kind] of tree.entries) entries.set(relative, { kind });
@@ -103,5 +116,5 @@ export async function takeSnapshot(scope: Scope, lockfile: Lockfile): Promise<Sc
     }
     entries.set(scanned.relative, { kind: entries.get(scanned.relative)?.kind ?? 'file', read, scanned });
   }
-  return buildSnapshot(scope, lockfile, entries);
+  return buildSnapshot(scope, lockfile, entries, known);
 }

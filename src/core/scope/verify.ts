@@ -9,6 +9,16 @@ export interface VerifyEntry {
   movedTo?: string;
   /** Unresolved git-style conflict markers in the file. */
   conflictMarkers?: boolean;
+  /** For `behind` and `ahead`: the version the file holds. */
+  fileVersion?: string;
+  /** Only line endings differ from the locked bytes. */
+  lineEndings?: 'crlf' | 'lf';
+  /** The file holds the bytes the team accepted. */
+  accepted?: true;
+  /** For `orphaned`: edited since it was installed. */
+  edited?: true;
+  /** For `invalid`: why Claude Code would not load it. */
+  reason?: string;
   /** Does this entry fail the check? */
   drift: boolean;
 }
@@ -21,21 +31,26 @@ export interface VerifyReport {
 }
 
 /**
- * Compares installed files with the lockfile. Modified, missing and moved entries fail the
- * check (modified ones not with `allowModified`); a locked file that no longer loads or still
- * holds conflict markers always fails; unmanaged and invalid unlocked files are reported but
- * are not drift.
+ * Compares installed files with the lockfile. Modified, missing, moved, behind and ahead entries
+ * fail the check (modified ones not with `allowModified`), and so do orphaned files (installed,
+ * no longer locked); a locked file that no longer loads or still holds conflict markers always
+ * fails; unmanaged and invalid unlocked files are reported but are not drift. A file that differs
+ * from its locked bytes only in line endings matches.
  */
 export function verifyInstalled(installed: InstalledAgent[], options: { allowModified: boolean }): VerifyReport {
   const entries = installed.map((agent): VerifyEntry => {
     const locked = agent.entry !== undefined;
     const drift =
-      locked &&
-      (agent.status === 'missing' ||
-        agent.status === 'moved' ||
-        agent.status === 'invalid' ||
-        agent.conflictMarkers === true ||
-        (agent.status === 'modified' && !options.allowModified));
+      agent.status === 'orphaned' ||
+      (locked &&
+        (agent.status === 'missing' ||
+          agent.status === 'moved' ||
+          agent.status === 'behind' ||
+          agent.status === 'ahead' ||
+          agent.status === 'invalid' ||
+          agent.conflictMarkers === true ||
+          (agent.status === 'modified' && !options.allowModified)));
+    const reason = agent.status === 'invalid' ? agent.issues?.[0] : undefined;
     return {
       name: agent.name,
       path: agent.path,
@@ -43,6 +58,11 @@ export function verifyInstalled(installed: InstalledAgent[], options: { allowMod
       ...(agent.entry ? { integrity: agent.entry.integrity } : {}),
       ...(agent.movedTo ? { movedTo: agent.movedTo } : {}),
       ...(agent.conflictMarkers ? { conflictMarkers: true } : {}),
+      ...(agent.fileVersion !== undefined ? { fileVersion: agent.fileVersion } : {}),
+      ...(agent.lineEndings ? { lineEndings: agent.lineEndings } : {}),
+      ...(agent.accepted ? { accepted: true as const } : {}),
+      ...(agent.edited ? { edited: true as const } : {}),
+      ...(reason ? { reason: `${reason.line}:${reason.column} ${reason.message}` } : {}),
       drift,
     };
   });

@@ -21,8 +21,10 @@ export interface Candidate {
   alwaysAvailable?: boolean;
   /** Set when these exact bytes were validated when the package was built (no errors, no warnings): the agent's `name`. */
   checkedName?: string;
-  /** The bytes' integrity when the build already computed it (bundled agents); otherwise it is computed. */
+  /** The upstream bytes' integrity when it is known (bundled agents; accepted bytes stand in for them); otherwise it is computed. */
   integrity?: string;
+  /** The bytes are the team's accepted edits of the upstream version (`agent-install accept`): their integrity. */
+  accepted?: string;
 }
 
 export interface SourceContext extends Context {

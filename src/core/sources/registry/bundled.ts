@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../../errors.js';
+import { computeIntegrity } from '../../io/integrity.js';
 import { sortVersions } from '../../resolve/versions.js';
 import type { Candidate, SourceContext } from '../types.js';
 import { BUNDLED } from './spec.js';
@@ -90,4 +91,12 @@ export function readBundled(ctx: SourceContext, name: string, version: string, r
     });
   }
   return { ...base, bytes };
+}
+
+/** Every bundled version of `name` with the integrity and bytes of its file (read once per run). */
+export function bundledVersionsOf(ctx: SourceContext, name: string): Array<{ version: string; integrity: string; bytes: Uint8Array }> {
+  return listBundledVersions(ctx, name).map((version) => {
+    const candidate = readBundled(ctx, name, version, version);
+    return { version, integrity: candidate.integrity ?? computeIntegrity(candidate.bytes), bytes: candidate.bytes };
+  });
 }
