@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** Package import → file under dist/vendor/. */
-const VENDOR = { yaml: 'yaml', 'zod/mini': 'zod-mini', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
+const VENDOR = { 'zod/mini': 'zod-mini', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
 // NOMINIFY=1 keeps names readable (stack traces, `node --cpu-prof`).
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: !process.env.NOMINIFY, legalComments: 'none', logLevel: 'warning' };
 // CommonJS all the way down: `import()` becomes `require()`, so no ES module loader starts.
@@ -266,7 +266,12 @@ writeFileSync(
 // error or a warning or is not named after its folder. The index holds each file's text and
 // integrity: at run time `add` writes exactly these validated bytes, with no parsing or hashing.
 const checker = path.join(tmpdir(), `agent-install-build-${process.pid}.cjs`);
-await build({ ...common, entryPoints: [path.join(root, 'src', 'core', 'agent', 'validate.ts')], outfile: checker });
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'src', 'core', 'agent', 'validate.ts')],
+  outfile: checker,
+  logOverride: { 'empty-import-meta': 'silent' },
+});
 const { checkAgentBytes } = require(checker);
 rmSync(checker);
 const semverFile = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\.md$/;

@@ -38,7 +38,8 @@ try {
     for (const [file, owner] of pathToId) if (line.text.includes(file)) id = owner;
     id ??= /Agent '([^']*)'/.exec(line.text)?.[1]?.match(/v\d{4}/)?.[0];
     if (!id) continue;
-    (log[id] ??= []).push(`${line.level} ${line.text}`);
+    log[id] ??= [];
+    log[id].push(`${line.level} ${line.text}`);
   }
   const families = {};
   for (const variant of all) families[variant.family] = (families[variant.family] ?? 0) + 1;
