@@ -44,12 +44,25 @@ describe('checkAgentText: errors (Claude Code skips the file)', () => {
     ['description a list', file('---', 'name: a', 'description: [x]', '---'), ['error:description-not-string']],
     ['description a number', file('---', 'name: a', 'description: 42', '---'), ['error:description-not-string']],
     ['hooks not a map', agent('hooks: echo hi'), ['error:hooks-invalid']],
-    ['hooks event not a list', agent('hooks:', '  PreToolUse: echo'), ['error:hooks-invalid']],
-    ['hooks unknown event', agent('hooks:', '  BeforeTool: []'), ['error:hooks-invalid']],
-    ['hook without command', agent('hooks:', '  Stop:', '    - hooks:', '        - type: command'), ['error:hooks-invalid']],
-    ['hook of unknown type', agent('hooks:', '  Stop:', '    - hooks:', '        - type: shell', '          command: x'), ['error:hooks-invalid']],
-    ['hook event at the top level', agent('PreToolUse:', '  - hooks: []'), ['error:hooks-top-level']],
-    ['quoted value cut by ---', file('---', 'name: a', 'description: "uses --- here"', '---'), ['error:yaml-invalid', 'error:delimiter-in-value']],
+    ['hooks a single matcher', agent('hooks:', '  matcher: Bash', '  hooks: [{type: command, command: x}]'), ['error:hooks-invalid']],
+    ['hooks a list of matchers', agent('hooks:', '  - matcher: Bash', '    hooks: [{type: command, command: x}]'), ['error:hooks-invalid']],
+    ['guard event not a list', agent('hooks:', '  PreToolUse: echo'), ['error:hooks-guard-invalid']],
+    ['guard hook without command', agent('hooks:', '  PreToolUse:', '    - hooks:', '        - type: command'), ['error:hooks-guard-invalid']],
+    [
+      'guard hook of unknown type',
+      agent('hooks:', '  PermissionRequest:', '    - hooks:', '        - type: shell', '          command: x'),
+      ['error:hooks-guard-invalid'],
+    ],
+    [
+      'guard hook with a bad field',
+      agent('hooks:', '  PreSkillShellCommand:', '    - hooks: [{type: command, command: x, timeout: -1}]'),
+      ['error:hooks-guard-invalid'],
+    ],
+    ['guard hooks under an unknown event', agent('hooks:', '  pre:', '    PreToolUse: [{hooks: []}]'), ['error:hooks-guard-invalid']],
+    ['guard hooks inside a matcher of another event', agent('hooks:', '  Stop:', '    - PreToolUse: [x]'), ['error:hooks-guard-invalid']],
+    ['guard event at the top level', agent('PreToolUse:', '  - hooks: []'), ['error:hooks-guard-outside', 'warning:unknown-key']],
+    ['guard hooks inside another key', agent('settings:', '  PermissionRequest: [x]'), ['error:hooks-guard-outside', 'warning:unknown-key']],
+    ['quoted value cut by ---', file('---', 'name: a', 'description: "uses --- here"', '---'), ['error:delimiter-in-value', 'error:yaml-invalid']],
     ['description lost to ---', file('---', 'name: a', 'description: --- here', '---'), ['error:description-missing', 'error:delimiter-in-value']],
     [
       '--- in a value of a file broken anyway',
@@ -71,22 +84,57 @@ describe('checkAgentText: errors (Claude Code skips the file)', () => {
     expect(unread.issues.map((issue) => issue.code)).toEqual(['file-too-large']);
   });
 
-  it.each<[string, Uint8Array]>([
-    ['NUL bytes', Buffer.from(`${agent()}\u0000`)],
-    ['invalid UTF-8', Buffer.concat([Buffer.from(agent()), Buffer.from([0xff, 0xfe, 0x00])])],
-    ['lone continuation byte', Buffer.concat([Buffer.from(agent()), Buffer.from([0x80])])],
-  ])('binary: %s', (_label, bytes) => {
-    const check = checkAgentBytes(bytes);
+  it('a NUL byte inside the frontmatter breaks the YAML', () => {
+    const check = checkAgentBytes(Buffer.from(file('---', 'name: a\u0000', 'description: b', '---')));
     expect(check.agent).toBeNull();
-    expect(check.issues[0]).toMatchObject({ severity: 'error', code: 'binary', line: 1, column: 1 });
+    expect(check.issues.map((issue) => `${issue.severity}:${issue.code}`)).toEqual(['error:yaml-invalid']);
+  });
+});
+
+describe('checkAgentBytes: bytes Claude Code decodes (the agent loads)', () => {
+  it.each<[string, Uint8Array, string[], { line: number; column: number }, string]>([
+    ['NUL bytes in the prompt', Buffer.from(`${agent()}\u0000`), ['style:nul-bytes'], { line: 5, column: 17 }, 'You review code.\u0000'],
+    [
+      'invalid UTF-8',
+      Buffer.concat([Buffer.from(agent()), Buffer.from([0xff, 0xfe, 0x00])]),
+      ['warning:invalid-utf8', 'style:nul-bytes'],
+      { line: 5, column: 17 },
+      'You review code.\ufffd\ufffd\u0000',
+    ],
+    [
+      'lone continuation byte',
+      Buffer.concat([Buffer.from(agent()), Buffer.from([0x80])]),
+      ['warning:invalid-utf8'],
+      { line: 5, column: 17 },
+      'You review code.\ufffd',
+    ],
+    [
+      'invalid UTF-8 in a value',
+      Buffer.concat([Buffer.from('---\nname: a\ndescription: caf'), Buffer.from([0xe9]), Buffer.from('\n---\nbody\n')]),
+      ['warning:invalid-utf8'],
+      { line: 3, column: 17 },
+      'body',
+    ],
+  ])('%s', (_label, bytes, expected, position, body) => {
+    const check = checkAgentBytes(bytes);
+    expect(check.agent).not.toBeNull();
+    expect(check.issues.map((issue) => `${issue.severity}:${issue.code}`)).toEqual(expected);
+    expect(check.issues[0]).toMatchObject(position);
+    expect(check.document.body).toBe(body);
+    for (const issue of check.issues) expect(issue.fix, issue.code).toBeTruthy();
+  });
+
+  it('reads each invalid sequence as U+FFFD, as Claude Code does', () => {
+    const check = checkAgentBytes(Buffer.concat([Buffer.from('---\nname: a\ndescription: caf'), Buffer.from([0xe9]), Buffer.from('\n---\n')]));
+    expect(check.agent?.description).toBe('caf\ufffd');
   });
 });
 
 describe('checkAgentText: warnings (the agent loads)', () => {
   it.each<[string, string, string[], RegExp?]>([
     ['clean file', agent(), []],
-    ['BOM', `\uFEFF${agent()}`, ['warning:bom'], /without a byte-order mark/],
-    ['CRLF', agent().replace(/\n/g, '\r\n'), ['warning:crlf'], /LF/],
+    ['BOM', `\uFEFF${agent()}`, ['style:bom'], /without a byte-order mark/],
+    ['CRLF', agent().replace(/\n/g, '\r\n'), ['style:crlf'], /LF/],
     ['allowed-tools', agent('allowed-tools: Read'), ['warning:unknown-key'], /did you mean `tools`/],
     ['disallowed-tools', agent('disallowed-tools: Bash'), ['warning:unknown-key'], /did you mean `disallowedTools`/],
     ['Model', agent('Model: opus'), ['warning:unknown-key'], /did you mean `model`/],
@@ -94,7 +142,10 @@ describe('checkAgentText: warnings (the agent loads)', () => {
     ['tools: (nothing)', agent('tools:'), ['warning:tools-empty'], /remove the `tools` line/],
     ['tools: ""', agent('tools: ""'), ['warning:tools-empty']],
     ['tools: []', agent('tools: []'), ['warning:tools-empty']],
-    ['tools: a number', agent('tools: 5'), ['warning:tools-invalid'], /Read, Grep, Glob/],
+    ['tools: a number', agent('tools: 5'), ['warning:tools-empty'], /Read, Grep, Glob/],
+    ['tools: a mapping', agent('tools: {Read: true}'), ['warning:tools-empty'], /Read, Grep, Glob/],
+    ['tools: true', agent('tools: true'), ['warning:tools-empty'], /Read, Grep, Glob/],
+    ['disallowedTools: a number', agent('disallowedTools: 5'), ['warning:disallowed-tools-invalid'], /disallowedTools: Write, Edit/],
     ['tools: read', agent('tools: read'), ['warning:tools-empty', 'warning:tool-unknown'], /did you mean `Read`/],
     ['tools: Read, websearch', agent('tools: Read, websearch'), ['warning:tool-unknown'], /did you mean `WebSearch`/],
     ['tools: Copilot names', agent('tools: [codebase, editFiles]'), ['warning:tools-empty', 'warning:tool-unknown', 'warning:tool-unknown']],
@@ -104,18 +155,32 @@ describe('checkAgentText: warnings (the agent loads)', () => {
     ['permissionMode', agent('permissionMode: acceptedits'), ['warning:permission-mode-invalid'], /acceptEdits/],
     ['effort', agent('effort: extreme'), ['warning:effort-invalid'], /low, medium, high/],
     ['maxTurns: 0', agent('maxTurns: 0'), ['warning:max-turns-invalid'], /positive integer/],
-    ['maxTurns: "5"', agent('maxTurns: "5"'), ['warning:max-turns-invalid'], /`maxTurns: 5` without quotes/],
+    ['maxTurns: "none"', agent('maxTurns: "none"'), ['warning:max-turns-invalid'], /positive integer/],
     ['memory', agent('memory: global'), ['warning:memory-invalid'], /user, project, local/],
-    ['background: "true"', agent('background: "true"'), ['warning:background-invalid'], /`background: true` without quotes/],
+    ['background: "yes"', agent('background: "yes"'), ['warning:background-invalid'], /`background: true` or `background: false`/],
     ['isolation', agent('isolation: container'), ['warning:isolation-invalid'], /worktree/],
     ['mcpServers: a string', agent('mcpServers: github'), ['warning:mcp-servers-invalid']],
-    ['model: display name', agent('model: Claude Sonnet 4.5'), ['warning:model-unknown'], /model: sonnet/],
-    ['model: empty', agent('model: ""'), ['warning:model-unknown']],
-    ['model: number', agent('model: 4'), ['warning:model-unknown']],
+    ['model: display name', agent('model: Claude Sonnet 4.5'), ['style:model-unknown'], /model: sonnet/],
+    ['model: empty', agent('model: ""'), ['warning:model-invalid'], /or remove `model`/],
+    ['model: blank', agent('model: "   "'), ['warning:model-invalid'], /or remove `model`/],
+    ['model: number', agent('model: 4'), ['warning:model-invalid'], /or remove `model`/],
     ['hooks: (nothing)', agent('hooks:'), ['warning:hooks-empty']],
-    ['name not kebab', file('---', 'name: Code Reviewer', 'description: b', '---'), ['warning:name-not-kebab'], /name: code-reviewer/],
-    ['name with underscores', file('---', 'name: code_reviewer', 'description: b', '---'), ['warning:name-not-kebab'], /name: code-reviewer/],
-    ['name of 256', file('---', `name: ${'a'.repeat(256)}`, 'description: b', '---'), ['warning:name-not-kebab'], /^name: a{50}$/],
+    ['hooks: unknown event', agent('hooks:', '  BeforeTool: []'), ['warning:hook-event-dropped'], /remove `BeforeTool`/],
+    ['hooks: event not a list', agent('hooks:', '  Stop: echo'), ['warning:hook-event-dropped'], /remove `Stop`/],
+    ['hooks: guard event null', agent('hooks:', '  PreToolUse: null'), ['warning:hook-event-dropped'], /remove `PreToolUse`/],
+    ['hook without command', agent('hooks:', '  Stop:', '    - hooks:', '        - type: command'), ['warning:hook-dropped'], /hooks\.Stop\.0\.hooks\.0/],
+    [
+      'hook of unknown type',
+      agent('hooks:', '  Stop:', '    - hooks:', '        - type: shell', '          command: x'),
+      ['warning:hook-dropped'],
+      /hooks\.Stop\.0\.hooks\.0/,
+    ],
+    ['hook matcher not a mapping', agent('hooks:', '  SessionStart: [echo]'), ['warning:hook-dropped'], /hooks\.SessionStart\.0/],
+    ['non-guard event at the top level', agent('Stop:', '  - hooks: []'), ['warning:unknown-key'], /move it under `hooks:`/],
+    ['name not kebab', file('---', 'name: Code Reviewer', 'description: b', '---'), ['style:name-not-kebab'], /name: code-reviewer/],
+    ['name with underscores', file('---', 'name: code_reviewer', 'description: b', '---'), ['style:name-not-kebab'], /name: code-reviewer/],
+    ['name of 256', file('---', `name: ${'a'.repeat(256)}`, 'description: b', '---'), ['style:name-not-kebab'], /^name: a{50}$/],
+    ['name of 128 emoji (256 UTF-16 units)', file('---', `name: "${'😀'.repeat(128)}"`, 'description: b', '---'), ['style:name-not-kebab']],
     [
       'lenient retry needed',
       agent('initialPrompt: Start with: the diff'),
@@ -136,8 +201,9 @@ describe('checkAgentText: warnings (the agent loads)', () => {
 
   it.each<[string, string, CheckOptions, string[]]>([
     ['same name', agent(), { fileName: 'code-reviewer.md' }, []],
-    ['other name', agent(), { fileName: 'reviewer.md' }, ['warning:name-file-mismatch']],
+    ['other name', agent(), { fileName: 'reviewer.md' }, ['style:name-file-mismatch']],
     ['path given', agent(), { fileName: '/x/y/code-reviewer.md' }, []],
+    ['registry layout', agent(), { fileName: '1.2.0.md', registryLayout: true }, []],
   ])('file name: %s', (_label, text, options, expected) => {
     expect(codes(text, options)).toEqual(expected);
   });
@@ -149,6 +215,17 @@ describe('checkAgentText: warnings (the agent loads)', () => {
     ['bedrock id', agent('model: us.anthropic.claude-3-7-sonnet-20250219-v1:0')],
     ['tools with rules and MCP', agent('tools: Read, Bash(git diff:*), Agent(a, b), mcp__github__create_issue, mcp__db, mcp__x__*')],
     ['tools list', agent('tools: [Read, "Bash(npm test:*)"]')],
+    ['maxTurns as a string', agent('maxTurns: "20"')],
+    ['maxTurns with a unit', agent('maxTurns: "20 turns"')],
+    ['effort in capitals', agent('effort: HIGH')],
+    ['effort: med', agent('effort: med')],
+    ['background as a string', agent('background: "true"')],
+    ['isolation: remote', agent('isolation: remote')],
+    ['permissionMode: manual', agent('permissionMode: manual')],
+    ['observer keys', agent('observer: watcher', 'observerMessage: hi', 'observeToolResults: "yes"', 'observeSubagents: false')],
+    ['hooks: {}', agent('hooks: {}')],
+    ['hooks: guard event with an empty list', agent('hooks:', '  PreToolUse: []')],
+    ['description of spaces', file('---', 'name: code-reviewer', 'description: "   "', '---')],
     [
       'valid hooks',
       agent(
@@ -248,14 +325,15 @@ describe('checkAgentText: what Claude Code loads', () => {
 
   it('every code it emits is catalogued with its severity', () => {
     for (const [code, entry] of Object.entries(ISSUE_CODES)) {
-      expect(code).toMatch(/^[a-z]+(?:-[a-z]+)*$/);
-      expect(['error', 'warning', 'error or warning']).toContain(entry.severity);
+      expect(code).toMatch(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/);
+      expect(['error', 'warning', 'style', 'error or warning']).toContain(entry.severity);
+      expect(entry.summary.length).toBeGreaterThan(0);
     }
   });
 });
 
 describe('findDuplicateNames', () => {
-  it('warns on each later file with the same name', () => {
+  it('Claude Code keeps the file whose path sorts last: an error on each other one, naming it', () => {
     const a = checkAgentText(agent());
     const b = checkAgentText(agent());
     const other = checkAgentText(file('---', 'name: other', 'description: x', '---'));
@@ -264,14 +342,31 @@ describe('findDuplicateNames', () => {
       { file: 'a.md', check: a },
       { file: 'x.md', check: other },
       { file: 'broken.md', check: broken },
-      { file: 'b.md', check: b },
       { file: 'c.md', check: b },
+      { file: 'b.md', check: b },
     ]);
-    expect(found.map((entry) => [entry.file, entry.issue.code, entry.issue.line])).toEqual([
-      ['b.md', 'duplicate-name', 2],
-      ['c.md', 'duplicate-name', 2],
+    expect(found.map((entry) => [entry.file, entry.winner, entry.issue.severity, entry.issue.code, entry.issue.line, entry.issue.column])).toEqual([
+      ['a.md', 'c.md', 'error', 'duplicate-name', 2, 1],
+      ['b.md', 'c.md', 'error', 'duplicate-name', 2, 1],
     ]);
-    expect(found[0]!.issue.message).toContain('a.md');
+    expect(found[0]!.issue.message).toBe(
+      'the agent name `code-reviewer` is also used by c.md, whose path sorts later: Claude Code loads that one and not this file',
+    );
+    expect(found[0]!.issue.fix).toBeTruthy();
+  });
+
+  it('sorts by the sort key (the full path) as JavaScript sorts strings, not by the displayed path', () => {
+    const a = checkAgentText(agent());
+    const found = findDuplicateNames([
+      { file: 'Z.md', sortKey: '/t/Z.md', check: a },
+      { file: 'a.md', sortKey: '/t/a.md', check: a },
+      { file: 'sub/b.md', sortKey: '/t/sub/b.md', check: a },
+    ]);
+    // Code-unit order: 'Z' < 'a' < 's'.
+    expect(found.map((entry) => [entry.file, entry.winner])).toEqual([
+      ['Z.md', 'sub/b.md'],
+      ['a.md', 'sub/b.md'],
+    ]);
   });
 });
 
@@ -289,9 +384,23 @@ describe('fixAgentText', () => {
     ['lenient tabs', agent('hooks:', '\tStop: []'), agent('hooks:', '  Stop: []'), ['line 5: replaced leading tabs with spaces']],
     [
       'all at once',
+      `\uFEFF---\r\nname: a\r\ndescription: b\r\nhooks:\r\n\tStop: []\r\n---\r\nbody\r\n`,
+      '---\nname: a\ndescription: b\nhooks:\n  Stop: []\n---\nbody\n',
+      ['line 5: replaced leading tabs with spaces', 'removed the byte-order mark', 'converted CRLF line endings to LF'],
+    ],
+    [
+      // Claude Code skips it (no lenient quoting on CRLF lines); with LF it would load: not a fix to make silently.
+      'CRLF kept where LF would change the verdict',
       `\uFEFF---\r\nname: a\r\ndescription: a: b\r\n---\r\nbody\r\n`,
-      '---\nname: a\ndescription: "a: b"\n---\nbody\n',
-      ['line 3: quoted the value of `description`', 'removed the byte-order mark', 'converted CRLF line endings to LF'],
+      '---\r\nname: a\r\ndescription: a: b\r\n---\r\nbody\r\n',
+      ['removed the byte-order mark'],
+    ],
+    [
+      // A quoted value over CRLF lines reads `x`, newline, `y`; over LF lines `x y`.
+      'CRLF kept where LF would change a value',
+      '---\r\nname: a\r\ndescription: "x\r\n  y"\r\n---\r\nbody\r\n',
+      '---\r\nname: a\r\ndescription: "x\r\n  y"\r\n---\r\nbody\r\n',
+      [],
     ],
     ['failing YAML left alone', file('---', 'name: a', 'description: "x', '---'), file('---', 'name: a', 'description: "x', '---'), []],
   ])('%s', (_label, input, output, changes) => {

@@ -7,6 +7,7 @@ import { didYouMean } from '../did-you-mean.js';
 import { type Checker, fileBase, remembered, show } from './checker.js';
 import {
   COLORS,
+  describe,
   EFFORT_LEVELS,
   type EffectiveAgent,
   type Finding,
@@ -14,6 +15,7 @@ import {
   MEMORY_SCOPES,
   PERMISSION_MODES,
   resolveAgent,
+  resolveToolGrant,
   splitTools as splitNames,
 } from './effective.js';
 import type { IssueCode } from './issues.js';
@@ -197,7 +199,11 @@ function report(checker: Checker, finding: Finding): void {
       fix = 'use `experimental: {cacheTtl: "5m"}` or `"1h"`, or remove it';
       break;
     default:
-      fix = suggestion ? `did you mean \`${key}: ${suggestion}\`?` : expected ? `use one of: ${expected.join(', ')}` : `remove \`${key}\``;
+      fix = suggestion
+        ? `did you mean \`${key}: ${suggestion}\`? (one of: ${expected!.join(', ')})`
+        : expected
+          ? `use one of: ${expected.join(', ')}`
+          : `remove \`${key}\``;
   }
   const where = finding.path ? `hooks.${finding.path}: ` : '';
   const what =
@@ -258,21 +264,24 @@ function checkToolNames(checker: Checker, key: 'tools' | 'disallowedTools'): voi
   if (Array.isArray(value) && value.some((v) => typeof v !== 'string')) {
     checker.add('warning', 'tool-unknown', at, `\`${key}\` holds items that are not strings; Claude Code drops them`, 'write every tool name as a string');
   }
-  if (
-    key === 'tools' &&
-    (value === null ||
-      value === false ||
-      value === 0 ||
-      value === '' ||
-      (Array.isArray(value) && strings.length === 0) ||
-      (typeof value === 'object' && !Array.isArray(value) && value !== null))
-  ) {
+  if (key === 'tools' && resolveToolGrant(value).kind === 'none') {
+    const other = value !== null && typeof value !== 'string' && !Array.isArray(value) && value !== false && value !== 0;
     checker.add(
       'warning',
       'tools-empty',
       at,
-      '`tools` is present but gives the agent NO tools',
+      other ? `\`tools\` is ${describe(value)} (${show(value)}), not tool names: the agent gets NO tools` : '`tools` is present but gives the agent NO tools',
       'remove the `tools` line to give the agent all tools, or list the ones it needs: tools: Read, Grep, Glob',
+    );
+    return;
+  }
+  if (key === 'disallowedTools' && value !== null && value !== undefined && typeof value !== 'string' && !Array.isArray(value)) {
+    checker.add(
+      'warning',
+      'disallowed-tools-invalid',
+      at,
+      `\`disallowedTools\` is ${describe(value)} (${show(value)}), not tool names: Claude Code disallows nothing`,
+      'list the tools to deny: disallowedTools: Write, Edit',
     );
     return;
   }

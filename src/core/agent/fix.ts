@@ -3,6 +3,7 @@
  * so that it loads the same way without relying on leniency. Nothing else is touched: the body
  * stays byte for byte the same (apart from line endings, when CRLF is converted).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { rewriteLenient } from './lenient.js';
 import { parseAgentFile } from './parse.js';
 
@@ -17,7 +18,10 @@ export interface FixResult {
  *   rewrite (values double-quoted, leading tabs → two spaces), so it parses as strict YAML with
  *   the same values;
  * - a byte-order mark is removed;
- * - CRLF line endings become LF.
+ * - CRLF line endings become LF, unless that changes what Claude Code reads: a quoted value that
+ *   spans CRLF lines is read with a line break per CRLF (docs/claude-code.md, section 4), and a
+ *   frontmatter that fails could load through the lenient retry once its lines end in LF. Such a
+ *   file keeps its line endings (fix the YAML or the value by hand).
  */
 export function fixAgentText(text: string): FixResult {
   const changes: string[] = [];
@@ -40,8 +44,12 @@ export function fixAgentText(text: string): FixResult {
     changes.push('removed the byte-order mark');
   }
   if (document.hasCrlf) {
-    out = out.replace(/\r\n/g, '\n');
-    changes.push('converted CRLF line endings to LF');
+    const lf = out.replace(/\r\n/g, '\n');
+    const after = parseAgentFile(lf);
+    if (document.parse !== 'failed' && after.parse !== 'failed' && isDeepStrictEqual(after.data, document.data)) {
+      out = lf;
+      changes.push('converted CRLF line endings to LF');
+    }
   }
   return { text: out, changes };
 }

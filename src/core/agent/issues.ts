@@ -82,6 +82,7 @@ export const ISSUE_CODES = {
   'hooks-empty': { severity: 'warning', summary: '`hooks:` without a value' },
   'unknown-key': { severity: 'warning', summary: 'a key Claude Code ignores' },
   'tools-empty': { severity: 'warning', summary: '`tools` present but gives the agent no tools' },
+  'disallowed-tools-invalid': { severity: 'warning', summary: '`disallowedTools` is neither tool names nor a list (Claude Code disallows nothing)' },
   'tool-unknown': { severity: 'warning', summary: 'a tool name Claude Code does not know (dropped)' },
   'model-invalid': { severity: 'warning', summary: '`model` blank or not a string (ignored)' },
   'model-unknown': { severity: 'style', summary: 'a model value Claude Code keeps but will not recognise when the agent runs' },
