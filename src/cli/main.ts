@@ -60,6 +60,9 @@ function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: 
     out: (message) => {
       if (!json && !quiet) io.stdout.write(`${message}\n`);
     },
+    stream: (text) => {
+      if (!json) io.stdout.write(text);
+    },
     info: (message) => {
       if (!json && !quiet) io.stderr.write(`${message}\n`);
     },

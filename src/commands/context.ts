@@ -14,6 +14,8 @@ export interface CommandContext extends SourceContext {
   global: boolean;
   /** Human output that must appear at once (before writing), on stdout; silent with `--json` and `-q`. */
   out(message: string): void;
+  /** Human output written as a command goes (validate prints each file's issues as it checks it), on stdout; silent with `--json` only. */
+  stream(text: string): void;
   /** Diagnostics and progress on stderr; silent with `--json` and `-q`. */
   info(message: string): void;
   /** Warnings on stderr; silent with `--json`. */

@@ -2,13 +2,18 @@ import { chmodSync, lstatSync, realpathSync, type Stats, statSync } from 'node:f
 import path from 'node:path';
 import {
   type AgentCheck,
+  type AgentReport,
+  agentReport,
   checkAgentBytes,
+  duplicateNameIssues,
   type EffectiveAgent,
-  findDuplicateNames,
   fixAgentText,
   type Issue,
   type IssueCode,
+  type NamedFile,
+  reportOf,
   type Severity,
+  shadowed,
 } from '../core/agent/validate.js';
 import { AgentInstallError, type ErrorCode, ExitCode, isAgentInstallError } from '../core/errors.js';
 import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
@@ -186,8 +191,11 @@ function checkTarget(target: Target): Checked {
 const REGISTRY_LAYOUT = /(?:^|\/)[^/]+\/v?\d+\.\d+\.\d+(?:[-+][\w.-]*)?\.md$/;
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, style: 2 };
-const sortIssues = (issues: Issue[]) =>
+const sortIssues = <T extends { line: number; column: number; severity: Severity }>(issues: T[]): T[] =>
   issues.sort((a, b) => a.line - b.line || a.column - b.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+
+/** The effective agent of a file that was not read. */
+const UNREAD: EffectiveAgent = { loaded: false, tools: { kind: 'all' }, dropped: [] };
 
 type TextDiff = typeof import('../core/diff/text-diff.js');
 
@@ -261,9 +269,52 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** Output in chunks of about this size: one write per file would cost a system call each. */
+const FLUSH_AT = 64 * 1024;
+
+/** Text written as it is made, in blocks separated by one empty line. */
+class Printer {
+  private buffered = '';
+  private started = false;
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  /** Lines that belong together; an empty line before them when anything came before. */
+  block(lines: string[]): void {
+    if (lines.length === 0) return;
+    this.buffered += `${this.started ? '\n' : ''}${lines.join('\n')}\n`;
+    this.started = true;
+    if (this.buffered.length >= FLUSH_AT) this.flush();
+  }
+
+  /** One line with no empty line around it (`file  ok`). */
+  line(text: string): void {
+    this.buffered += `${text}\n`;
+    this.started = true;
+    if (this.buffered.length >= FLUSH_AT) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffered === '') return;
+    this.write(this.buffered);
+    this.buffered = '';
+  }
+}
+
+/** One file's result as the `--json` document holds it until the end (no parsed document). */
+interface FileResult {
+  display: string;
+  issues: ValidateIssue[];
+  agent: AgentReport;
+}
+
 /**
  * `validate <path...>`: files and folders (scanned like Claude Code scans an agents folder)
  * checked against Claude Code's rules; `--fix` rewrites what is safe; exit 1 on errors.
+ *
+ * Each file is read, checked (and fixed) and its issues printed before the next one is read: a
+ * run over many files holds no parsed documents, only the names of loaded files (for the
+ * duplicate rule, reported after the files) and, for `--json`, what the document needs.
  */
 export async function run(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<CommandResult> {
   const strict = options.strict === true;
@@ -271,78 +322,31 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   const dryRun = fix && options.dryRun === true;
   if (options.dryRun && !fix) ctx.warn('--dry-run changes nothing without --fix: validate alone never writes');
   const { targets, special } = collectTargets(ctx, paths);
-  const checked = [...(paths.length > 1 ? dedupe(targets) : targets).map(checkTarget), ...special];
-  if (checked.length === 0) ctx.warn(`no agent files (*.md) in ${paths.join(', ')}`);
-
-  const fixes: FixReport[] = [];
-  if (fix) {
-    // The diff library loads only for --fix --dry-run.
-    const textDiff = dryRun ? await import('../core/diff/text-diff.js') : undefined;
-    for (const entry of checked) {
-      const report = fixFile(ctx, entry, textDiff);
-      if (report) fixes.push(report);
-    }
-  }
-
-  // Claude Code keys agents on `name`: two files of one tree with the same name hide one another.
-  const groups = new Map<number, Checked[]>();
-  for (const entry of checked) {
-    if (!entry.check || entry.skipped) continue;
-    const list = groups.get(entry.target.group) ?? [];
-    list.push(entry);
-    groups.set(entry.target.group, list);
-  }
-  for (const list of groups.values()) {
-    const byDisplay = new Map(list.map((entry) => [entry.target.display, entry]));
-    for (const { file, issue: duplicate } of findDuplicateNames(list.map((e) => ({ file: e.target.display, sortKey: e.target.file, check: e.check! })))) {
-      const entry = byDisplay.get(file);
-      if (!entry) continue;
-      entry.issues.push(duplicate);
-      entry.skipped = true;
-      if (entry.effective) entry.effective = { ...entry.effective, loaded: false };
-    }
-  }
-  // The parsed documents are no longer needed: a run over many files keeps only what it prints.
-  for (const entry of checked) delete entry.check;
-
-  const perFile = checked.map((entry) =>
-    sortIssues(entry.issues).map(
-      (found): ValidateIssue => ({
-        file: entry.target.display,
-        line: found.line,
-        column: found.column,
-        // --strict: every warning fails the run like an error does (style advice stays advice).
-        severity: strict && found.severity === 'warning' ? 'error' : found.severity,
-        code: found.code,
-        message: found.message,
-        fix: found.fix ?? null,
-      }),
-    ),
-  );
-  const issues = perFile.flat();
-  const errors = issues.filter((i) => i.severity === 'error').length;
-  const warnings = issues.filter((i) => i.severity === 'warning').length;
-  const styles = issues.length - errors - warnings;
-  const skipped = checked.filter((e) => e.skipped).length;
-  const failedFixes = fixes.filter((f) => f.error !== undefined);
-  const ok = errors === 0 && failedFixes.length === 0;
-
-  const agents = checked.map((entry) => ({ file: entry.target.display, ...(entry.effective ?? { loaded: false, tools: { kind: 'all' }, dropped: [] }) }));
-  const json: Record<string, unknown> = { ok, files: checked.length, errors, warnings, style: styles, skipped, issues, agents };
-  if (fix) json.fixes = fixes;
+  const queue: Array<Target | Checked> = [...(paths.length > 1 ? dedupe(targets) : targets), ...special];
+  if (queue.length === 0) ctx.warn(`no agent files (*.md) in ${paths.join(', ')}`);
+  // The diff library loads only for --fix --dry-run.
+  const textDiff = dryRun ? await import('../core/diff/text-diff.js') : undefined;
 
   const { style } = ctx;
-  const lines: string[] = [];
-  if (dryRun) {
-    for (const report of fixes) lines.push(report.diff!, '');
-  }
-  checked.forEach((entry, index) => {
-    const own = perFile[index]!;
-    if (own.length === 0) {
-      if (ctx.verbose && !ctx.quiet) lines.push(`${entry.target.display}  ${style.green('ok')}`);
-      return;
-    }
-    for (const i of own) {
+  const printer = new Printer((text) => ctx.stream(text));
+  const results: FileResult[] = [];
+  const fixes: FixReport[] = [];
+  /** Loaded files by tree, for the duplicate rule: Claude Code keys agents on `name`. */
+  const named = new Map<number, NamedFile[]>();
+  const counts = { files: queue.length, error: 0, warning: 0, style: 0, skipped: 0, strictWarnings: 0 };
+  const formatIssue = (display: string, found: Issue): ValidateIssue => ({
+    file: display,
+    line: found.line,
+    column: found.column,
+    // --strict: every warning fails the run like an error does (style advice stays advice).
+    severity: strict && found.severity === 'warning' ? 'error' : found.severity,
+    code: found.code,
+    message: found.message,
+    fix: found.fix ?? null,
+  });
+  const printIssues = (issues: ValidateIssue[]) => {
+    const lines: string[] = [];
+    for (const i of issues) {
       const severity =
         i.severity === 'error'
           ? style.red(i.severity.padEnd(7))
@@ -352,37 +356,113 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
       lines.push(`${i.file}:${i.line}:${i.column}  ${severity}  ${style.dim(i.code)}  ${i.message}`);
       if (i.fix) lines.push(`  ${style.dim('fix:')} ${i.fix}`);
     }
-    lines.push('');
-  });
-  for (const report of fixes) {
-    if (report.error) {
-      lines.push(`${style.red('not fixed')}  ${report.file}: ${report.error.message}${report.error.hint ? ` (${report.error.hint})` : ''}`);
-    } else if (!ctx.quiet) {
-      lines.push(`${style.green(dryRun ? 'would fix' : 'fixed')}  ${report.file}: ${report.changes.join('; ')}`);
+    printer.block(lines);
+  };
+
+  for (let index = 0; index < queue.length; index++) {
+    const item = queue[index]!;
+    const entry = 'target' in item ? item : checkTarget(item);
+    queue[index] = entry.target; // the parsed document goes with this iteration
+    const report = fix ? fixFile(ctx, entry, textDiff) : undefined;
+    if (report) {
+      fixes.push(report);
+      if (report.diff !== undefined) {
+        printer.block([report.diff]);
+        if (!ctx.json) delete report.diff;
+      }
+    }
+    const check = entry.check;
+    if (check?.agent && !entry.skipped) {
+      const list = named.get(entry.target.group) ?? [];
+      list.push({
+        file: entry.target.display,
+        sortKey: entry.target.file,
+        name: check.agent.name,
+        at: check.document.keyPositions.name ?? { line: 1, column: 1 },
+      });
+      named.set(entry.target.group, list);
+    }
+    const issues = sortIssues(entry.issues).map((found) => formatIssue(entry.target.display, found));
+    for (const i of issues) counts[i.severity]++;
+    if (strict) counts.strictWarnings += entry.issues.filter((i) => i.severity === 'warning').length;
+    if (entry.skipped) counts.skipped++;
+    if (ctx.json) {
+      const effective = check ? reportOf(check) : agentReport(UNREAD, issues.find((i) => i.severity === 'error')?.message ?? null);
+      if (entry.skipped && effective.loaded) {
+        // Checked, but a name that does not end in `.md`: Claude Code never reads it.
+        effective.loaded = false;
+        effective.reason = issues.find((i) => i.code === 'not-markdown-file')?.message ?? 'Claude Code would not read this file';
+      }
+      results.push({ display: entry.target.display, issues, agent: effective });
+    } else if (issues.length > 0) printIssues(issues);
+    else if (ctx.verbose && !ctx.quiet) printer.line(`${entry.target.display}  ${style.green('ok')}`);
+  }
+
+  // Of several loaded files of one tree with the same name, Claude Code loads the last by path.
+  const byDisplay = ctx.json ? new Map(results.map((result) => [result.display, result])) : undefined;
+  for (const list of named.values()) {
+    for (const { file, issue: duplicate, winner } of duplicateNameIssues(list)) {
+      const formatted = formatIssue(file, duplicate);
+      counts[formatted.severity]++;
+      counts.skipped++;
+      const result = byDisplay?.get(file);
+      if (result) {
+        result.issues = sortIssues([...result.issues, formatted]);
+        result.agent = shadowed(result.agent, winner, `duplicate-name: ${duplicate.message}`);
+      } else if (!ctx.json) printIssues([formatted]);
     }
   }
-  if (!ctx.quiet) {
-    if (fixes.length > 0) lines.push('');
-    let summary = `${plural(checked.length, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${styles > 0 ? `, ${styles} style` : ''}`;
-    const notes: string[] = [];
-    if (strict && checked.some((e) => e.issues.some((i) => i.severity === 'warning'))) notes.push('--strict: warnings count as errors');
-    notes.push(skipped === 0 ? 'Claude Code would load every file' : `Claude Code would skip ${plural(skipped, 'file')}`);
-    summary += ` (${notes.join('; ')})`;
-    if (fix) {
-      const written = fixes.filter((f) => f.written).length;
-      summary += dryRun ? `; would fix ${plural(fixes.length, 'file')}, nothing was written` : `; fixed ${plural(written, 'file')}`;
-      if (failedFixes.length > 0) summary += `, could not fix ${failedFixes.length}`;
-    }
-    lines.push(summary);
-  }
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+
+  const failedFixes = fixes.filter((f) => f.error !== undefined);
+  const errors = counts.error;
+  const ok = errors === 0 && failedFixes.length === 0;
   const failure: CommandResult['failure'] = ok
     ? undefined
     : failedFixes.length > 0 && errors === 0
       ? { code: 'FIX_FAILED', message: `Could not write the fix for ${plural(failedFixes.length, 'file')}.` }
       : {
           code: 'INVALID_AGENTS',
-          message: `${plural(errors, 'error')} in ${plural(checked.length, 'file')} checked${strict ? ' (--strict: warnings count as errors)' : ''}.`,
+          message: `${plural(errors, 'error')} in ${plural(counts.files, 'file')} checked${strict ? ' (--strict: warnings count as errors)' : ''}.`,
         };
-  return { json, text: lines.join('\n'), exitCode: ok ? ExitCode.ok : ExitCode.failed, ...(failure ? { failure } : {}) };
+  const exit = { exitCode: ok ? ExitCode.ok : ExitCode.failed, ...(failure ? { failure } : {}) };
+
+  if (ctx.json) {
+    const json: Record<string, unknown> = {
+      ok,
+      files: counts.files,
+      errors,
+      warnings: counts.warning,
+      style: counts.style,
+      skipped: counts.skipped,
+      issues: results.flatMap((result) => result.issues),
+      agents: results.map((result) => ({ file: result.display, ...result.agent })),
+    };
+    if (fix) json.fixes = fixes;
+    return { json, text: '', ...exit };
+  }
+
+  const fixLines: string[] = [];
+  for (const report of fixes) {
+    if (report.error) {
+      fixLines.push(`${style.red('not fixed')}  ${report.file}: ${report.error.message}${report.error.hint ? ` (${report.error.hint})` : ''}`);
+    } else if (!ctx.quiet) {
+      fixLines.push(`${style.green(dryRun ? 'would fix' : 'fixed')}  ${report.file}: ${report.changes.join('; ')}`);
+    }
+  }
+  printer.block(fixLines);
+  if (!ctx.quiet) {
+    let summary = `${plural(counts.files, 'file')} checked: ${plural(errors, 'error')}, ${plural(counts.warning, 'warning')}${counts.style > 0 ? `, ${counts.style} style` : ''}`;
+    const notes: string[] = [];
+    if (strict && counts.strictWarnings > 0) notes.push('--strict: warnings count as errors');
+    notes.push(counts.skipped === 0 ? 'Claude Code would load every file' : `Claude Code would skip ${plural(counts.skipped, 'file')}`);
+    summary += ` (${notes.join('; ')})`;
+    if (fix) {
+      const written = fixes.filter((f) => f.written).length;
+      summary += dryRun ? `; would fix ${plural(fixes.length, 'file')}, nothing was written` : `; fixed ${plural(written, 'file')}`;
+      if (failedFixes.length > 0) summary += `, could not fix ${failedFixes.length}`;
+    }
+    printer.block([summary]);
+  }
+  printer.flush();
+  return { json: null, text: '', ...exit };
 }

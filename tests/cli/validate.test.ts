@@ -30,13 +30,13 @@ describe('validate: output', () => {
     expect(result.exitCode).toBe(1);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toEqual([
-      'agents/a-broken.md:1:1  error    description-missing  no `description`; Claude Code skips the file',
+      'agents/a-broken.md:2:1  error    description-missing  no `description`; Claude Code skips the file',
       '  fix: add `description:` saying when Claude should use this agent',
       '',
       expect.stringMatching(/^agents\/b-warn\.md:4:1 {2}warning {2}unknown-key {2}Claude Code does not know the key `allowed-tools`/),
       '  fix: did you mean `tools`? rename `allowed-tools:` to `tools:`',
-      expect.stringMatching(/^agents\/b-warn\.md:5:1 {2}warning {2}color-invalid {2}`color: teal` is not valid/),
-      expect.stringMatching(/^ {2}fix: /),
+      'agents/b-warn.md:5:1  warning  color-invalid  `color` must be one of red, blue, green, yellow, purple, orange, pink, cyan, not teal; Claude Code ignores it',
+      '  fix: use one of: red, blue, green, yellow, purple, orange, pink, cyan',
       '',
       '3 files checked: 1 error, 2 warnings (Claude Code would skip 1 file)',
     ]);
@@ -59,12 +59,13 @@ describe('validate: output', () => {
     const result = await sb.run(['lint', 'agents', '--json']);
     expect(result.exitCode).toBe(1);
     const doc = result.json();
-    expect(Object.keys(doc)).toEqual(['ok', 'files', 'errors', 'warnings', 'skipped', 'issues', 'error']);
+    expect(Object.keys(doc)).toEqual(['ok', 'files', 'errors', 'warnings', 'style', 'skipped', 'issues', 'agents', 'error']);
     expect(doc).toMatchObject({
       ok: false,
       files: 2,
       errors: 1,
       warnings: 2,
+      style: 0,
       skipped: 1,
       error: { code: 'INVALID_AGENTS', message: '1 error in 2 files checked.' },
     });
@@ -75,6 +76,93 @@ describe('validate: output', () => {
       'agents/y.md:1:1 error no-frontmatter',
     ]);
     expect(doc.issues[0].fix).toMatch(/remove the `tools` line/);
+    // Per file, the agent as Claude Code would load it.
+    expect(doc.agents).toEqual([
+      {
+        file: 'agents/x.md',
+        loaded: true,
+        reason: null,
+        name: 'x',
+        description: 'Agent x for tests.',
+        model: null,
+        tools: 'none',
+        disallowedTools: 'none',
+        color: null,
+        permissionMode: null,
+        dropped: [{ field: 'color', reason: '`color` must be one of red, blue, green, yellow, purple, orange, pink, cyan' }],
+      },
+      {
+        file: 'agents/y.md',
+        loaded: false,
+        reason: 'no-frontmatter: the file does not start with `---`, so it has no frontmatter; Claude Code ignores it',
+        name: null,
+        description: null,
+        model: null,
+        tools: 'all',
+        disallowedTools: 'none',
+        color: null,
+        permissionMode: null,
+        dropped: [],
+      },
+    ]);
+    for (const agent of doc.agents)
+      expect(Object.keys(agent)).toEqual([
+        'file',
+        'loaded',
+        'reason',
+        'name',
+        'description',
+        'model',
+        'tools',
+        'disallowedTools',
+        'color',
+        'permissionMode',
+        'dropped',
+      ]);
+  });
+
+  it('--json: the effective agent resolves every field as Claude Code does', async () => {
+    const extra = [
+      'model: "  INHERIT "',
+      'tools: Read, Grep Bash(git diff:*)',
+      'disallowedTools: [Write]',
+      'color: cyan',
+      'permissionMode: manual',
+      'maxTurns: "20"',
+      'effort: HIGH',
+      'background: "true"',
+      'isolation: remote',
+      'memory: project',
+      'hooks:',
+      '  Stop: [{hooks: [{type: command, command: ./done.sh}]}]',
+      '  pre: "echo hi"',
+      '',
+    ].join('\n');
+    const sb = makeSandbox({ tree: { 'agents/full.md': agentText('full', extra).replace('Agent full for tests.', '"One.\\\\nTwo."') } });
+    const doc = (await sb.run(['validate', 'agents', '--json'])).json();
+    expect(doc.agents).toEqual([
+      {
+        file: 'agents/full.md',
+        loaded: true,
+        reason: null,
+        name: 'full',
+        description: 'One.\nTwo.',
+        model: 'inherit',
+        // memory adds Write, Edit and Read to a tools list (Claude Code's automatic memory).
+        tools: ['Read', 'Grep', 'Bash(git diff:*)', 'Write', 'Edit'],
+        disallowedTools: ['Write'],
+        color: 'cyan',
+        permissionMode: 'default',
+        effort: 'high',
+        maxTurns: 20,
+        memory: 'project',
+        background: true,
+        isolation: 'remote',
+        hooks: [{ event: 'Stop', type: 'command', fields: { command: './done.sh' } }],
+        dropped: [{ field: 'hooks.pre', reason: 'unknown hook event' }],
+      },
+    ]);
+    expect(doc.issues.map((i: any) => `${i.severity}:${i.code}`)).toEqual(['warning:hook-event-dropped']);
   });
 
   it('paths are shown as given: relative, ./-prefixed or absolute', async () => {
@@ -151,16 +239,23 @@ describe('validate: folders are scanned the way Claude Code scans them', () => {
     const doc = (await sb.run(['validate', 'tree', '--json'])).json();
     // top.md and its link are both read, as Claude Code reads them: the same agent twice.
     expect(doc.files).toBe(5);
-    expect(doc.issues.map((i: any) => `${i.file} ${i.code}`)).toEqual([
-      'tree/.hidden-dir/h.md no-frontmatter',
-      'tree/.hidden.md description-missing',
-      'tree/.hidden.md name-file-mismatch',
-      'tree/link-to-top.md name-file-mismatch',
-      'tree/top.md duplicate-name',
+    // The link's path sorts before its target's: Claude Code loads top.md, not the link.
+    expect(doc.issues.map((i: any) => `${i.file} ${i.severity} ${i.code}`)).toEqual([
+      'tree/.hidden-dir/h.md error no-frontmatter',
+      'tree/.hidden.md error description-missing',
+      'tree/link-to-top.md error duplicate-name',
+      'tree/link-to-top.md style name-file-mismatch',
+    ]);
+    expect(doc.agents.map((a: any) => [a.file, a.loaded, a.shadowedBy ?? null])).toEqual([
+      ['tree/.hidden-dir/h.md', false, null],
+      ['tree/.hidden.md', false, null],
+      ['tree/link-to-top.md', false, 'tree/top.md'],
+      ['tree/nested/deeper/inner.md', true, null],
+      ['tree/top.md', true, null],
     ]);
   });
 
-  it('duplicate names across the tree: a warning on the later file', async () => {
+  it('duplicate names across the tree: an error on each file but the one whose path sorts last, naming it', async () => {
     const sb = makeSandbox({
       tree: {
         'agents/reviewer.md': agentText('reviewer'),
@@ -172,16 +267,39 @@ describe('validate: folders are scanned the way Claude Code scans them', () => {
     const duplicates = doc.issues.filter((i: any) => i.code === 'duplicate-name');
     // Within one tree only: `other/` is a separate tree (another scope or project).
     expect(duplicates).toEqual([
-      expect.objectContaining({
-        file: 'agents/team/reviewer-copy.md',
+      {
+        file: 'agents/reviewer.md',
         line: 2,
         column: 1,
-        severity: 'warning',
-        message: expect.stringContaining('agents/reviewer.md'),
-      }),
+        severity: 'error',
+        code: 'duplicate-name',
+        message: 'the agent name `reviewer` is also used by agents/team/reviewer-copy.md, whose path sorts later: Claude Code loads that one and not this file',
+        fix: 'give one of them another `name`, or delete the duplicate file',
+      },
     ]);
+    expect(doc).toMatchObject({ ok: false, errors: 1, skipped: 1 });
+    expect(doc.agents.find((a: any) => a.file === 'agents/reviewer.md')).toMatchObject({
+      loaded: false,
+      shadowedBy: 'agents/team/reviewer-copy.md',
+      reason: expect.stringMatching(/^duplicate-name: /),
+    });
     const files = (await sb.run(['validate', 'agents/reviewer.md', 'other/reviewer.md', '--json'])).json();
-    expect(files.issues).toEqual([expect.objectContaining({ file: 'other/reviewer.md', code: 'duplicate-name' })]);
+    expect(files.issues).toEqual([expect.objectContaining({ file: 'agents/reviewer.md', code: 'duplicate-name', severity: 'error' })]);
+    // In text, after the files (a file's name is known to clash only once every file is read).
+    const text = await sb.run(['validate', 'agents']);
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toBe(
+      [
+        'agents/team/reviewer-copy.md:2:1  style    name-file-mismatch  the file is `reviewer-copy.md` but the agent is named `reviewer`; Claude Code knows it only by `name`',
+        '  fix: rename the file to `reviewer.md` (or set `name: reviewer-copy`)',
+        '',
+        'agents/reviewer.md:2:1  error    duplicate-name  the agent name `reviewer` is also used by agents/team/reviewer-copy.md, whose path sorts later: Claude Code loads that one and not this file',
+        '  fix: give one of them another `name`, or delete the duplicate file',
+        '',
+        '2 files checked: 1 error, 0 warnings, 1 style (Claude Code would skip 1 file)',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('a file over 1 MiB in the tree is an error', async () => {
@@ -229,9 +347,9 @@ describe('validate --fix', () => {
     const body = 'Prompt\t with tabs   \n---\nname: not frontmatter: really\n\n\n';
     const sb = makeSandbox({ tree: { 'a.md': `${BOM}---\nname: a-agent\ndescription: Does: things\n---\n${body}` } });
     const result = await sb.run(['validate', '--fix', 'a.md', '--json']);
-    expect(result.json()).toMatchObject({ ok: true, warnings: 1, fixes: [{ file: 'a.md', written: true }] });
-    // The remaining warning is the file name, which --fix does not touch.
-    expect(result.json().issues.map((i: any) => i.code)).toEqual(['name-file-mismatch']);
+    expect(result.json()).toMatchObject({ ok: true, warnings: 0, style: 1, fixes: [{ file: 'a.md', written: true }] });
+    // The remaining advice is the file name, which --fix does not touch.
+    expect(result.json().issues.map((i: any) => `${i.severity}:${i.code}`)).toEqual(['style:name-file-mismatch']);
     expect(sb.read('a.md')).toBe(`---\nname: a-agent\ndescription: "Does: things"\n---\n${body}`);
   });
 
@@ -277,11 +395,20 @@ describe('validate --fix', () => {
   });
 
   it('never rewrites binary or oversized files', async () => {
+    // Claude Code loads the first (each invalid sequence read as U+FFFD), but a rewrite would lose those bytes.
     const bad = Buffer.concat([Buffer.from(agentText('bin').replace(/\n/g, '\r\n')), Buffer.from([0xff, 0xfe, 0x00])]);
-    const sb = makeSandbox({ tree: { 'agents/bin.md': bad } });
+    const big = Buffer.from(agentText('big', '', 'x'.repeat(1_048_577)).replace(/\n/g, '\r\n'));
+    const sb = makeSandbox({ tree: { 'agents/bin.md': bad, 'agents/big.md': big } });
     const result = await sb.run(['validate', '--fix', 'agents', '--json']);
-    expect(result.json()).toMatchObject({ ok: false, fixes: [] });
+    expect(result.json()).toMatchObject({ ok: false, errors: 1, fixes: [] });
+    expect(result.json().issues.map((i: any) => `${i.file} ${i.severity}:${i.code}`)).toEqual([
+      'agents/big.md error:file-too-large',
+      'agents/bin.md style:crlf',
+      'agents/bin.md warning:invalid-utf8',
+      'agents/bin.md style:nul-bytes',
+    ]);
     expect(readFileSync(path.join(sb.project, 'agents/bin.md')).equals(bad)).toBe(true);
+    expect(readFileSync(path.join(sb.project, 'agents/big.md')).equals(big)).toBe(true);
   });
 
   it('leaves the seed agent alone (nothing to fix) and a hard-linked file is checked once', async () => {

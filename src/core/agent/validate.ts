@@ -10,6 +10,7 @@ export { type EffectiveAgent, type EffectiveHook, resolveAgent, resolveToolGrant
 export { toKebabCase, unescapeDescription } from './field-rules.js';
 export { type FixResult, fixAgentText } from './fix.js';
 export { type AgentCheck, type CheckOptions, ISSUE_CODES, type Issue, type IssueCode, type LoadedAgent, type Severity } from './issues.js';
+export { type AgentReport, agentReport, agentReportLines, reportOf, shadowed, type ToolsReport } from './report.js';
 
 /** Claude Code skips agent files larger than this (the readers' limit, one constant). */
 export { MAX_AGENT_BYTES };
@@ -121,35 +122,42 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - start + 1 };
 }
 
+/** What the duplicate-name rule needs of one loaded file (a run over many files keeps no more). */
+export interface NamedFile {
+  /** How the file is shown. */
+  file: string;
+  /** The full path Claude Code sorts by (defaults to `file`). */
+  sortKey?: string;
+  name: string;
+  /** Where `name` is written. */
+  at: { line: number; column: number };
+}
+
 /**
  * Cross-file rule: of several files of one scanned tree with the same `name`, Claude Code keeps the
  * one whose path sorts last (JavaScript's default sort of the full paths). Each other one is not
- * loaded: an error on it that names the winner. `files` are the paths as Claude Code would sort them.
+ * loaded: an error on it that names the winner.
  */
-export function findDuplicateNames(
-  checks: Array<{ file: string; sortKey?: string; check: AgentCheck }>,
-): Array<{ file: string; issue: Issue; winner: string }> {
-  const byName = new Map<string, Array<{ file: string; sortKey: string; check: AgentCheck }>>();
-  for (const entry of checks) {
-    const name = entry.check.agent?.name;
-    if (name === undefined) continue;
-    const list = byName.get(name) ?? [];
-    list.push({ ...entry, sortKey: entry.sortKey ?? entry.file });
-    byName.set(name, list);
+export function duplicateNameIssues(files: Iterable<NamedFile>): Array<{ file: string; issue: Issue; winner: string }> {
+  const byName = new Map<string, NamedFile[]>();
+  for (const entry of files) {
+    const list = byName.get(entry.name);
+    if (list) list.push(entry);
+    else byName.set(entry.name, [entry]);
   }
   const out: Array<{ file: string; issue: Issue; winner: string }> = [];
   for (const [name, list] of byName) {
     if (list.length < 2) continue;
-    const sorted = [...list].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    const key = (entry: NamedFile) => entry.sortKey ?? entry.file;
+    const sorted = [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     const winner = sorted[sorted.length - 1]!;
     for (const loser of sorted.slice(0, -1)) {
-      const at = loser.check.document.keyPositions.name ?? { line: 1, column: 1 };
       out.push({
         file: loser.file,
         winner: winner.file,
         issue: {
-          line: at.line,
-          column: at.column,
+          line: loser.at.line,
+          column: loser.at.column,
           severity: 'error',
           code: 'duplicate-name',
           message: `the agent name \`${name}\` is also used by ${winner.file}, whose path sorts later: Claude Code loads that one and not this file`,
@@ -159,6 +167,19 @@ export function findDuplicateNames(
     }
   }
   return out;
+}
+
+/** {@link duplicateNameIssues} over checked files; files Claude Code would not load take no part. */
+export function findDuplicateNames(
+  checks: Array<{ file: string; sortKey?: string; check: AgentCheck }>,
+): Array<{ file: string; issue: Issue; winner: string }> {
+  const named: NamedFile[] = [];
+  for (const { file, sortKey, check } of checks) {
+    const name = check.agent?.name;
+    if (name === undefined) continue;
+    named.push({ file, ...(sortKey !== undefined ? { sortKey } : {}), name, at: check.document.keyPositions.name ?? { line: 1, column: 1 } });
+  }
+  return duplicateNameIssues(named);
 }
 
 function loadedAgent(data: Record<string, unknown>, effective: EffectiveAgent): LoadedAgent {
