@@ -55,8 +55,13 @@ export function scanTree(root: string): ScannedTree {
     } catch {
       return;
     }
+    // `path.join(dir, name)` without normalising the same folder again for every entry: the
+    // folder's path, normalised once, then the name (an entry's name holds no separator and is
+    // never `.` or `..`). Cheaper, and the siblings share the folder's string.
+    const folder = path.normalize(dir);
+    const base = folder === '.' ? '' : folder.endsWith(path.sep) ? folder : `${folder}${path.sep}`;
     for (const entry of listing) {
-      const file = path.join(dir, entry.name);
+      const file = `${base}${entry.name}`;
       const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       const kind = kindOf(entry);
       entries.set(relative, kind);
@@ -91,9 +96,11 @@ export function scanTree(root: string): ScannedTree {
         relative,
         link: kind === 'symlink',
         size: stats.size,
-        fingerprint: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
+        // Joined rather than templated: one flat string each, not a tree of pieces (a tree of
+        // 20,000 files holds 20,000 of them).
+        fingerprint: [stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs].join(':'),
         changedMs: Math.max(stats.mtimeMs, stats.ctimeMs),
-        lstatKey: `${own.dev}:${own.ino}`,
+        lstatKey: [own.dev, own.ino].join(':'),
       });
     }
   };
