@@ -138,7 +138,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       case 'run':
         result = await run(parsed, io, style, errStyle);
     }
-    if (json) io.stdout.write(`${JSON.stringify(withFailure(result), null, 2)}\n`);
+    if (json && result.writeJson) {
+      result.writeJson((text) => io.stdout.write(text));
+      io.stdout.write('\n');
+    } else if (json) io.stdout.write(`${JSON.stringify(withFailure(result), null, 2)}\n`);
     else if (result.text) io.stdout.write(`${result.text}\n`);
     return result.exitCode ?? ExitCode.ok;
   } catch (error) {

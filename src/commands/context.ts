@@ -26,6 +26,11 @@ export interface CommandContext extends SourceContext {
 export interface CommandResult {
   /** The document `--json` prints. */
   json: unknown;
+  /**
+   * The `--json` document written in pieces instead of `json` (too large to hold at once): the
+   * same text as `JSON.stringify(document, null, 2)`, `ok` and `error` included.
+   */
+  writeJson?: (write: (text: string) => void) => void;
   /** Human output for stdout (may be empty). */
   text: string;
   exitCode?: ExitCode;

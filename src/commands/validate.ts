@@ -16,8 +16,9 @@ import {
   shadowed,
 } from '../core/agent/validate.js';
 import { AgentInstallError, type ErrorCode, ExitCode, isAgentInstallError } from '../core/errors.js';
-import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
+import { type BoundedRead, MAX_AGENT_FILE_BYTES, readFileBounded } from '../core/io/bounded-read.js';
 import { GuardedFolder } from '../core/io/guarded-folder.js';
+import { Spool } from '../core/io/spool.js';
 import { scanAgentsTree } from '../core/scope/scan.js';
 import type { CommandContext, CommandResult } from './context.js';
 
@@ -49,15 +50,39 @@ export interface FixReport {
   error?: { code: ErrorCode; message: string; hint: string | null };
 }
 
-/** One file to check: how the user sees its path, where it is, and which tree it belongs to. */
-interface Target {
+/** A path given on the command line. */
+interface Given {
+  /** As the user wrote it (normalised). */
   display: string;
-  file: string;
-  /** The folder given on the command line (a file's own folder for a file), and the file's path below it: `--fix` writes only inside that folder. */
+  /** The folder given, or a file's own folder: `--fix` writes only inside it. */
   root: string;
-  relative: string;
   /** Duplicate names are looked for within one group: one folder argument, or all file arguments. */
   group: number;
+  folder: boolean;
+}
+
+/**
+ * One file to check: where it is, its path below the folder given, and that folder. How the user
+ * sees its path is made when it is needed (a run over a tree of 20,000 files holds 20,000 of these).
+ */
+class Target {
+  constructor(
+    readonly file: string,
+    readonly relative: string,
+    private readonly given: Given,
+  ) {}
+
+  get display(): string {
+    return this.given.folder ? path.join(this.given.display, ...this.relative.split('/')) : this.given.display;
+  }
+
+  get root(): string {
+    return this.given.root;
+  }
+
+  get group(): number {
+    return this.given.group;
+  }
 }
 
 interface Checked {
@@ -100,20 +125,13 @@ function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target
       return;
     }
     if (stats.isDirectory()) {
-      for (const scanned of scanAgentsTree(absolute)) {
-        targets.push({
-          display: path.join(display, ...scanned.relative.split('/')),
-          file: scanned.file,
-          root: absolute,
-          relative: scanned.relative,
-          group: index,
-        });
-      }
+      const folder: Given = { display, root: absolute, group: index, folder: true };
+      for (const scanned of scanAgentsTree(absolute)) targets.push(new Target(scanned.file, scanned.relative, folder));
     } else if (stats.isFile()) {
-      targets.push({ display, file: absolute, root: path.dirname(absolute), relative: path.basename(absolute), group: fileGroup });
+      targets.push(new Target(absolute, path.basename(absolute), { display, root: path.dirname(absolute), group: fileGroup, folder: false }));
     } else {
       // A FIFO or a device would block or never end; Claude Code does not read them either.
-      const target = { display, file: absolute, root: path.dirname(absolute), relative: path.basename(absolute), group: fileGroup };
+      const target = new Target(absolute, path.basename(absolute), { display, root: path.dirname(absolute), group: fileGroup, folder: false });
       special.push({
         target,
         skipped: true,
@@ -154,12 +172,15 @@ function dedupe(targets: Target[]): Target[] {
   });
 }
 
+/** The one buffer every file is read into (a file's bytes are needed only while it is checked and fixed). */
+const scratch = Buffer.allocUnsafe(MAX_AGENT_FILE_BYTES);
+
 function checkTarget(target: Target): Checked {
   const base = path.basename(target.file);
   const isMarkdown = base.endsWith('.md');
   let read: BoundedRead;
   try {
-    read = readFileBounded(target.file);
+    read = readFileBounded(target.file, MAX_AGENT_FILE_BYTES, scratch);
   } catch (error) {
     const message = isAgentInstallError(error) ? error.message : String(error);
     return { target, skipped: true, issues: [issue('error', 'unreadable', message, 'check that the file exists and is readable')] };
@@ -269,8 +290,11 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** Output in chunks of about this size: one write per file would cost a system call each. */
-const FLUSH_AT = 64 * 1024;
+/**
+ * Output in chunks of about this size: one write per file would cost a system call each, and a
+ * much larger chunk would be a large string, garbage that only a full collection frees.
+ */
+const FLUSH_AT = 16 * 1024;
 
 /** Text written as it is made, in blocks separated by one empty line. */
 class Printer {
@@ -301,11 +325,75 @@ class Printer {
   }
 }
 
-/** One file's result as the `--json` document holds it until the end (no parsed document). */
-interface FileResult {
-  display: string;
-  issues: ValidateIssue[];
-  agent: AgentReport;
+/** `JSON.stringify(value, null, 2)` as it reads `depth` levels down in a document of that form. */
+const indented = (value: unknown, depth: number): string =>
+  `${'  '.repeat(depth)}${JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`)}`;
+
+/** A file of the run hidden by another file of its tree with the same name. */
+interface Shadowed {
+  issue: ValidateIssue;
+  winner: string;
+  reason: string;
+}
+
+/**
+ * The `--json` document of a run: per file, its issues and its effective agent are serialised as
+ * soon as the file is checked and spooled (src/core/io/spool.ts), so that memory stays flat over
+ * tens of thousands of files; the document is written at the end, the files hidden by a duplicate
+ * name patched on the way.
+ */
+class JsonDocument {
+  private readonly issues = new Spool('agent-install-validate-');
+  private readonly agents = new Spool('agent-install-validate-');
+
+  /** One file's issues and agent: the n-th call is the n-th file of the run. */
+  add(issues: ValidateIssue[], agent: AgentReport & { file: string }): void {
+    this.issues.add(issues.map((i) => indented(i, 2)).join(',\n'));
+    this.agents.add(indented(agent, 2));
+  }
+
+  write(write: (text: string) => void, head: Record<string, unknown>, shadowedFiles: Map<number, Shadowed>, tail: Record<string, unknown>): void {
+    try {
+      const start = JSON.stringify(head, null, 2);
+      write(`${start.slice(0, -2)},\n  "issues": [`);
+      let first = true;
+      let index = 0;
+      for (let fragment of this.issues.fragments()) {
+        const hidden = shadowedFiles.get(index++);
+        if (hidden) {
+          const list = fragment === '' ? [] : (JSON.parse(`[${fragment}]`) as ValidateIssue[]);
+          fragment = sortIssues([...list, hidden.issue])
+            .map((i) => indented(i, 2))
+            .join(',\n');
+        }
+        if (fragment === '') continue;
+        write(`${first ? '\n' : ',\n'}${fragment}`);
+        first = false;
+      }
+      write(`${first ? '' : '\n  '}],\n  "agents": [`);
+      first = true;
+      index = 0;
+      for (let fragment of this.agents.fragments()) {
+        const hidden = shadowedFiles.get(index++);
+        if (hidden) {
+          const { file, ...agent } = JSON.parse(fragment) as AgentReport & { file: string };
+          fragment = indented({ file, ...shadowed(agent, hidden.winner, hidden.reason) }, 2);
+        }
+        write(`${first ? '\n' : ',\n'}${fragment}`);
+        first = false;
+      }
+      write(`${first ? '' : '\n  '}]`);
+      for (const [key, value] of Object.entries(tail)) write(`,\n  ${JSON.stringify(key)}: ${indented(value, 1).trimStart()}`);
+      write('\n}');
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.issues.close();
+    this.agents.close();
+  }
 }
 
 /**
@@ -329,7 +417,7 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
 
   const { style } = ctx;
   const printer = new Printer((text) => ctx.stream(text));
-  const results: FileResult[] = [];
+  const document = ctx.json ? new JsonDocument() : undefined;
   const fixes: FixReport[] = [];
   /** Loaded files by tree, for the duplicate rule: Claude Code keys agents on `name`. */
   const named = new Map<number, NamedFile[]>();
@@ -359,57 +447,64 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
     printer.block(lines);
   };
 
-  for (let index = 0; index < queue.length; index++) {
-    const item = queue[index]!;
-    const entry = 'target' in item ? item : checkTarget(item);
-    queue[index] = entry.target; // the parsed document goes with this iteration
-    const report = fix ? fixFile(ctx, entry, textDiff) : undefined;
-    if (report) {
-      fixes.push(report);
-      if (report.diff !== undefined) {
-        printer.block([report.diff]);
-        if (!ctx.json) delete report.diff;
+  try {
+    for (let index = 0; index < queue.length; index++) {
+      const item = queue[index]!;
+      const entry = 'target' in item ? item : checkTarget(item);
+      queue[index] = entry.target; // the parsed document goes with this iteration
+      const report = fix ? fixFile(ctx, entry, textDiff) : undefined;
+      if (report) {
+        fixes.push(report);
+        if (report.diff !== undefined) {
+          printer.block([report.diff]);
+          if (!ctx.json) delete report.diff;
+        }
       }
-    }
-    const check = entry.check;
-    if (check?.agent && !entry.skipped) {
-      const list = named.get(entry.target.group) ?? [];
-      list.push({
-        file: entry.target.display,
-        sortKey: entry.target.file,
-        name: check.agent.name,
-        at: check.document.keyPositions.name ?? { line: 1, column: 1 },
-      });
-      named.set(entry.target.group, list);
-    }
-    const issues = sortIssues(entry.issues).map((found) => formatIssue(entry.target.display, found));
-    for (const i of issues) counts[i.severity]++;
-    if (strict) counts.strictWarnings += entry.issues.filter((i) => i.severity === 'warning').length;
-    if (entry.skipped) counts.skipped++;
-    if (ctx.json) {
-      const effective = check ? reportOf(check) : agentReport(UNREAD, issues.find((i) => i.severity === 'error')?.message ?? null);
-      if (entry.skipped && effective.loaded) {
-        // Checked, but a name that does not end in `.md`: Claude Code never reads it.
-        effective.loaded = false;
-        effective.reason = issues.find((i) => i.code === 'not-markdown-file')?.message ?? 'Claude Code would not read this file';
+      const check = entry.check;
+      const display = entry.target.display;
+      const loaded = check?.agent && !entry.skipped ? check.agent : undefined;
+      if (loaded) {
+        const list = named.get(entry.target.group) ?? [];
+        list.push({
+          // A flat copy: the path as built is a chain of pieces several times its size.
+          file: JSON.parse(JSON.stringify(display)) as string,
+          sortKey: entry.target.file,
+          index, // its place in the --json document too
+          // A copy: the name may be a slice of the file's text, which it would keep alive.
+          name: JSON.parse(JSON.stringify(loaded.name)) as string,
+          at: check!.document.keyPositions.name ?? { line: 1, column: 1 },
+        });
+        named.set(entry.target.group, list);
       }
-      results.push({ display: entry.target.display, issues, agent: effective });
-    } else if (issues.length > 0) printIssues(issues);
-    else if (ctx.verbose && !ctx.quiet) printer.line(`${entry.target.display}  ${style.green('ok')}`);
+      const issues = sortIssues(entry.issues).map((found) => formatIssue(display, found));
+      for (const i of issues) counts[i.severity]++;
+      if (strict) counts.strictWarnings += entry.issues.filter((i) => i.severity === 'warning').length;
+      if (entry.skipped) counts.skipped++;
+      if (document) {
+        const effective = check ? reportOf(check) : agentReport(UNREAD, issues.find((i) => i.severity === 'error')?.message ?? null);
+        if (entry.skipped && effective.loaded) {
+          // Checked, but a name that does not end in `.md`: Claude Code never reads it.
+          effective.loaded = false;
+          effective.reason = issues.find((i) => i.code === 'not-markdown-file')?.message ?? 'Claude Code would not read this file';
+        }
+        document.add(issues, { file: display, ...effective });
+      } else if (issues.length > 0) printIssues(issues);
+      else if (ctx.verbose && !ctx.quiet) printer.line(`${display}  ${style.green('ok')}`);
+    }
+  } catch (error) {
+    document?.close();
+    throw error;
   }
 
   // Of several loaded files of one tree with the same name, Claude Code loads the last by path.
-  const byDisplay = ctx.json ? new Map(results.map((result) => [result.display, result])) : undefined;
+  const shadowedFiles = new Map<number, Shadowed>();
   for (const list of named.values()) {
-    for (const { file, issue: duplicate, winner } of duplicateNameIssues(list)) {
+    for (const { file, issue: duplicate, winner, index } of duplicateNameIssues(list)) {
       const formatted = formatIssue(file, duplicate);
       counts[formatted.severity]++;
       counts.skipped++;
-      const result = byDisplay?.get(file);
-      if (result) {
-        result.issues = sortIssues([...result.issues, formatted]);
-        result.agent = shadowed(result.agent, winner, `duplicate-name: ${duplicate.message}`);
-      } else if (!ctx.json) printIssues([formatted]);
+      if (document) shadowedFiles.set(index!, { issue: formatted, winner, reason: `duplicate-name: ${duplicate.message}` });
+      else printIssues([formatted]);
     }
   }
 
@@ -426,19 +521,12 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
         };
   const exit = { exitCode: ok ? ExitCode.ok : ExitCode.failed, ...(failure ? { failure } : {}) };
 
-  if (ctx.json) {
-    const json: Record<string, unknown> = {
-      ok,
-      files: counts.files,
-      errors,
-      warnings: counts.warning,
-      style: counts.style,
-      skipped: counts.skipped,
-      issues: results.flatMap((result) => result.issues),
-      agents: results.map((result) => ({ file: result.display, ...result.agent })),
-    };
-    if (fix) json.fixes = fixes;
-    return { json, text: '', ...exit };
+  if (document) {
+    const head = { ok, files: counts.files, errors, warnings: counts.warning, style: counts.style, skipped: counts.skipped };
+    const tail: Record<string, unknown> = {};
+    if (fix) tail.fixes = fixes;
+    if (failure) tail.error = failure;
+    return { json: null, writeJson: (write) => document.write(write, head, shadowedFiles, tail), text: '', ...exit };
   }
 
   const fixLines: string[] = [];

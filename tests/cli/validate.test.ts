@@ -59,6 +59,8 @@ describe('validate: output', () => {
     const result = await sb.run(['lint', 'agents', '--json']);
     expect(result.exitCode).toBe(1);
     const doc = result.json();
+    // Written in pieces, as JSON.stringify(document, null, 2) would write it whole.
+    expect(result.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`);
     expect(Object.keys(doc)).toEqual(['ok', 'files', 'errors', 'warnings', 'style', 'skipped', 'issues', 'agents', 'error']);
     expect(doc).toMatchObject({
       ok: false,
@@ -218,6 +220,8 @@ describe('validate: output', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('0 files checked');
     expect(result.stderr).toContain('no agent files');
+    const json = await sb.run(['validate', 'empty', '--json']);
+    expect(json.stdout).toBe(`${JSON.stringify({ ok: true, files: 0, errors: 0, warnings: 0, style: 0, skipped: 0, issues: [], agents: [] }, null, 2)}\n`);
   });
 });
 
@@ -263,7 +267,9 @@ describe('validate: folders are scanned the way Claude Code scans them', () => {
         'other/reviewer.md': agentText('reviewer'),
       },
     });
-    const doc = (await sb.run(['validate', 'agents', 'other', '--json'])).json();
+    const run = await sb.run(['validate', 'agents', 'other', '--json']);
+    const doc = run.json();
+    expect(run.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`);
     const duplicates = doc.issues.filter((i: any) => i.code === 'duplicate-name');
     // Within one tree only: `other/` is a separate tree (another scope or project).
     expect(duplicates).toEqual([
@@ -390,8 +396,11 @@ describe('validate --fix', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/not fixed {2}agents\/target\.md: Refusing to write .*symbolic link/);
     expect(readFileSync(path.join(sb.project, 'real', 'target.md')).equals(before)).toBe(true);
-    const json = (await sb.run(['validate', '--fix', 'agents', '--json'])).json();
+    const run = await sb.run(['validate', '--fix', 'agents', '--json']);
+    const json = run.json();
     expect(json).toMatchObject({ ok: false, errors: 0, fixes: [{ file: 'agents/target.md', written: false, error: { code: 'SYMLINK_TARGET' } }] });
+    expect(Object.keys(json).slice(-2)).toEqual(['fixes', 'error']);
+    expect(run.stdout).toBe(`${JSON.stringify(json, null, 2)}\n`);
   });
 
   it('never rewrites binary or oversized files', async () => {

@@ -131,6 +131,8 @@ export interface NamedFile {
   name: string;
   /** Where `name` is written. */
   at: { line: number; column: number };
+  /** The caller's own number for the file, handed back with its issue. */
+  index?: number;
 }
 
 /**
@@ -138,14 +140,14 @@ export interface NamedFile {
  * one whose path sorts last (JavaScript's default sort of the full paths). Each other one is not
  * loaded: an error on it that names the winner.
  */
-export function duplicateNameIssues(files: Iterable<NamedFile>): Array<{ file: string; issue: Issue; winner: string }> {
+export function duplicateNameIssues(files: Iterable<NamedFile>): Array<{ file: string; issue: Issue; winner: string; index?: number }> {
   const byName = new Map<string, NamedFile[]>();
   for (const entry of files) {
     const list = byName.get(entry.name);
     if (list) list.push(entry);
     else byName.set(entry.name, [entry]);
   }
-  const out: Array<{ file: string; issue: Issue; winner: string }> = [];
+  const out: Array<{ file: string; issue: Issue; winner: string; index?: number }> = [];
   for (const [name, list] of byName) {
     if (list.length < 2) continue;
     const key = (entry: NamedFile) => entry.sortKey ?? entry.file;
@@ -154,6 +156,7 @@ export function duplicateNameIssues(files: Iterable<NamedFile>): Array<{ file: s
     for (const loser of sorted.slice(0, -1)) {
       out.push({
         file: loser.file,
+        ...(loser.index !== undefined ? { index: loser.index } : {}),
         winner: winner.file,
         issue: {
           line: loser.at.line,

@@ -23,8 +23,12 @@ function notRegular(file: string): AgentInstallError {
  * `.md`) is reported by size without reading it. Pipes, sockets and devices are refused at once
  * (checked on the open descriptor, so nothing can swap the file in between). Throws
  * AgentInstallError for I/O failures.
+ *
+ * With `scratch` (of at least `limit` bytes) the bytes are read into it and returned as a view of
+ * it, valid until the next read into the same buffer: a run over thousands of files then
+ * allocates no buffer per file.
  */
-export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES): BoundedRead {
+export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES, scratch?: Buffer): BoundedRead {
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);
@@ -36,7 +40,7 @@ export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES): Bou
     if (!stats.isFile()) throw notRegular(file);
     const size = stats.size;
     if (size > limit) return { bytes: null, size };
-    const buffer = Buffer.allocUnsafe(size);
+    const buffer = scratch !== undefined && scratch.length >= size ? scratch : Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
       const n = readSync(fd, buffer, offset, size - offset, offset);
