@@ -66,10 +66,10 @@ interface Token {
   line: number;
   tabAfterIndent: boolean;
   /** anchor / alias name */
-  name?: string;
-  tag?: Tag;
-  scalar?: Scalar;
-  multiline?: boolean;
+  name: string | undefined;
+  tag: Tag | undefined;
+  scalar: Scalar | undefined;
+  multiline: boolean;
 }
 
 /** A parsed node. Collections keep their identity: an alias is the very node of its anchor. */
@@ -97,6 +97,12 @@ export class YamlError extends Error {
     super(message);
   }
 }
+
+/**
+ * The work done by the parsers of this thread, for tests that bound it (a count, where a clock
+ * would be noisy): texts parsed, and tokens scanned (each consumes at least one character).
+ */
+export const yamlWork = { parses: 0, tokens: 0 };
 
 /** Bun's bound on alias expansion, in nodes, per document. */
 const MAX_ALIAS_NODES = 16 * 1024 * 1024;
@@ -162,7 +168,19 @@ class Parser {
   }
 
   tok(type: T, start: number): Token {
-    return { type, start, indent: this.lineIndent, line: this.line, tabAfterIndent: false };
+    // Every field from the start: one allocation of one shape (fields added later would need a
+    // second, and a 1 MiB frontmatter makes a million tokens).
+    return {
+      type,
+      start,
+      indent: this.lineIndent,
+      line: this.line,
+      tabAfterIndent: false,
+      name: undefined,
+      tag: undefined,
+      scalar: undefined,
+      multiline: false,
+    };
   }
 
   get ctx(): Ctx {
@@ -265,16 +283,16 @@ class Parser {
         if (hasYaml) this.fail('Multiple YAML directives', this.token.start);
         hasYaml = true;
       }
-      this.scan({});
+      this.scan(NO_OPTIONS);
     }
     this.explicitDocumentStartLine = null;
     if (this.tt() === T.DocumentStart) {
       this.explicitDocumentStartLine = this.token.line;
-      this.scan({});
+      this.scan(NO_OPTIONS);
     } else if (hasDirectives) {
       this.unexpectedToken();
     }
-    const root = this.parseNode({});
+    const root = this.parseNode(NO_OPTIONS);
     switch (this.tt()) {
       case T.Eof:
       case T.DocumentStart:
@@ -283,7 +301,7 @@ class Parser {
         let endLine = this.token.line;
         while (this.tt() === T.DocumentEnd) {
           endLine = this.token.line;
-          this.scan({});
+          this.scan(NO_OPTIONS);
         }
         if (this.tt() !== T.Eof && this.token.line === endLine) this.unexpectedToken();
         break;
@@ -451,7 +469,7 @@ class Parser {
     this.enter(COST_FLOW_SEQUENCE);
     this.setContext(Ctx.FlowIn);
     try {
-      this.scan({});
+      this.scan(NO_OPTIONS);
       while (this.tt() !== T.SequenceEnd) {
         let item: Node;
         if (this.tt() === T.MappingKey) {
@@ -459,7 +477,7 @@ class Parser {
         } else {
           const keyLine = this.token.line;
           this.setContext(Ctx.FlowKey);
-          const key = this.parseNode({ flowPairAllowed: false });
+          const key = this.parseNode(NO_FLOW_PAIR);
           this.unsetContext();
           if (this.tt() !== T.MappingValue) item = key;
           else {
@@ -470,19 +488,19 @@ class Parser {
         items.push(item);
         if (this.tt() === T.SequenceEnd) break;
         if (this.tt() !== T.CollectEntry) this.unexpectedToken();
-        this.scan({});
+        this.scan(NO_OPTIONS);
       }
     } finally {
       this.unsetContext();
       this.leave(COST_FLOW_SEQUENCE);
     }
-    this.scan({});
-    return { k: 'arr', items, at: start, id: {} };
+    this.scan(NO_OPTIONS);
+    return { k: 'arr', items: trimmed(items), at: start, id: {} };
   }
 
   parseFlowExplicitPair(): { key: Node; value: Node; start: number } {
     const start = this.token.start;
-    this.scan({});
+    this.scan(NO_OPTIONS);
     let key: Node;
     switch (this.tt()) {
       case T.MappingValue:
@@ -495,11 +513,11 @@ class Parser {
         return this.unexpectedToken();
       case T.Anchor:
       case T.Tag:
-        key = this.parseNode({ flowPairAllowed: false });
+        key = this.parseNode(NO_FLOW_PAIR);
         break;
       default:
         this.setContext(Ctx.FlowKey);
-        key = this.parseNode({ flowPairAllowed: false });
+        key = this.parseNode(NO_FLOW_PAIR);
         this.unsetContext();
     }
     if (this.tt() === T.MappingValue) return this.parseFlowPairValue(key, start);
@@ -507,7 +525,7 @@ class Parser {
   }
 
   parseFlowPairValue(key: Node, start: number): { key: Node; value: Node; start: number } {
-    this.scan({});
+    this.scan(NO_OPTIONS);
     let value: Node;
     switch (this.tt()) {
       case T.CollectEntry:
@@ -518,7 +536,7 @@ class Parser {
       case T.MappingKey:
         return this.unexpectedToken();
       default:
-        value = this.parseNode({ flowPairAllowed: false });
+        value = this.parseNode(NO_FLOW_PAIR);
     }
     return { key, value, start };
   }
@@ -526,7 +544,7 @@ class Parser {
   flowPair(pair: { key: Node; value: Node; start: number }): Node {
     const props = new MappingProps(this);
     props.appendMaybeMerge(pair.key, pair.value);
-    return { k: 'obj', props: props.list, at: pair.start, id: {} };
+    return { k: 'obj', props: trimmed(props.list), at: pair.start, id: {} };
   }
 
   parseFlowMapping(): Node {
@@ -536,7 +554,7 @@ class Parser {
     this.setContext(Ctx.FlowIn);
     try {
       this.setContext(Ctx.FlowKey);
-      this.scan({});
+      this.scan(NO_OPTIONS);
       this.unsetContext();
       while (this.tt() !== T.MappingEnd) {
         if (this.tt() === T.CollectEntry) this.unexpectedToken();
@@ -547,7 +565,7 @@ class Parser {
           if (this.tt() === T.MappingValue) key = { k: 'null', at: this.token.start };
           else {
             this.setContext(Ctx.FlowKey);
-            key = this.parseNode({ flowPairAllowed: false });
+            key = this.parseNode(NO_FLOW_PAIR);
             this.unsetContext();
           }
           if (this.tt() === T.MappingValue) pair = this.parseFlowPairValue(key, key.at);
@@ -557,15 +575,15 @@ class Parser {
         if (this.tt() === T.MappingEnd) break;
         if (this.tt() !== T.CollectEntry) this.unexpectedToken();
         this.setContext(Ctx.FlowKey);
-        this.scan({});
+        this.scan(NO_OPTIONS);
         this.unsetContext();
       }
     } finally {
       this.unsetContext();
       this.leave(COST_FLOW_MAPPING);
     }
-    this.scan({});
-    return { k: 'obj', props: props.list, at: start, id: {} };
+    this.scan(NO_OPTIONS);
+    return { k: 'obj', props: trimmed(props.list), at: start, id: {} };
   }
 
   parseBlockSequence(explicitMappingIndent: number | null): Node {
@@ -591,7 +609,7 @@ class Parser {
       this.leave(COST_BLOCK_SEQUENCE);
       this.blockIndents.pop();
     }
-    return { k: 'arr', items, at: start, id: {} };
+    return { k: 'arr', items: trimmed(items), at: start, id: {} };
   }
 
   parseBlockMapping(firstKey: Node, start: number, indent: number, line: number, tabAfterIndent: boolean, explicitEntry: boolean): Node {
@@ -618,7 +636,7 @@ class Parser {
         } else value = { k: 'null', at: valueStart };
         props.appendMaybeMerge(firstKey, value);
       }
-      if (this.ctx === Ctx.FlowIn) return { k: 'obj', props: props.list, at: start, id: {} };
+      if (this.ctx === Ctx.FlowIn) return { k: 'obj', props: trimmed(props.list), at: start, id: {} };
       this.setContext(Ctx.BlockIn);
       try {
         let previousLine = line;
@@ -682,7 +700,7 @@ class Parser {
       } finally {
         this.unsetContext();
       }
-      return { k: 'obj', props: props.list, at: start, id: {} };
+      return { k: 'obj', props: trimmed(props.list), at: start, id: {} };
     } finally {
       this.leave(COST_BLOCK_MAPPING);
       this.blockIndents.pop();
@@ -712,7 +730,7 @@ class Parser {
               this.lineIndent = this.token.indent;
               this.tabAfterIndent = this.token.tabAfterIndent;
               this.whitespace = '';
-              this.scan({});
+              this.scan(NO_OPTIONS);
             }
             return this.finishNodeProperties(props, { k: 'null', at: indicatorStart });
           }
@@ -840,7 +858,7 @@ class Parser {
           if (target === undefined) this.fail('Unresolved alias', token.start);
           this.chargeAlias(target);
           const copy = withPosition(target, start);
-          this.scan({});
+          this.scan(NO_OPTIONS);
           if (this.tt() === T.MappingValue) {
             if (this.isExplicitMappingValue(opts, line)) {
               node = copy;
@@ -904,7 +922,7 @@ class Parser {
           this.blockIndents.push(indent);
           let key: Node;
           try {
-            if (this.flow) this.scan({});
+            if (this.flow) this.scan(NO_OPTIONS);
             else this.scan({ additionalParentIndent: indent + 1, blockIndented: true });
             key = this.parseBlockIndented(indent, line, start, { kind: 'key' });
           } finally {
@@ -1021,6 +1039,7 @@ class Parser {
   }
 
   scan(opts: ScanOptions): void {
+    yamlWork.tokens++;
     const input = this.input;
     let countIndentation = opts.firstScan === true || opts.additionalParentIndent !== undefined;
     let inIndentation = opts.firstScan === true || opts.blockIndented === true || opts.additionalParentIndent !== undefined;
@@ -1665,6 +1684,10 @@ interface ScanOptions {
   outsideContext?: boolean;
 }
 
+/** Shared option objects of the calls made once per token or node (read only). */
+const NO_OPTIONS: ScanOptions & NodeOptions = Object.freeze({});
+const NO_FLOW_PAIR: NodeOptions = Object.freeze({ flowPairAllowed: false });
+
 interface NodeOptions {
   currentMappingIndent?: number | undefined;
   explicitMappingKey?: boolean;
@@ -1720,6 +1743,14 @@ function scalarNode(scalar: Scalar, at: number): Node {
     default:
       return { k: 'str', v: scalar.value, at };
   }
+}
+
+/**
+ * A finished collection's list at its size: a list grown by `push` keeps room for 16 or more
+ * entries, and a frontmatter of 50,000 one-item lists would hold that room 50,000 times.
+ */
+function trimmed<T>(list: T[]): T[] {
+  return list.length < 16 ? list.slice() : list;
 }
 
 /** The node at another position; a collection stays the same collection (same body). */
@@ -2144,9 +2175,9 @@ export function toJs(node: Node): unknown {
       return node.v;
     case 'arr': {
       if (node.id.js !== undefined) return node.id.js;
-      const out: unknown[] = [];
+      // An alias is always of a finished node, never of one it sits in: no cycle to guard against.
+      const out = node.items.map(toJs);
       node.id.js = out;
-      for (const item of node.items) out.push(toJs(item));
       return out;
     }
     case 'obj': {
@@ -2180,6 +2211,7 @@ export function parseBunYaml(text: string): BunYamlResult {
   // Bun refuses a NUL anywhere in the text.
   const nul = text.indexOf('\0');
   if (nul !== -1) return { ok: false, message: 'YAML Parse error: Unexpected character', offset: nul };
+  yamlWork.parses++;
   const parser = new Parser(text);
   let roots: Node[];
   try {
