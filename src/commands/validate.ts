@@ -472,7 +472,7 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
           index, // its place in the --json document too
           // A copy: the name may be a slice of the file's text, which it would keep alive.
           name: JSON.parse(JSON.stringify(loaded.name)) as string,
-          at: check!.document.keyPositions.name ?? { line: 1, column: 1 },
+          at: check!.document.keyPosition('name') ?? { line: 1, column: 1 },
         });
         named.set(entry.target.group, list);
       }

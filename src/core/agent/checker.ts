@@ -56,7 +56,7 @@ export class Checker {
   }
 
   keyAt(key: string): Position {
-    return this.document.keyPositions[key] ?? { line: Math.max(1, this.document.frontmatterLine), column: 1 };
+    return this.document.keyPosition(key) ?? { line: Math.max(1, this.document.frontmatterLine), column: 1 };
   }
 
   /** Position of `needle` at or after `from` (a text offset) inside the frontmatter, else `fallback`. */

@@ -61,7 +61,12 @@ export interface Finding {
   message: string;
   /** Claude Code logs it (a [DEBUG], [WARN] or [ERROR] line), or does it silently. */
   logged: boolean;
+  /** Unknown keys past the first MAX_UNKNOWN_KEYS: one finding, and how many unknown keys there are in all. */
+  total?: number;
 }
+
+/** Unknown keys found one by one; past these, one finding counts the rest (a hostile file can hold 100,000). */
+export const MAX_UNKNOWN_KEYS = 20;
 
 export const GUARD_EVENTS = ['PreToolUse', 'PermissionRequest', 'PreSkillShellCommand'] as const;
 const GUARDS = new Set<string>(GUARD_EVENTS);
@@ -188,7 +193,9 @@ export function resolveEffort(value: unknown): string | number | undefined {
 /** A mapping shaped like one matcher (`{matcher, hooks}`), as Claude Code recognises it. */
 function isMatcherShaped(value: unknown): boolean {
   if (!isObject(value)) return false;
-  if (!('matcher' in value) && Object.keys(value).some((key) => EVENTS.has(key))) return false;
+  if (!('matcher' in value)) {
+    for (const key in value) if (Object.hasOwn(value, key) && EVENTS.has(key)) return false;
+  }
   const hooks = value.hooks;
   if (Array.isArray(hooks)) return hooks.length > 0;
   return !!hooks && typeof hooks === 'object' && ('matcher' in value || typeof (hooks as Record<string, unknown>).type === 'string');
@@ -197,32 +204,48 @@ function isMatcherShaped(value: unknown): boolean {
 /** An own key PreToolUse / PermissionRequest / PreSkillShellCommand whose value is not null nor []. */
 function hasGuardKey(value: unknown): boolean {
   if (!isObject(value)) return false;
-  return Object.entries(value).some(([key, item]) => GUARDS.has(key) && item !== null && item !== undefined && !(Array.isArray(item) && item.length === 0));
+  for (const key of GUARD_EVENTS) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = value[key];
+    if (item !== null && item !== undefined && !(Array.isArray(item) && item.length === 0)) return true;
+  }
+  return false;
 }
 
-/** Claude Code's search for guard hooks (or matcher-shaped mappings) down to `depth` more containers. */
-function holdsGuards(value: unknown, depth = 3, options: { matchersCount?: boolean; unscanned?: Set<string>; inHooksList?: boolean } = {}): boolean {
-  const matchersCount = options.matchersCount ?? true;
-  const unscanned = options.unscanned ?? new Set<string>();
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * Claude Code's search for guard hooks (or matcher-shaped mappings) down to `depth` more
+ * containers: `matchersCount` whether a matcher-shaped mapping counts, `unscanned` keys not
+ * entered, `inHooksList` the value is an item of a `hooks` list (an entry with a `type` ends the
+ * search there). Allocates nothing: it visits every value of a frontmatter of 50,000 keys.
+ */
+function holdsGuards(value: unknown, depth = 3, matchersCount = true, unscanned: ReadonlySet<string> = NO_KEYS, inHooksList = false): boolean {
   if (hasGuardKey(value)) return true;
   if (matchersCount && isMatcherShaped(value)) return true;
   if (depth === 0 || !value || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((item) => holdsGuards(item, depth - 1, { matchersCount, unscanned, inHooksList: options.inHooksList ?? false }));
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsGuards(item, depth - 1, matchersCount, unscanned, inHooksList)) return true;
+    return false;
+  }
   const record = value as Record<string, unknown>;
-  if (options.inHooksList && typeof record.type === 'string') return false;
-  return Object.entries(record).some(
-    ([key, item]) =>
-      !unscanned.has(key) &&
-      holdsGuards(item, depth - 1, { unscanned, matchersCount: matchersCount && !EVENTS.has(key), inHooksList: key === 'hooks' && Array.isArray(item) }),
-  );
+  if (inHooksList && typeof record.type === 'string') return false;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key) || unscanned.has(key)) continue;
+    const item = record[key];
+    if (holdsGuards(item, depth - 1, matchersCount && !EVENTS.has(key), unscanned, key === 'hooks' && Array.isArray(item))) return true;
+  }
+  return false;
 }
 
 /** Guard hooks outside `hooks` at the top level (or in other top-level keys): the agent is skipped. */
 export function topLevelGuard(data: Record<string, unknown>): string | undefined {
   if (hasGuardKey(data)) return Object.keys(data).find((key) => GUARDS.has(key));
-  return Object.entries(data).find(
-    ([key, value]) => key !== 'hooks' && !UNSCANNED.has(key) && holdsGuards(value, 3, { unscanned: UNSCANNED, matchersCount: !EVENTS.has(key) }),
-  )?.[0];
+  for (const key in data) {
+    if (!Object.hasOwn(data, key) || key === 'hooks' || UNSCANNED.has(key)) continue;
+    if (holdsGuards(data[key], 3, !EVENTS.has(key), UNSCANNED)) return key;
+  }
+  return undefined;
 }
 
 const HOOK_TYPE_SET = new Set<string>(HOOK_TYPES);
@@ -342,7 +365,7 @@ function checkMatchers(list: unknown[], event: string, verdict: HookVerdict): vo
   const kept: EffectiveHook[][] = [];
   for (let index = list.length - 1; index >= 0; index--) {
     const matcher = list[index];
-    if (holdsGuards(matcher, 3, { matchersCount: false })) {
+    if (holdsGuards(matcher, 3, false)) {
       (guard ? problems : unloadable).push({ path: `${index}`, problem: 'holds PreToolUse/PermissionRequest hooks where a matcher was expected' });
       continue;
     }
@@ -404,13 +427,13 @@ function checkHooks(value: Record<string, unknown>): HookVerdict {
   const verdict: HookVerdict = { guards: [], notes: [], hooks: [] };
   for (const [event, matchers] of Object.entries(value)) {
     if (!EVENTS.has(event)) {
-      if (holdsGuards(matchers, 3, { matchersCount: !Array.isArray(matchers) }))
+      if (holdsGuards(matchers, 3, !Array.isArray(matchers)))
         verdict.guards.push(`hooks.${event}: not a hook event, but it holds PreToolUse/PermissionRequest hooks`);
       else verdict.notes.push({ path: event, problem: 'unknown hook event' });
       continue;
     }
     if (!Array.isArray(matchers)) {
-      if ((GUARDS.has(event) && matchers !== null) || holdsGuards(matchers, 3, { matchersCount: false })) {
+      if ((GUARDS.has(event) && matchers !== null) || holdsGuards(matchers, 3, false)) {
         verdict.guards.push(`hooks.${event}: must be an array of matchers; received ${describe(matchers)}`);
       } else verdict.notes.push({ path: event, problem: `must be an array of matchers; received ${describe(matchers)}` });
       continue;
@@ -488,7 +511,12 @@ export function resolveAgent(data: Record<string, unknown>, options: ResolveOpti
   if (!name) return skip('name-missing', Object.hasOwn(data, 'name') ? `\`name\` is ${JSON.stringify(name) ?? String(name)}` : 'no `name`', 'name', false);
   if (typeof name !== 'string') return skip('name-not-string', `\`name\` must be a string, not ${describe(name)}`, 'name', true);
   agent.name = name;
-  for (const key of Object.keys(data)) if (!KNOWN.has(key)) findings.push({ severity: 'warning', code: 'unknown-key', key, message: key, logged: true });
+  let unknown = 0;
+  for (const key of Object.keys(data)) {
+    if (KNOWN.has(key)) continue;
+    if (++unknown <= MAX_UNKNOWN_KEYS) findings.push({ severity: 'warning', code: 'unknown-key', key, message: key, logged: true });
+  }
+  if (unknown > MAX_UNKNOWN_KEYS) findings.push({ severity: 'warning', code: 'unknown-key', message: 'more unknown keys', logged: true, total: unknown });
   if (name.startsWith('-')) return skip('name-leading-dash', '`name` starts with `-`', 'name', true);
   if (name.length > MAX_NAME_UTF16)
     return skip('name-too-long', `\`name\` is ${name.length} UTF-16 code units long, more than ${MAX_NAME_UTF16}`, 'name', true);

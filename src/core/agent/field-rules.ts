@@ -12,6 +12,7 @@ import {
   type EffectiveAgent,
   type Finding,
   ISOLATION_MODES,
+  MAX_UNKNOWN_KEYS,
   MEMORY_SCOPES,
   PERMISSION_MODES,
   resolveAgent,
@@ -48,8 +49,6 @@ const suggestKeyFor = (key: string) =>
 const COMMON_TOOLS = 'Read, Write, Edit, Bash, Glob, Grep, WebFetch, WebSearch';
 const KEBAB_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const RECOMMENDED_NAME_LENGTH = 50;
-/** Unknown keys reported one by one; the rest are summed up in one warning (a hostile file can hold 100,000). */
-const MAX_UNKNOWN_KEY_WARNINGS = 20;
 
 /** Lower-case kebab-case rendering of any name, for suggestions (`Code Reviewer` → `code-reviewer`). */
 export function toKebabCase(value: string): string {
@@ -92,23 +91,17 @@ function hooksPosition(checker: Checker, path: string | undefined) {
 export function checkFields(checker: Checker): EffectiveAgent {
   const data = checker.document.data;
   const { agent, findings } = resolveAgent(data);
-  let unknown = 0;
   for (const finding of findings) {
-    if (finding.code === 'unknown-key') {
-      unknown++;
-      if (unknown <= MAX_UNKNOWN_KEY_WARNINGS) reportUnknownKey(checker, finding.key!);
-      continue;
-    }
-    report(checker, finding);
-  }
-  if (unknown > MAX_UNKNOWN_KEY_WARNINGS) {
-    checker.add(
-      'warning',
-      'unknown-key',
-      { line: 1, column: 1 },
-      `${unknown - MAX_UNKNOWN_KEY_WARNINGS} more keys Claude Code does not know and ignores (${unknown} in all)`,
-      'remove the keys Claude Code does not use',
-    );
+    if (finding.code === 'unknown-key' && finding.total !== undefined) {
+      checker.add(
+        'warning',
+        'unknown-key',
+        { line: 1, column: 1 },
+        `${finding.total - MAX_UNKNOWN_KEYS} more keys Claude Code does not know and ignores (${finding.total} in all)`,
+        'remove the keys Claude Code does not use',
+      );
+    } else if (finding.code === 'unknown-key') reportUnknownKey(checker, finding.key!);
+    else report(checker, finding);
   }
   if (agent.loaded) {
     checkStyle(checker, agent);

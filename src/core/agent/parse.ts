@@ -63,8 +63,8 @@ export interface AgentDocument {
   parse: ParseOutcome;
   /** the parser's error (the first parse's when the retry succeeded, the retry's when both failed), with a position */
   parseError?: { message: string; position: Position };
-  /** position of each top-level key in the original text */
-  keyPositions: Record<string, Position>;
+  /** Where a top-level key is written in the original text (its last occurrence), if it is. */
+  keyPosition(key: string): Position | undefined;
   /** lines (1-based) that the lenient retry rewrote (quoted); empty unless the retry ran */
   lenientRewrites: LenientRewrite[];
   /** lines (1-based) whose leading tabs the lenient retry turned into spaces; empty unless the retry ran */
@@ -158,7 +158,7 @@ export function parseAgentFile(text: string, options: ParseAgentFileOptions = {}
     root: 'empty',
     body: '',
     parse: 'none',
-    keyPositions: {},
+    keyPosition: () => undefined,
     lenientRewrites: [],
     lenientTabLines: [],
     frontmatterOffset: -1,
@@ -203,8 +203,24 @@ export function parseAgentFile(text: string, options: ParseAgentFileOptions = {}
   document.data = parsed.data;
   document.root = parsed.root;
   const firstLine = document.frontmatterLine;
+  const keys = parsed.keys;
+  /** Positions are worked out for the keys asked about only: a frontmatter may hold 50,000 keys. */
+  const positioned = (toPosition: (offset: number) => Position) => {
+    const asked = new Map<string, Position | undefined>();
+    return (key: string): Position | undefined => {
+      if (asked.has(key)) return asked.get(key);
+      let found: Position | undefined;
+      for (let i = keys.length - 1; i >= 0; i--) {
+        if (keys[i]!.key !== key) continue;
+        found = toPosition(keys[i]!.offset);
+        break;
+      }
+      asked.set(key, found);
+      return found;
+    };
+  };
   if (parsed.parse === 'strict') {
-    for (const { key, offset } of parsed.keys) document.keyPositions[key] = lines.positionAt(start + offset);
+    document.keyPosition = positioned((offset) => lines.positionAt(start + offset));
   } else {
     // The retry keeps every line where it was; only columns shift (tabs → two spaces, quotes).
     const rewritten = new LineIndex(parsed.parsedText);
@@ -216,7 +232,7 @@ export function parseAgentFile(text: string, options: ParseAgentFileOptions = {}
       const column = at.column > 2 * tabs ? at.column - tabs : Math.ceil(at.column / 2);
       return { line, column: Math.max(1, Math.min(column, originalLine.length + 1)) };
     };
-    for (const { key, offset } of parsed.keys) document.keyPositions[key] = toOriginal(offset);
+    document.keyPosition = positioned(toOriginal);
     const lenient = parsed.lenient!;
     document.lenientRewrites = lenient.rewrites.map((rewrite) => ({ ...rewrite, line: firstLine + rewrite.line }));
     document.lenientTabLines = lenient.tabLines.map((line) => firstLine + line);

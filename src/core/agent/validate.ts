@@ -180,7 +180,7 @@ export function findDuplicateNames(
   for (const { file, sortKey, check } of checks) {
     const name = check.agent?.name;
     if (name === undefined) continue;
-    named.push({ file, ...(sortKey !== undefined ? { sortKey } : {}), name, at: check.document.keyPositions.name ?? { line: 1, column: 1 } });
+    named.push({ file, ...(sortKey !== undefined ? { sortKey } : {}), name, at: check.document.keyPosition('name') ?? { line: 1, column: 1 } });
   }
   return duplicateNameIssues(named);
 }
