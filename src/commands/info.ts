@@ -1,4 +1,7 @@
+import path from 'node:path';
 import semver from 'semver';
+import { reportInstalledFile } from '../core/agent/installed-report.js';
+import { type AgentReport, agentReportLines } from '../core/agent/report.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
 import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
@@ -15,7 +18,7 @@ import { pickVersion } from '../core/resolve/versions.js';
 import { projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { staticRegistries } from '../core/sources/registry/index-file.js';
 import { BUNDLED, parseRegistrySpec } from '../core/sources/registry/spec.js';
-import type { CommandContext, CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, displayPath } from './context.js';
 import { reportFailures } from './search.js';
 
 /** A lock entry of the agent in one scope. */
@@ -25,6 +28,8 @@ export interface InstalledInfo {
   source: string;
   registry: string | null;
   path: string;
+  /** The installed file as Claude Code would load it; null when the file is missing. */
+  agent: AgentReport | null;
 }
 
 /** `info --json`. */
@@ -68,10 +73,12 @@ function notFound(name: string, catalog: Catalog): AgentInstallError {
   });
 }
 
-function entryOf(scope: () => Scope, name: string, ctx: CommandContext): { entry: InstalledInfo | null; note?: string } {
+async function entryOf(makeScope: () => Scope, name: string, ctx: CommandContext): Promise<{ entry: InstalledInfo | null; note?: string }> {
   let lock: LockEntry | undefined;
+  let scope: Scope;
   try {
-    lock = readScopeLockfile(scope()).agents[name];
+    scope = makeScope();
+    lock = readScopeLockfile(scope).agents[name];
   } catch (error) {
     if (!(error instanceof AgentInstallError)) throw error;
     // No home folder means no user scope; a broken lockfile is `verify`'s business, not info's.
@@ -81,7 +88,19 @@ function entryOf(scope: () => Scope, name: string, ctx: CommandContext): { entry
     return { entry: null, note: 'unknown (unreadable lockfile)' };
   }
   if (lock === undefined) return { entry: null };
-  return { entry: { version: lock.version ?? null, requested: lock.requested, source: lock.source, registry: lock.registry ?? null, path: lock.path } };
+  // The file as it is now (edited or not): what Claude Code would load from it.
+  const file = path.join(scope.agentsDir, ...lock.path.split('/'));
+  const agent = await reportInstalledFile({ file, display: displayPath(ctx, file) });
+  return {
+    entry: { version: lock.version ?? null, requested: lock.requested, source: lock.source, registry: lock.registry ?? null, path: lock.path, agent },
+  };
+}
+
+/** The effective agent under a scope's line. */
+function effectiveLines(ctx: CommandContext, entry: InstalledInfo | null): string[] {
+  if (entry === null) return [];
+  if (entry.agent === null) return [`  ${ctx.style.dim('loaded'.padEnd(12))}no: the file ${entry.path} is missing`];
+  return agentReportLines(entry.agent).map(([label, value]) => `  ${ctx.style.dim(label.padEnd(12))}${value}`);
 }
 
 function installedText(found: { entry: InstalledInfo | null; note?: string }, agent: CatalogAgent): string {
@@ -133,8 +152,8 @@ export async function run(ctx: CommandContext, raw: string): Promise<CommandResu
     ctx.warn(`${agent.name}@${version}: showing the registry index only (${error.message})`);
   }
 
-  const project = entryOf(() => projectScope(ctx), agent.name, ctx);
-  const user = entryOf(() => userScope(ctx), agent.name, ctx);
+  const project = await entryOf(() => projectScope(ctx), agent.name, ctx);
+  const user = await entryOf(() => userScope(ctx), agent.name, ctx);
   const result: AgentInfo = {
     ok: true,
     name: agent.name,
@@ -163,7 +182,9 @@ export async function run(ctx: CommandContext, raw: string): Promise<CommandResu
     field('color', details ? (details.color ?? 'none') : unknown),
     field('registry', agent.registry),
     field('project', installedText(project, agent)),
+    ...effectiveLines(ctx, project.entry),
     field('user', installedText(user, agent)),
+    ...effectiveLines(ctx, user.entry),
     '',
     result.description || style.dim('(no description in the registry index)'),
     '',

@@ -1,8 +1,12 @@
+import path from 'node:path';
+import { reportInstalledFiles } from '../core/agent/installed-report.js';
+import type { AgentReport } from '../core/agent/report.js';
+import { agentReportLines, shadowed } from '../core/agent/report.js';
 import { HashCache } from '../core/scope/hash-cache.js';
-import { type InstalledAgent, inspectScope, markShadowed } from '../core/scope/inspect.js';
+import { type InstalledAgent, inspectScope, isLoadable, markShadowed } from '../core/scope/inspect.js';
 import { knownBytes } from '../core/scope/known.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
-import { type CommandContext, type CommandResult, formatTable } from './context.js';
+import { type CommandContext, type CommandResult, displayPath, formatTable } from './context.js';
 import { lockfileFor } from './lockfile-state.js';
 
 export interface ListOptions {
@@ -26,6 +30,8 @@ export interface ListedAgent {
   status: InstalledAgent['status'];
   path: string;
   requested: string | null;
+  /** With `-v`: the agent as Claude Code would load the file (absent when there is no file). */
+  agent?: AgentReport;
 }
 
 function toListed(agent: InstalledAgent): ListedAgent {
@@ -69,23 +75,63 @@ function listNotes(agents: ListedAgent[]): string[] {
  * A scope's agents; none when the scope does not exist here, unless it was asked for explicitly.
  * Unchanged files are recognised by their stat (see HashCache).
  */
-async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: boolean): Promise<InstalledAgent[]> {
+async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: boolean): Promise<{ scope?: Scope; agents: InstalledAgent[] }> {
   const scope = explicit ? make() : optionalScope(make);
-  if (!scope) return [];
+  if (!scope) return { agents: [] };
   const hashes = new HashCache(ctx, scope.agentsDir);
   const agents = await inspectScope(scope, lockfileFor(ctx, scope, 'show'), { hashes, known: knownBytes(ctx, scope.agentsDir) });
   hashes.save();
-  return agents;
+  return { scope, agents };
+}
+
+/**
+ * `-v`: each file's effective agent, as Claude Code would load it (files of one folder with the
+ * same name: the last by path wins). Only here are all files read and the rules loaded.
+ */
+async function withEffective(ctx: CommandContext, scope: Scope | undefined, agents: InstalledAgent[]): Promise<Map<InstalledAgent, AgentReport>> {
+  const out = new Map<InstalledAgent, AgentReport>();
+  if (!scope) return out;
+  const present = agents.filter((a) => a.status !== 'missing' && a.status !== 'moved');
+  const files = present.map((a) => {
+    const file = path.join(scope.agentsDir, ...a.path.split('/'));
+    return { file, display: displayPath(ctx, file) };
+  });
+  const reports = await reportInstalledFiles(files);
+  present.forEach((agent, index) => {
+    const report = reports[index];
+    if (report) out.set(agent, report);
+  });
+  return out;
+}
+
+/** The effective agent under a row of the table. */
+function effectiveLines(ctx: CommandContext, agent: ListedAgent): string[] {
+  if (!agent.agent) return [];
+  return agentReportLines(agent.agent).map(([label, value]) => `    ${ctx.style.dim(label.padEnd(12))}${value}`);
 }
 
 /** Both scopes by default (`-g`: user only, `--project`: project only). */
 export async function run(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
   const wantProject = !ctx.global;
   const wantUser = !options.project;
-  const project = wantProject ? await inspectIfAny(ctx, () => projectScope(ctx), options.project === true) : [];
-  const user = wantUser ? await inspectIfAny(ctx, () => userScope(ctx), ctx.global) : [];
-  if (wantProject && wantUser) markShadowed(project, user);
-  const agents = [...project, ...user].map(toListed);
+  const project = wantProject ? await inspectIfAny(ctx, () => projectScope(ctx), options.project === true) : { agents: [] };
+  const user = wantUser ? await inspectIfAny(ctx, () => userScope(ctx), ctx.global) : { agents: [] };
+  if (wantProject && wantUser) markShadowed(project.agents, user.agents);
+  const reports = ctx.verbose
+    ? new Map([...(await withEffective(ctx, project.scope, project.agents)), ...(await withEffective(ctx, user.scope, user.agents))])
+    : undefined;
+  const agents = [...project.agents, ...user.agents].map((installed) => {
+    const listed = toListed(installed);
+    let report = reports?.get(installed);
+    // A user agent that a project agent of the same name hides: Claude Code loads the project one.
+    if (report?.loaded && installed.status === 'shadowed') {
+      const winner = project.agents.find((a) => a.name === installed.name && isLoadable(a));
+      const where = winner && project.scope ? displayPath(ctx, path.join(project.scope.agentsDir, ...winner.path.split('/'))) : 'the project agent';
+      report = shadowed(report, where, `shadowed: ${where} has the same name, and the project scope wins`);
+    }
+    if (report) listed.agent = report;
+    return listed;
+  });
   if (agents.length === 0) return { json: [], text: 'No agents installed.' };
   const colour: Record<ListedAgent['status'], (s: string) => string> = {
     ok: ctx.style.green,
@@ -102,7 +148,9 @@ export async function run(ctx: CommandContext, options: ListOptions): Promise<Co
   const rows = agents.map((a) => [a.name ?? `(${a.path})`, versionColumn(a), a.scope, a.source ?? '-', a.status]);
   const table = formatTable(['NAME', 'VERSION', 'SCOPE', 'SOURCE', 'STATUS'], rows, ctx.style);
   // Colour the status column after padding so widths stay right.
-  const lines = table.split('\n').map((line, i) => (i === 0 ? line : line.replace(/(\S+)$/, (s) => colour[agents[i - 1]!.status](s))));
+  const lines = table
+    .split('\n')
+    .flatMap((line, i) => (i === 0 ? [line] : [line.replace(/(\S+)$/, (s) => colour[agents[i - 1]!.status](s)), ...effectiveLines(ctx, agents[i - 1]!)]));
   const notes = listNotes(agents);
   return { json: agents, text: [...lines, ...notes].join('\n') };
 }

@@ -57,6 +57,83 @@ describe('list', () => {
   });
 });
 
+describe('list -v: each file as Claude Code would load it', () => {
+  it('the effective agent under each row, and as data with --json', async () => {
+    const sb = makeSandbox();
+    await sb.run(['fastapi-backend-builder@1.0.0']);
+    await sb.run(['-g', 'fastapi-backend-builder@1.0.0']);
+    sb.write({
+      '.claude/agents/mine.md': agentText('mine', 'model: " INHERIT "\ntools: Read, Grep\n'),
+      '.claude/agents/zz/mine.md': agentText('mine', 'color: teal\nhooks:\n  pre: "echo hi"\n'),
+      '.claude/agents/broken.md': 'no frontmatter here\n',
+    });
+    const plain = (await sb.run(['list', '--json'])).json();
+    // Without -v: no effective agent (and no file read for it).
+    expect(plain.every((a: any) => a.agent === undefined)).toBe(true);
+
+    const rows = (await sb.run(['list', '-v', '--json'])).json();
+    const byPath = (scope: string, file: string) => rows.find((a: any) => a.scope === scope && a.path === file).agent;
+    expect(byPath('project', 'mine.md')).toEqual({
+      loaded: false,
+      reason:
+        'duplicate-name: the agent name `mine` is also used by .claude/agents/zz/mine.md, whose path sorts later: Claude Code loads that one and not this file',
+      shadowedBy: '.claude/agents/zz/mine.md',
+      name: 'mine',
+      description: 'Agent mine for tests.',
+      model: 'inherit',
+      tools: ['Read', 'Grep'],
+      disallowedTools: 'none',
+      color: null,
+      permissionMode: null,
+      dropped: [],
+    });
+    expect(byPath('project', 'zz/mine.md')).toEqual({
+      loaded: true,
+      reason: null,
+      name: 'mine',
+      description: 'Agent mine for tests.',
+      model: null,
+      tools: 'all',
+      disallowedTools: 'none',
+      color: null,
+      permissionMode: null,
+      // Every hook of the file dropped: none left.
+      hooks: [],
+      dropped: [
+        { field: 'hooks.pre', reason: 'unknown hook event' },
+        { field: 'color', reason: '`color` must be one of red, blue, green, yellow, purple, orange, pink, cyan' },
+      ],
+    });
+    expect(byPath('project', 'broken.md')).toMatchObject({ loaded: false, reason: expect.stringMatching(/^no-frontmatter: /), name: null });
+    expect(byPath('project', 'fastapi-backend-builder.md')).toMatchObject({ loaded: true, name: 'fastapi-backend-builder', model: 'sonnet' });
+    // The user agent of the same name: the project scope wins.
+    expect(byPath('user', 'fastapi-backend-builder.md')).toMatchObject({
+      loaded: false,
+      shadowedBy: '.claude/agents/fastapi-backend-builder.md',
+      reason: expect.stringMatching(/^shadowed: /),
+    });
+
+    const text = (await sb.run(['list', '-v'])).stdout.split('\n');
+    const block = text.slice(text.findIndex((line) => line.startsWith('fastapi-backend-builder') && line.includes('project')) + 1);
+    expect(block.slice(0, 3)).toEqual([
+      '    loaded      yes',
+      '    name        fastapi-backend-builder',
+      expect.stringMatching(/^ {4}description Use this agent /),
+    ]);
+    expect(block).toContain('    model       sonnet');
+    expect(text).toContain(
+      '    dropped     hooks.pre (unknown hook event); color (`color` must be one of red, blue, green, yellow, purple, orange, pink, cyan)',
+    );
+    // A file Claude Code does not load shows why, and nothing it would not use.
+    const shadowedRow = text.findIndex((line) => line.startsWith('mine ')) + 1;
+    expect(text.slice(shadowedRow, shadowedRow + 3)).toEqual([
+      '    loaded      no: duplicate-name: the agent name `mine` is also used by .claude/agents/zz/mine.md, whose path sorts later: Claude Code loads that one and not this file',
+      '    name        mine',
+      expect.stringMatching(/^mine /),
+    ]);
+  });
+});
+
 describe('remove', () => {
   it('deletes the owned file and its lock entry', async () => {
     const sb = makeSandbox();

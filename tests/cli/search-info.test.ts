@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/commands/search.js';
@@ -191,15 +191,49 @@ describe('info', () => {
     expect((await sb.run(['add', `${FASTAPI}@1.0.0`])).exitCode).toBe(0);
     expect((await sb.run(['add', FASTAPI, '-g'])).exitCode).toBe(0);
     const json = (await sb.run(['info', FASTAPI, '--json'])).json();
+    const effective = { loaded: true, reason: null, name: FASTAPI, model: 'sonnet', disallowedTools: 'none', permissionMode: null, dropped: [] };
     expect(json.installed).toEqual({
-      project: { version: '1.0.0', requested: '1.0.0', source: `${FASTAPI}@1.0.0`, registry: 'bundled', path: `${FASTAPI}.md` },
-      user: { version: '1.1.0', requested: '^1.1.0', source: `${FASTAPI}@1.1.0`, registry: 'bundled', path: `${FASTAPI}.md` },
+      project: {
+        version: '1.0.0',
+        requested: '1.0.0',
+        source: `${FASTAPI}@1.0.0`,
+        registry: 'bundled',
+        path: `${FASTAPI}.md`,
+        agent: expect.objectContaining(effective),
+      },
+      user: {
+        version: '1.1.0',
+        requested: '^1.1.0',
+        source: `${FASTAPI}@1.1.0`,
+        registry: 'bundled',
+        path: `${FASTAPI}.md`,
+        agent: expect.objectContaining(effective),
+      },
     });
     const lines = (await sb.run(['info', FASTAPI])).stdout.split('\n');
     expect(lines).toContain('project   1.0.0 (1.1.0 available)');
     expect(lines).toContain('user      1.1.0');
+    expect(lines.filter((line) => line === '  loaded      yes')).toHaveLength(2);
+    expect(lines).toContain('  model       sonnet');
     // In the user scope the install command says so.
     expect((await sb.run(['info', FASTAPI, '-g', '--json'])).json().install).toBe(`agent-install add ${FASTAPI} -g`);
+  });
+
+  it('shows the installed file as Claude Code would load it, edits and all', async () => {
+    const sb = makeSandbox();
+    expect((await sb.run(['add', FASTAPI])).exitCode).toBe(0);
+    const file = `.claude/agents/${FASTAPI}.md`;
+    const text = sb.read(file);
+    // An edit that Claude Code cannot load: a hook under a guard event with no command.
+    sb.write({ [file]: text.replace(/^name: .*$/m, (line) => `${line}\nhooks:\n  PreToolUse:\n    - hooks: [{type: command}]`) });
+    const json = (await sb.run(['info', FASTAPI, '--json'])).json();
+    expect(json.installed.project.agent).toMatchObject({ loaded: false, name: FASTAPI, reason: expect.stringMatching(/^hooks-guard-invalid: /) });
+    const lines = (await sb.run(['info', FASTAPI])).stdout.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}loaded {6}no: hooks-guard-invalid: /));
+    // A missing file.
+    rmSync(path.join(sb.project, file));
+    expect((await sb.run(['info', FASTAPI, '--json'])).json().installed.project.agent).toBeNull();
+    expect((await sb.run(['info', FASTAPI])).stdout).toContain(`  loaded      no: the file ${FASTAPI}.md is missing`);
   });
 
   it('a missing HOME does not break it: the user scope is simply unknown', async () => {

@@ -115,10 +115,12 @@ export function agentReportLines(report: AgentReport): Array<[label: string, val
   const lines: Array<[string, string]> = [];
   lines.push(['loaded', report.loaded ? 'yes' : `no: ${report.reason}`]);
   if (report.name !== null) lines.push(['name', report.name]);
+  // What a file that is not loaded would set means nothing to Claude Code.
+  if (!report.loaded) return lines;
   if (report.description !== null) {
-    const first = report.description.split('\n')[0]!;
-    const more = report.description.includes('\n') ? ' …' : '';
-    lines.push(['description', `${first.length > 100 ? `${first.slice(0, 99)}…` : first}${more}`]);
+    const [first = '', ...rest] = report.description.split('\n');
+    const shown = first.length > 100 ? `${first.slice(0, 99)}…` : rest.length > 0 ? `${first} …` : first;
+    lines.push(['description', shown]);
   }
   lines.push(['model', report.model ?? 'inherit (not set)']);
   lines.push(['tools', toolsText(report.tools, 'all', 'none')]);
