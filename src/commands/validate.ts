@@ -69,7 +69,7 @@ class Target {
   constructor(
     readonly file: string,
     readonly relative: string,
-    private readonly given: Given,
+    readonly given: Given,
   ) {}
 
   get display(): string {
@@ -109,9 +109,10 @@ function issue(severity: Severity, code: IssueCode, message: string, fix: string
 }
 
 /** Paths in → the files Claude Code would look at, in argument order; a missing path is an error. */
-function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target[]; special: Checked[] } {
+function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target[]; special: Checked[]; registryDocs: string[] } {
   const missing: string[] = [];
   const targets: Target[] = [];
+  const registryDocs: string[] = [];
   const special: Checked[] = [];
   const fileGroup = paths.length; // all explicit files share one group, after the folders
   paths.forEach((given, index) => {
@@ -126,7 +127,15 @@ function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target
     }
     if (stats.isDirectory()) {
       const folder: Given = { display, root: absolute, group: index, folder: true };
-      for (const scanned of scanAgentsTree(absolute)) targets.push(new Target(scanned.file, scanned.relative, folder));
+      const scanned = scanAgentsTree(absolute);
+      // A registry's `<name>/<version>.md`: the other `.md` files beside the versions (a CHANGELOG,
+      // a README) document them; they are no agents, and the registry never serves them.
+      const versionFolders = new Set(scanned.filter((file) => isRegistryVersion(file.relative)).map((file) => parentOf(file.relative)));
+      for (const file of scanned) {
+        if (versionFolders.has(parentOf(file.relative)) && !isRegistryVersion(file.relative))
+          registryDocs.push(path.join(display, ...file.relative.split('/')));
+        else targets.push(new Target(file.file, file.relative, folder));
+      }
     } else if (stats.isFile()) {
       targets.push(new Target(absolute, path.basename(absolute), { display, root: path.dirname(absolute), group: fileGroup, folder: false }));
     } else {
@@ -153,8 +162,10 @@ function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target
       details: { missing },
     });
   }
-  return { targets, special };
+  return { targets, special, registryDocs };
 }
+
+const parentOf = (relative: string): string => relative.slice(0, Math.max(0, relative.lastIndexOf('/')));
 
 /** The same file reached twice (two arguments, a link) is checked once, like Claude Code reads an inode once. */
 function dedupe(targets: Target[]): Target[] {
@@ -188,7 +199,7 @@ function checkTarget(target: Target): Checked {
   const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), {
     ...(isMarkdown ? { fileName: base } : {}),
     size: read.size,
-    ...(REGISTRY_LAYOUT.test(target.relative) ? { registryLayout: true } : {}),
+    ...(isRegistryVersion(target.relative) ? { registryLayout: true } : {}),
   });
   const issues = [...check.issues];
   if (!isMarkdown) {
@@ -210,6 +221,7 @@ function checkTarget(target: Target): Checked {
 
 /** A registry's `<name>/<version>.md` (the file is named after the version, not the agent). */
 const REGISTRY_LAYOUT = /(?:^|\/)[^/]+\/v?\d+\.\d+\.\d+(?:[-+][\w.-]*)?\.md$/;
+const isRegistryVersion = (relative: string): boolean => REGISTRY_LAYOUT.test(relative);
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, style: 2 };
 const sortIssues = <T extends { line: number; column: number; severity: Severity }>(issues: T[]): T[] =>
@@ -409,7 +421,8 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   const fix = options.fix === true;
   const dryRun = fix && options.dryRun === true;
   if (options.dryRun && !fix) ctx.warn('--dry-run changes nothing without --fix: validate alone never writes');
-  const { targets, special } = collectTargets(ctx, paths);
+  const { targets, special, registryDocs } = collectTargets(ctx, paths);
+  if (ctx.verbose) for (const doc of registryDocs) ctx.info(`${doc}: documentation beside a registry's versions, not an agent file (not checked)`);
   const queue: Array<Target | Checked> = [...(paths.length > 1 ? dedupe(targets) : targets), ...special];
   if (queue.length === 0) ctx.warn(`no agent files (*.md) in ${paths.join(', ')}`);
   // The diff library loads only for --fix --dry-run.
@@ -419,6 +432,8 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   const printer = new Printer((text) => ctx.stream(text));
   const document = ctx.json ? new JsonDocument() : undefined;
   const fixes: FixReport[] = [];
+  /** Registry folders (`<group>\0<name folder>`) that have a version in `named`. */
+  const versionFolders = new Set<string>();
   /** Loaded files by tree, for the duplicate rule: Claude Code keys agents on `name`. */
   const named = new Map<number, NamedFile[]>();
   const counts = { files: queue.length, error: 0, warning: 0, style: 0, skipped: 0, strictWarnings: 0 };
@@ -463,7 +478,14 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
       const check = entry.check;
       const display = entry.target.display;
       const loaded = check?.agent && !entry.skipped ? check.agent : undefined;
-      if (loaded) {
+      // The versions of one registry agent (`<name>/<version>.md`) never load side by side: one of
+      // them stands for the folder in the duplicate rule, against the other agents of the tree.
+      const versions =
+        loaded && entry.target.given.folder && isRegistryVersion(entry.target.relative)
+          ? `${entry.target.group}\0${parentOf(entry.target.relative)}`
+          : undefined;
+      if (loaded && (versions === undefined || !versionFolders.has(versions))) {
+        if (versions !== undefined) versionFolders.add(versions);
         const list = named.get(entry.target.group) ?? [];
         list.push({
           // A flat copy: the path as built is a chain of pieces several times its size.

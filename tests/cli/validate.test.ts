@@ -308,6 +308,27 @@ describe('validate: folders are scanned the way Claude Code scans them', () => {
     );
   });
 
+  it("a registry's agents/<name>/<version>.md passes --strict: versions of one agent do not clash, a CHANGELOG beside them is no agent", async () => {
+    const tree = {
+      'agents/reviewer/1.0.0.md': agentText('reviewer'),
+      'agents/reviewer/1.1.0.md': agentText('reviewer', 'model: opus\n'),
+      'agents/reviewer/CHANGELOG.md': '# Changelog\n\n1.1.0: opus\n',
+      'agents/Code_Helper/2.0.0.md': agentText('Code_Helper'),
+    };
+    const sb = makeSandbox({ tree });
+    const result = await sb.run(['validate', '--strict', 'agents', '--json']);
+    expect(result.exitCode).toBe(0);
+    // Style advice only (a name that is not kebab-case), which --strict leaves alone; no file-name advice.
+    expect(result.json()).toMatchObject({ ok: true, files: 3, errors: 0, warnings: 0, style: 1, skipped: 0 });
+    expect(result.json().issues.map((i: any) => `${i.file} ${i.code}`)).toEqual(['agents/Code_Helper/2.0.0.md name-not-kebab']);
+    const verbose = await sb.run(['validate', '-v', 'agents']);
+    expect(verbose.stderr).toContain("agents/reviewer/CHANGELOG.md: documentation beside a registry's versions, not an agent file (not checked)");
+    // Two agents of the registry with one name do clash.
+    sb.write({ 'agents/reviewer-copy/1.0.0.md': agentText('reviewer') });
+    const clash = (await sb.run(['validate', 'agents', '--json'])).json();
+    expect(clash.issues.filter((i: any) => i.code === 'duplicate-name').map((i: any) => i.file)).toEqual(['agents/reviewer-copy/1.0.0.md']);
+  });
+
   it('a file over 1 MiB in the tree is an error', async () => {
     const sb = makeSandbox({ tree: { 'agents/big.md': agentText('big', '', 'x'.repeat(1_048_577)) } });
     const doc = (await sb.run(['validate', 'agents', '--json'])).json();
