@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run test:claude-code`: regenerates the variants (generate.mjs), asks the REAL Claude Code
-// (oracle.mjs) which of them it loads and what its debug log says, writes tests/claude-code/verdicts.json,
-// and fails when those verdicts differ from the recorded ones (or, with --record, records them).
-import { execFileSync } from 'node:child_process';
+// (oracle.mjs) which of them it loads and what its debug log says, validates the same folder with the
+// built agent-install, and fails when the two disagree (verdict, name, description, model) or when
+// Claude Code's verdicts differ from the recorded ones; with --record, records them in verdicts.json.
+// Needs `npm run build` first (the package script does it).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,6 +46,23 @@ try {
   const families = {};
   for (const variant of all) families[variant.family] = (families[variant.family] ?? 0) + 1;
   const document = { claudeCode: CLAUDE_CODE_VERSION, variants: all.length, families, verdicts, log };
+
+  // agent-install (the built CLI) on the very same folder, against what Claude Code just said.
+  const bin = path.join(here, '..', '..', 'bin', 'agent-install.cjs');
+  const validated = spawnSync(process.execPath, [bin, 'validate', agentsDir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ours = {};
+  for (const variant of all) ours[variant.id] = { loaded: false };
+  for (const agent of JSON.parse(validated.stdout).agents) {
+    const id = agent.loaded ? variantOf(agent) : undefined;
+    if (id && ours[id]) ours[id] = { loaded: true, ...summary(agent) };
+  }
+  const disagreements = all.filter((v) => JSON.stringify(ours[v.id]) !== JSON.stringify(verdicts[v.id]));
+  for (const v of disagreements.slice(0, 30))
+    console.log(`${v.id} (${v.family}): Claude Code ${JSON.stringify(verdicts[v.id])}, agent-install ${JSON.stringify(ours[v.id])}`);
+  console.log(
+    `agent-install agrees with the real Claude Code ${CLAUDE_CODE_VERSION} on ${all.length - disagreements.length}/${all.length} variants in ${Object.keys(families).length} families`,
+  );
+  if (disagreements.length > 0) process.exitCode = 1;
   if (record || !existsSync(verdictsFile)) {
     writeFileSync(verdictsFile, `${JSON.stringify(document, null, 1)}\n`);
     console.log(
