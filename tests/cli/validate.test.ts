@@ -35,7 +35,7 @@ describe('validate: output', () => {
       '',
       expect.stringMatching(/^agents\/b-warn\.md:4:1 {2}warning {2}unknown-key {2}Claude Code does not know the key `allowed-tools`/),
       '  fix: did you mean `tools`? rename `allowed-tools:` to `tools:`',
-      'agents/b-warn.md:5:1  warning  color-invalid  `color` must be one of red, blue, green, yellow, purple, orange, pink, cyan, not teal; Claude Code ignores it',
+      'agents/b-warn.md:5:1  warning  color-invalid  `color: teal` is not one of red, blue, green, yellow, purple, orange, pink, cyan; Claude Code ignores it',
       '  fix: use one of: red, blue, green, yellow, purple, orange, pink, cyan',
       '',
       '3 files checked: 1 error, 2 warnings (Claude Code would skip 1 file)',

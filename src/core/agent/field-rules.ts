@@ -202,7 +202,9 @@ function report(checker: Checker, finding: Finding): void {
   const what =
     key === 'hooks' && finding.path
       ? `${where}${finding.message}; Claude Code drops this ${finding.path.includes('.') ? 'entry' : 'event'} and loads the agent without it`
-      : `${finding.message}${value !== undefined && key !== 'mcpServers' ? `, not ${show(value)}` : ''}; Claude Code ignores it`;
+      : expected && value !== undefined
+        ? `\`${key}: ${show(value)}\` is not one of ${expected.join(', ')}; Claude Code ignores it`
+        : `${finding.message}${value !== undefined && key !== 'mcpServers' ? `, not ${show(value)}` : ''}; Claude Code ignores it`;
   checker.add('warning', code, at, what, fix);
 }
 
