@@ -67,5 +67,6 @@ export function lockfileWouldChange(file: string, lockfile: Lockfile): boolean {
   } catch {
     return Object.keys(lockfile.agents).length > 0;
   }
-  return text !== serializeLockfile(lockfile);
+  // A checkout that turned the lockfile's LFs into CRLFs (core.autocrlf) holds the same lockfile.
+  return text.replace(/\r\n/g, '\n') !== serializeLockfile(lockfile);
 }
