@@ -9,8 +9,6 @@ import type { Refusal } from '../core/plan/refusals.js';
 import { planWrites } from '../core/plan/writes.js';
 import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
 import { fetchLockedCandidate, lockfileWouldChange } from '../core/resolve/locked.js';
-import { inspectScope } from '../core/scope/inspect.js';
-import { knownBytes } from '../core/scope/known.js';
 import type { ScopeSnapshot } from '../core/scope/snapshot.js';
 import { run as add } from './add.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
@@ -132,28 +130,16 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
       hint: 'Run `agent-install install` without --frozen and commit the rewritten lockfile.',
     });
   }
-  // Fetch only what is not on disk already (a clean clone fetches everything, a clean CI run nothing).
-  const known = knownBytes(ctx, scope.agentsDir);
-  const before = new Map((await inspectScope(scope, lockfile, { known })).filter((a) => a.entry).map((a) => [a.name, a.status]));
-  const fetched = new Map<string, CheckedCandidate>();
-  for (const name of Object.keys(lockfile.agents).sort()) {
-    if (before.get(name) === 'ok') continue;
-    fetched.set(name, await fetchForEntry(name, lockfile.agents[name]!, ctx));
-  }
   const header = { doing: 'Installing into', would: 'Would install into', suffix: ` from ${displayPath(ctx, scope.lockfilePath)}` };
-  const build = (snapshot: ScopeSnapshot) => {
-    const current = snapshot.lockfile;
+  const build = async (snapshot: ScopeSnapshot) => {
     const candidates: CheckedCandidate[] = [];
     const kept: PlanAction[] = [];
-    for (const [name, entry] of Object.entries(current.agents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      // Only what was fetched for the entries as they still are: a run that finished while this
-      // one waited for the lock has already installed what it locked.
-      if (!sameEntry(entry, lockfile.agents[name])) continue;
-      const candidate = fetched.get(name);
-      if (candidate !== undefined) candidates.push(candidate);
-      else if (snapshot.agentAt(entry.path)?.status === 'ok')
+    // Fetch only what is not on disk already (a clean clone fetches everything, a clean CI run
+    // nothing): the snapshot, taken under the scope lock, says which.
+    for (const [name, entry] of Object.entries(snapshot.lockfile.agents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (snapshot.agentAt(entry.path)?.status === 'ok')
         kept.push({ type: 'unchanged', name, path: entry.path, entry, previous: entry, note: 'already installed' });
-      else kept.push({ type: 'skip', name, path: entry.path, reason: 'changed by another run meanwhile; run install again' });
+      else candidates.push(await fetchForEntry(name, entry, ctx));
     }
     const result = planWrites(snapshot, candidates, { force: options.force === true && !frozen });
     const actions = [...kept, ...result.plan.actions, ...planPrune(snapshot)];

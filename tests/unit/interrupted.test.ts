@@ -43,13 +43,13 @@ describe('an upgrade interrupted between files', () => {
     expect(plan.actions.map((a) => a.type)).toEqual(['update', 'update']);
 
     // The process dies right after the first file is renamed into place.
-    expect(() =>
+    await expect(
       applyPlan(plan, lockfile, scopeFolders(scope), {
         afterFile: () => {
           throw new Error('killed');
         },
       }),
-    ).toThrow('killed');
+    ).rejects.toThrow('killed');
 
     const alpha = readFileSync(path.join(scope.agentsDir, 'alpha.md'), 'utf8');
     const beta = readFileSync(path.join(scope.agentsDir, 'beta.md'), 'utf8');

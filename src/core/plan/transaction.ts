@@ -27,8 +27,12 @@ export interface TransactionOptions {
   lockfile?: Lockfile;
 }
 
-/** A planner: a pure function of the scope's snapshot (and of what the command fetched before). */
-export type PlanBuilder = (snapshot: ScopeSnapshot) => { plan: Plan; refusals: Refusal[] };
+/**
+ * A planner: a pure function of the scope's snapshot and of what the command fetched. It may
+ * fetch what only the snapshot shows it needs (`install` fetching the agents a clone lacks), with
+ * the scope lock held.
+ */
+export type PlanBuilder = (snapshot: ScopeSnapshot) => { plan: Plan; refusals: Refusal[] } | Promise<{ plan: Plan; refusals: Refusal[] }>;
 
 /**
  * Snapshot → plan → apply for one scope, with the scope lock held from the snapshot to the
@@ -44,7 +48,7 @@ export async function runTransaction(scope: Scope, build: PlanBuilder, options: 
   let snapshot: ScopeSnapshot | undefined;
   const plan = async (lockfile: Lockfile): Promise<Plan> => {
     snapshot = await takeSnapshot(scope, lockfile, known);
-    const { plan, refusals } = build(snapshot);
+    const { plan, refusals } = await build(snapshot);
     if (refusals.length > 0) throw refusalError(refusals);
     checkPlanPaths(plan, folders);
     return plan;
@@ -57,7 +61,7 @@ export async function runTransaction(scope: Scope, build: PlanBuilder, options: 
       recoverScope(scope, folders);
       const lockfile = current();
       const result = await plan(lockfile);
-      const next = planChangesAnything(result) || options.rewriteLockfile ? applyPlan(result, lockfile, folders) : lockfile;
+      const next = planChangesAnything(result) || options.rewriteLockfile ? await applyPlan(result, lockfile, folders) : lockfile;
       if (records && state && snapshot) writeInstalledState(records, scope.agentsDir, nextInstalledState(state, snapshot, result, next));
       return result;
     },
