@@ -65,7 +65,7 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
       other = { label: `${name}${entry.version ? `@${entry.version}` : ''} (locked)`, version: entry.version ?? null, text: decoder.decode(locked.bytes) };
       // A file that holds another version agent-install can name has no local edits: say so
       // instead of showing the upstream change as if it were the user's.
-      const version = installedBytes === null ? null : known.versionOf(name, computeIntegrity(installedBytes));
+      const version = installedBytes === null ? null : await known.versionOf(name, computeIntegrity(installedBytes));
       if (version !== null && entry.accepted === undefined && version.version !== entry.version) {
         results.push({
           name,

@@ -8,6 +8,8 @@ import { isWrite, type Plan, sameEntry, type WriteAction } from './plan.js';
 export interface ApplyHooks {
   /** Called after each agent file is written or deleted (tests use it to simulate a crash). */
   afterFile?: (relative: string) => void;
+  /** Runs while the files are written under temporary names; if it fails, nothing is committed. */
+  whilePreparing?: () => Promise<void>;
 }
 
 /** How many agent files are written and synced at once. */
@@ -74,7 +76,14 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
   }
   const next: Lockfile = { ...lockfile, agents };
   const writes = plan.actions.filter(isWrite);
-  const prepared = await prepareAll(writes, folders);
+  const preparing = prepareAll(writes, folders);
+  const checking = hooks.whilePreparing?.();
+  const [outcome, checked] = await Promise.allSettled([preparing, checking]);
+  if (outcome.status === 'rejected' || checked.status === 'rejected') {
+    if (outcome.status === 'fulfilled') for (const write of outcome.value) write.abort();
+    throw outcome.status === 'rejected' ? outcome.reason : (checked as PromiseRejectedResult).reason;
+  }
+  const prepared = outcome.value;
   let committed = 0;
   try {
     if (changes.length > 0) folders.claude.writeFile(JOURNAL_NAME, serializeJournal({ changes }));

@@ -50,8 +50,15 @@ export function readInstalledState(ctx: Pick<Context, 'env' | 'home'>, agentsDir
 
 /** Saves the record; failing to is not an error (the cache is an aid, not the truth). */
 export function writeInstalledState(ctx: Pick<Context, 'env' | 'home'>, agentsDir: string, state: InstalledState): void {
+  const file = stateFile(ctx, agentsDir);
+  const text = `${JSON.stringify({ dir: agentsDir, agents: state })}\n`;
   try {
-    writeFileAtomic(stateFile(ctx, agentsDir), `${JSON.stringify({ dir: agentsDir, agents: state })}\n`, { durable: false });
+    if (readFileSync(file, 'utf8') === text) return; // a run that changed nothing
+  } catch {
+    // not written yet
+  }
+  try {
+    writeFileAtomic(file, text, { durable: false });
   } catch {
     /* read-only or full cache */
   }
