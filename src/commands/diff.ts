@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { type FieldChange, frontmatterChanges } from '../core/diff/field-changes.js';
 import { type DiffHunk, diffHunks, formatUnifiedDiff } from '../core/diff/text-diff.js';
 import { ExitCode } from '../core/errors.js';
+import { readFileBounded } from '../core/io/bounded-read.js';
 import { computeIntegrity } from '../core/io/integrity.js';
 import { fetchLockedCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
@@ -34,11 +34,15 @@ interface AgentDiff {
 // Keep a byte-order mark, so that a diff shows it like any other change.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-function readInstalled(file: string): Uint8Array | null {
+/** The installed bytes, or why there are none to show (missing, too large, not a regular file). */
+function readInstalled(file: string): { bytes: Uint8Array } | { bytes: null; why: string } {
   try {
-    return readFileSync(file);
-  } catch {
-    return null;
+    const read = readFileBounded(file);
+    if (read.bytes === null) return { bytes: null, why: `${read.size.toLocaleString('en-US')} bytes, not read` };
+    return { bytes: read.bytes };
+  } catch (error) {
+    const code = (error as { cause?: NodeJS.ErrnoException }).cause?.code;
+    return { bytes: null, why: code === 'ENOENT' ? 'missing' : code === undefined ? 'not a regular file' : `unreadable: ${code}` };
   }
 }
 
@@ -55,9 +59,10 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
     agents.check(entry.path); // never read through a link that leads out of the agents folder
     const file = agents.resolve(entry.path);
-    const installedBytes = readInstalled(file);
+    const read = readInstalled(file);
+    const installedBytes = read.bytes;
     const installedText = installedBytes === null ? null : decoder.decode(installedBytes);
-    const installedLabel = `${displayPath(ctx, file)} (installed${installedText === null ? ', missing' : ''})`;
+    const installedLabel = `${displayPath(ctx, file)} (installed${read.bytes === null ? `, ${read.why}` : ''})`;
     const installed = { label: installedLabel, version: null, text: installedText ?? '' };
     let other: { label: string; version: string | null; text: string };
     if (options.base) {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from './context.js';
 import { AgentInstallError } from './errors.js';
+import { readTextBounded } from './io/bounded-read.js';
 import { parseJsonFile } from './io/json.js';
 import { optionalScope, projectScope } from './scope/scope.js';
 
@@ -25,6 +25,9 @@ export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: 
   const project = global ? null : optionalScope(() => projectScope(ctx));
   return project ? [path.join(project.claudeDir, 'agent-install.json'), user] : [user];
 }
+
+/** A configuration file is a few lines of JSON; anything larger is refused unread. */
+const MAX_CONFIG_BYTES = 1_048_576;
 
 function invalid(file: string, message: string): AgentInstallError {
   return new AgentInstallError(`${file}: ${message}`, {
@@ -52,14 +55,8 @@ export function parseConfig(text: string, file: string): Config {
 
 /** A missing file is an empty configuration. */
 export function readConfigFile(file: string): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { registries: [] };
-    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
-  }
+  const text = readTextBounded(file, MAX_CONFIG_BYTES, 'config file');
+  if (text === null) return { registries: [] };
   return parseConfig(text, file);
 }
 

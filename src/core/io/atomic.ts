@@ -15,6 +15,44 @@ export interface WriteOptions {
    * files into one folder and syncs it once at the end (see GuardedFolder.flush).
    */
   deferFolderSync?: boolean;
+  /**
+   * An existing folder below which missing folders of the target's path are made, one level at a
+   * time. Without it the target's folder must exist. Nothing above it is ever created, so a
+   * missing or odd home (`/proc/…`, a relative `HOME`) fails at once instead of being made.
+   */
+  createFoldersBelow?: string;
+}
+
+/** Folders deeper than this below their anchor are not made (a loop guard; caches use 4). */
+const MAX_CREATED_LEVELS = 16;
+
+/**
+ * Makes `dir` and its missing parents below `anchor`, one `mkdir` per level (Node's recursive
+ * mkdir can loop for ever on file systems such as /proc that answer ENOENT to every create).
+ */
+export function makeFoldersBelow(anchor: string, dir: string): void {
+  const relative = path.relative(anchor, dir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw ioError('create folder', dir, new Error(`it is not inside ${anchor}`));
+  }
+  const levels = relative === '' ? [] : relative.split(path.sep);
+  if (levels.length > MAX_CREATED_LEVELS) throw ioError('create folder', dir, new Error('too deep'));
+  let anchorStat: ReturnType<typeof lstatSync>;
+  try {
+    anchorStat = lstatSync(anchor);
+  } catch (error) {
+    throw ioError('create folder', dir, error);
+  }
+  if (!anchorStat.isDirectory()) throw ioError('create folder', dir, new Error(`${anchor} is not a folder`));
+  let current = anchor;
+  for (const level of levels) {
+    current = path.join(current, level);
+    try {
+      mkdirSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create folder', current, error);
+    }
+  }
 }
 
 /**
@@ -66,11 +104,7 @@ function symlinkError(target: string): AgentInstallError {
 export function writeFileAtomic(target: string, data: string | Uint8Array, options: WriteOptions = {}): void {
   if (!options.replaceSymlink && isSymlink(target)) throw symlinkError(target);
   const dir = path.dirname(target);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw ioError('create folder', dir, error);
-  }
+  if (options.createFoldersBelow !== undefined) makeFoldersBelow(options.createFoldersBelow, dir);
   const temp = tempPathFor(target);
   let fd: number | undefined;
   try {

@@ -1,9 +1,9 @@
-import { readFileSync, type Stats, statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { type CheckAgentBytes, loadValidate } from '../agent/load.js';
 import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES, readFileBounded } from '../io/bounded-read.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
 import { expandPath, lockPath, resolveLockPath } from '../lockfile/paths.js';
 import { scanAgentsTree } from '../scope/scan.js';
@@ -69,20 +69,17 @@ function notFound(file: string, what: string): AgentInstallError {
 }
 
 function readAgentFile(file: string, what: string): Uint8Array {
-  const stats = statOrNull(file);
-  if (stats === null) throw notFound(file, what);
-  if (stats.size > MAX_AGENT_BYTES) {
-    throw new AgentInstallError(`${file} is ${stats.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB.`, {
+  if (statOrNull(file) === null) throw notFound(file, what);
+  // Opened once, checked on the descriptor: a FIFO or device is refused at once, a large file by its size.
+  const read = readFileBounded(file, MAX_AGENT_BYTES);
+  if (read.bytes === null) {
+    throw new AgentInstallError(`${file} is ${read.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB.`, {
       code: 'INVALID_AGENT',
       hint: 'Shorten the prompt below 1 MiB.',
       details: { path: file },
     });
   }
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
-  }
+  return read.bytes;
 }
 
 /**

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import type { CheckAgentBytes } from '../../agent/load.js';
 import { nameProblem } from '../../agent/names.js';
 import type { Issue } from '../../agent/validate.js';
 import { AgentInstallError } from '../../errors.js';
+import { readFileBounded } from '../../io/bounded-read.js';
 import { computeIntegrity } from '../../io/integrity.js';
 import { stringifyDeterministic } from '../../io/json.js';
 import { INDEX_VERSION, type IndexAgent, type IndexVersion, type RegistryIndex } from './index-file.js';
@@ -85,7 +86,18 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
         continue;
       }
       const file = path.join(agentsDir, name, fileName);
-      const bytes = readFileSync(file);
+      let bytes: Uint8Array;
+      try {
+        const read = readFileBounded(file);
+        if (read.bytes === null) {
+          errors.push(`${relative}: the file is ${read.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB`);
+          continue;
+        }
+        bytes = read.bytes;
+      } catch (error) {
+        errors.push(`${relative}: ${(error as Error).message}`);
+        continue;
+      }
       const check = checkAgentBytes(bytes, { fileName: `${name}.md` });
       for (const issue of check.issues) {
         if (issue.severity === 'error') errors.push(`${relative}:${issue.line}:${issue.column}: ${issue.message}`);
