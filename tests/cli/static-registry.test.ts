@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,26 @@ function lock(sb: Sandbox): Record<string, any> {
 }
 
 describe('registry build', () => {
+  it('never writes index.json through a link, and reads no agent file that is a FIFO or a link to a device', async () => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb);
+    const elsewhere = path.join(sb.root, 'elsewhere.json');
+    writeFileSync(elsewhere, 'not yours\n');
+    symlinkSync(elsewhere, path.join(dir, 'index.json'));
+    const linked = await sb.run(['registry', 'build', dir]);
+    expect(linked.exitCode).toBe(1);
+    expect(linked.stderr).toMatch(/symbolic link/);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('not yours\n');
+    rmSync(path.join(dir, 'index.json'));
+    execFileSync('mkfifo', [path.join(dir, 'agents', 'code-reviewer', '2.0.0.md')]);
+    symlinkSync('/dev/zero', path.join(dir, 'agents', 'code-reviewer', '3.0.0.md'));
+    const hostile = await sb.run(['registry', 'build', dir]);
+    expect(hostile.exitCode).toBe(1);
+    expect(hostile.stderr).toContain('agents/code-reviewer/2.0.0.md: Cannot read');
+    expect(hostile.stderr).toContain('agents/code-reviewer/3.0.0.md: Cannot read');
+    expect(hostile.stderr).toMatch(/not a regular file/);
+  });
+
   it('writes a deterministic index.json that matches the shipped schema', async () => {
     const sb = makeSandbox();
     const dir = writeRegistry(sb);
