@@ -48,6 +48,58 @@ function lock(sb: Sandbox): Record<string, any> {
 }
 
 describe('registry build', () => {
+  it.each([
+    ['http://agents.example.com/', /must be https/],
+    ['ftp://agents.example.com/', /must be https/],
+    ['not a url', /not a URL/],
+  ])('--base-url %s is a usage error, nothing written', async (baseUrl, message) => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb);
+    const result = await sb.run(['registry', 'build', dir, '--base-url', baseUrl]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(sb.exists('index.json', dir)).toBe(false);
+  });
+
+  it('--base-url may be plain http for a loopback host', async () => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb);
+    expect((await sb.run(['registry', 'build', dir, '--base-url', 'http://127.0.0.1:8080/reg'])).exitCode).toBe(0);
+    expect(JSON.parse(sb.read('index.json', dir)).agents['test-writer'].versions['0.1.0'].url).toBe('http://127.0.0.1:8080/reg/agents/test-writer/0.1.0.md');
+  });
+
+  it('files that meant a version are errors naming the right name; other files are ignored', async () => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb, { 'agents/test-writer/v0.4.0.md': WRITER, 'agents/test-writer/1.0.md': WRITER, 'agents/test-writer/01.0.0.md': WRITER });
+    const result = await sb.run(['registry', 'build', dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('agents/test-writer/v0.4.0.md: not a semantic version; name it 0.4.0.md');
+    expect(result.stderr).toContain('agents/test-writer/1.0.md: not a semantic version; name it 1.0.0.md');
+    expect(result.stderr).toContain('agents/test-writer/01.0.0.md: not a semantic version; name it 1.0.0.md');
+    expect(result.stderr).not.toContain('CHANGELOG');
+    expect(sb.exists('index.json', dir)).toBe(false);
+  });
+
+  it("Claude Code's flat layout (agents/x.md) says how to lay versions out instead of building 0 agents", async () => {
+    const sb = makeSandbox();
+    const dir = path.join(sb.root, 'flat');
+    sb.write({ 'agents/reviewer.md': agentText('reviewer') }, dir);
+    const result = await sb.run(['registry', 'build', dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('agents/reviewer.md: not in a folder of versions; move it to agents/reviewer/<version>.md');
+    sb.write({ 'agents/notes/README.md': '# notes\n' }, path.join(sb.root, 'empty'));
+    const empty = await sb.run(['registry', 'build', path.join(sb.root, 'empty')]);
+    expect(empty.exitCode).toBe(1);
+    expect(empty.stderr).toMatch(/No agents in .*found no agents\/<name>\/<version>\.md/);
+  });
+
+  it('a folder that does not exist is named as such', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['registry', 'build', path.join(sb.root, 'nonexistent')]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/No such folder: .*nonexistent/);
+  });
+
   it('never writes index.json through a link, and reads no agent file that is a FIFO or a link to a device', async () => {
     const sb = makeSandbox();
     const dir = writeRegistry(sb);
