@@ -11,6 +11,7 @@ import type http from 'node:http';
 import type https from 'node:https';
 import { isIP } from 'node:net';
 import type tls from 'node:tls';
+import { milliseconds } from '../env.js';
 import { AgentInstallError } from '../errors.js';
 import { offlineMissing } from '../sources/offline.js';
 import type { SourceContext } from '../sources/types.js';
@@ -67,8 +68,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 function timeoutMs(env: Record<string, string | undefined>): number {
-  const value = Number(env.AGENT_INSTALL_TIMEOUT);
-  return env.AGENT_INSTALL_TIMEOUT !== undefined && Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+  return milliseconds(env, 'AGENT_INSTALL_TIMEOUT', DEFAULT_TIMEOUT_MS);
 }
 
 function extraCa(env: Record<string, string | undefined>, { tls }: NetModules): string[] | undefined {
