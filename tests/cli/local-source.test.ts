@@ -185,3 +185,20 @@ describe('local paths', () => {
     expect(lock(sb)['fastapi-backend-builder'].registry).toBe('bundled');
   });
 });
+
+describe('paths a committed lockfile cannot share', () => {
+  it('a ~/ path in the project scope warns that other clones will not have it; -g does not', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'agents/x.md': agentText('x') }, sb.home);
+    const project = await sb.run(['~/agents/x.md']);
+    expect(project.exitCode, project.stderr).toBe(0);
+    expect(project.stderr).toMatch(/~\/agents\/x\.md is in your home folder, outside the project: the committed lockfile records \.\.\/home\/agents\/x\.md/);
+    const user = await sb.run(['-g', '~/agents/x.md']);
+    expect(user.exitCode, user.stderr).toBe(0);
+    expect(user.stderr).not.toMatch(/home folder/);
+    sb.write({ 'x.md': agentText('y') }, path.join(sb.root, 'team-agents'));
+    const sibling = await sb.run(['../team-agents/x.md']);
+    expect(sibling.exitCode, sibling.stderr).toBe(0);
+    expect(sibling.stderr).not.toMatch(/home folder/);
+  });
+});

@@ -155,7 +155,15 @@ export const localSource: Source<LocalSpec> = {
     const absolute = expandPath(spec.target, ctx.cwd, ctx.home);
     const stats = statOrNull(absolute);
     if (stats === null) throw notFound(absolute, spec.raw);
-    const requested = `${lockPath(absolute, ctx)}${spec.pick !== undefined ? `#${spec.pick}` : ''}`;
+    const recorded = lockPath(absolute, ctx);
+    const requested = `${recorded}${spec.pick !== undefined ? `#${spec.pick}` : ''}`;
+    // A project lockfile is committed: a home folder path (`~/…`) is one person's machine. A
+    // sibling folder (`../team-agents`) is a layout clones can share, so it is not warned about.
+    if (!ctx.global && (/^~(?:[\\/]|$)/.test(spec.target) || path.isAbsolute(recorded))) {
+      ctx.warn?.(
+        `${spec.raw} is ${path.isAbsolute(recorded) ? 'on another drive' : 'in your home folder'}, outside the project: the committed lockfile records ${recorded}, which other clones will not have.`,
+      );
+    }
     const { checkAgentBytes } = await loadValidate();
     if (stats.isDirectory()) return resolveFolder(absolute, spec, requested, ctx, checkAgentBytes);
     const bytes = readAgentFile(absolute, spec.raw);
