@@ -202,3 +202,25 @@ describe('paths a committed lockfile cannot share', () => {
     expect(sibling.stderr).not.toMatch(/home folder/);
   });
 });
+
+describe('a path written as a name', () => {
+  it('add agents (an existing folder) or reviewer.md (no such file) say how to write a path', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'agents/x.md': agentText('x') });
+    const folder = await sb.run(['agents', '--json']);
+    expect(folder.exitCode).toBe(1);
+    expect(folder.json().error.hint).toContain('There is a folder agents here: to add from it, write it as a path, ./agents.');
+    const file = await sb.run(['reviewer.md', '--json']);
+    expect(file.json().error.hint).toContain('To add a file, write it as a path (./reviewer.md); there is no reviewer.md here.');
+    expect((await sb.run(['./agents'])).exitCode).toBe(0);
+  });
+
+  it('add ./index.json says a registry index goes with --registry', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'registry/index.json': '{"indexVersion":1,"agents":{}}' });
+    const result = await sb.run(['./registry/index.json', '--json']);
+    expect(result.exitCode).toBe(1);
+    expect(result.json().error.code).toBe('INVALID_SPEC');
+    expect(result.json().error.hint).toContain('agent-install --registry ./registry/index.json <name>');
+  });
+});

@@ -166,6 +166,13 @@ export const localSource: Source<LocalSpec> = {
     }
     const { checkAgentBytes } = await loadValidate();
     if (stats.isDirectory()) return resolveFolder(absolute, spec, requested, ctx, checkAgentBytes);
+    if (absolute.endsWith('.json')) {
+      throw new AgentInstallError(`${spec.raw} is a JSON file, not an agent file.`, {
+        code: 'INVALID_SPEC',
+        hint: `A registry index is used with --registry: agent-install --registry ${spec.raw} <name>.`,
+        details: { path: absolute },
+      });
+    }
     const bytes = readAgentFile(absolute, spec.raw);
     const name = checkAgentBytes(bytes, { fileName: path.basename(absolute) }).name;
     if (spec.pick !== undefined) {
