@@ -47,14 +47,43 @@ function output(fd, name) {
   };
 }
 
-/** The user's cache folder for agent-install: the rules of src/core/io/cache.ts's cacheDir (a test keeps them equal). */
-function userCacheDir(env, platform = process.platform) {
-  const home = () => env.HOME ?? require('node:os').homedir();
-  if (env.AGENT_INSTALL_CACHE) return path.resolve(env.AGENT_INSTALL_CACHE);
-  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'agent-install');
-  if (platform === 'darwin') return path.join(home(), 'Library', 'Caches', 'agent-install');
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home(), 'AppData', 'Local'), 'agent-install', 'Cache');
-  return path.join(home(), '.cache', 'agent-install');
+/**
+ * The user's cache folder and the existing folder below which it may be made, or null: the rules
+ * of src/core/io/cache.ts's cacheLocation (a test keeps them equal).
+ */
+function userCacheLocation(env, platform = process.platform) {
+  if (env.AGENT_INSTALL_CACHE) {
+    const dir = path.resolve(env.AGENT_INSTALL_CACHE);
+    return { dir, anchor: path.dirname(dir) };
+  }
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) {
+    return { dir: path.join(env.XDG_CACHE_HOME, 'agent-install'), anchor: path.dirname(env.XDG_CACHE_HOME) };
+  }
+  if (platform === 'win32' && env.LOCALAPPDATA) return { dir: path.join(env.LOCALAPPDATA, 'agent-install', 'Cache'), anchor: path.dirname(env.LOCALAPPDATA) };
+  const home = env.HOME ?? require('node:os').homedir();
+  if (!path.isAbsolute(home)) return null;
+  if (platform === 'darwin') return { dir: path.join(home, 'Library', 'Caches', 'agent-install'), anchor: home };
+  if (platform === 'win32') return { dir: path.join(home, 'AppData', 'Local', 'agent-install', 'Cache'), anchor: home };
+  return { dir: path.join(home, '.cache', 'agent-install'), anchor: home };
+}
+
+/**
+ * Makes `dir` one level at a time below `anchor`, which must exist: Node's own recursive mkdir
+ * (which the compile cache would use) loops for ever where every create answers ENOENT (/proc).
+ */
+function makeFoldersBelow(anchor, dir) {
+  const { mkdirSync, statSync } = require('node:fs');
+  if (!statSync(anchor).isDirectory()) throw new Error(`${anchor} is not a folder`);
+  let current = anchor;
+  for (const level of path.relative(anchor, dir).split(path.sep)) {
+    if (level === '' || level === '..') throw new Error(`${dir} is not inside ${anchor}`);
+    current = path.join(current, level);
+    try {
+      mkdirSync(current);
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /**
@@ -67,7 +96,12 @@ function loadCli() {
   const { enableCompileCache } = module.constructor;
   if (typeof enableCompileCache === 'function') {
     try {
-      enableCompileCache(path.join(userCacheDir(process.env), 'code-v1'));
+      const location = userCacheLocation(process.env);
+      if (location !== null) {
+        const dir = path.join(location.dir, 'code-v1');
+        makeFoldersBelow(location.anchor, dir);
+        enableCompileCache(dir);
+      }
     } catch {
       // no cache: only slower
     }
@@ -93,4 +127,4 @@ function start() {
 }
 
 if (require.main === module) start();
-else module.exports = { userCacheDir };
+else module.exports = { userCacheLocation };

@@ -118,6 +118,8 @@ for (const [pkg, file] of Object.entries(VENDOR)) {
 // heavier one just for them; text-diff gets its own (it loads the diff library).
 const SEEDS = [
   ['src/cli/main.ts', 'src/commands/list.ts', 'src/core/did-you-mean.ts', 'src/core/scope/not-installed.ts'],
+  // The guarded writer is shared by add and every other writing command, and by validate --fix.
+  ['src/core/io/guarded-folder.ts'],
   ['src/commands/add.ts'],
   ['src/core/agent/validate.ts'],
   ['src/core/diff/text-diff.ts'],

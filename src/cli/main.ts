@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandResult } from '../commands/context.js';
 import { colorLevel, makeStyle, type Style } from '../commands/style.js';
+import { checkEnvironment } from '../core/env.js';
 import { AgentInstallError, ExitCode, UsageError } from '../core/errors.js';
 import { isDirectory } from '../core/scope/scope.js';
 import type { OptionValues } from './define.js';
@@ -91,6 +92,7 @@ const loadHelp = () => import('./help.js');
 
 /** Runs the parsed command; a first word that no agent has but nearly a command has is a mistyped command. */
 async function run(parsed: Extract<Parsed<GlobalOptions>, { kind: 'run' }>, io: CliIO, style: Style, errStyle: Style): Promise<CommandResult> {
+  checkEnvironment(io.env);
   const home = io.home ?? io.env.HOME ?? (await import('node:os')).homedir(); // node:os only without HOME
   const ctx = makeContext(io, parsed.globals, style, errStyle, home);
   try {

@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { type FieldChange, frontmatterChanges } from '../core/diff/field-changes.js';
 import { type DiffHunk, diffHunks, formatUnifiedDiff } from '../core/diff/text-diff.js';
 import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
+import { readFileBounded } from '../core/io/bounded-read.js';
+import { computeIntegrity } from '../core/io/integrity.js';
 import { fetchLockedCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
 import { scopeFolders } from '../core/scope/folders.js';
+import { knownBytes } from '../core/scope/known.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
+import { lockfileFor } from './lockfile-state.js';
 import { selectLocked } from './select.js';
 
 export interface DiffOptions {
@@ -25,16 +27,22 @@ interface AgentDiff {
   lineEndingsOnly: boolean;
   fields: FieldChange[];
   hunks: DiffHunk[];
+  /** Why there is nothing to show although the bytes differ. */
+  note?: string;
 }
 
 // Keep a byte-order mark, so that a diff shows it like any other change.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-function readInstalled(file: string): string | null {
+/** The installed bytes, or why there are none to show (missing, too large, not a regular file). */
+function readInstalled(file: string): { bytes: Uint8Array } | { bytes: null; why: string } {
   try {
-    return decoder.decode(readFileSync(file));
-  } catch {
-    return null;
+    const read = readFileBounded(file);
+    if (read.bytes === null) return { bytes: null, why: `${read.size.toLocaleString('en-US')} bytes, not read` };
+    return { bytes: read.bytes };
+  } catch (error) {
+    const code = (error as { cause?: NodeJS.ErrnoException }).cause?.code;
+    return { bytes: null, why: code === 'ENOENT' ? 'missing' : code === undefined ? 'not a regular file' : `unreadable: ${code}` };
   }
 }
 
@@ -44,19 +52,38 @@ function readInstalled(file: string): string | null {
  */
 export async function run(ctx: CommandContext, names: string[], options: DiffOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
-  const lockfile = readScopeLockfile(scope);
+  const lockfile = lockfileFor(ctx, scope, 'use');
   const { agents } = scopeFolders(scope);
+  const known = knownBytes(ctx, scope.agentsDir);
   const results: AgentDiff[] = [];
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
     agents.check(entry.path); // never read through a link that leads out of the agents folder
     const file = agents.resolve(entry.path);
-    const installedText = readInstalled(file);
-    const installedLabel = `${displayPath(ctx, file)} (installed${installedText === null ? ', missing' : ''})`;
+    const read = readInstalled(file);
+    const installedBytes = read.bytes;
+    const installedText = installedBytes === null ? null : decoder.decode(installedBytes);
+    const installedLabel = `${displayPath(ctx, file)} (installed${read.bytes === null ? `, ${read.why}` : ''})`;
     const installed = { label: installedLabel, version: null, text: installedText ?? '' };
     let other: { label: string; version: string | null; text: string };
     if (options.base) {
       const locked = await fetchLockedCandidate(name, entry, ctx);
       other = { label: `${name}${entry.version ? `@${entry.version}` : ''} (locked)`, version: entry.version ?? null, text: decoder.decode(locked.bytes) };
+      // A file that holds another version agent-install can name has no local edits: say so
+      // instead of showing the upstream change as if it were the user's.
+      const version = installedBytes === null ? null : await known.versionOf(name, computeIntegrity(installedBytes));
+      if (version !== null && entry.accepted === undefined && version.version !== entry.version) {
+        results.push({
+          name,
+          from: { label: other.label, version: other.version },
+          to: { label: installedLabel, version: version.version ?? null },
+          identical: true,
+          lineEndingsOnly: false,
+          fields: [],
+          hunks: [],
+          note: `no local edits: the file holds ${version.version ?? version.source}, the lockfile records ${entry.version ?? entry.source} (\`agent-install install\` brings it there)`,
+        });
+        continue;
+      }
     } else {
       const target = await resolveTarget(name, entry, ctx, {
         ...(options.to !== undefined ? { to: options.to } : {}),
@@ -85,6 +112,7 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     header: ctx.style.bold,
   };
   const blocks = results.map((r) => {
+    if (r.note) return `${r.name}: ${r.note}`;
     if (r.identical) return `${r.name}: no differences (${r.from.label} = ${r.to.label})`;
     const lines = [ctx.style.bold(`${r.name}: ${r.from.label} → ${r.to.label}`)];
     if (r.lineEndingsOnly) lines.push('  only line endings differ (CRLF vs LF)');

@@ -9,9 +9,8 @@ import type { Refusal } from '../core/plan/refusals.js';
 import { planWrites } from '../core/plan/writes.js';
 import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
 import { fetchLockedCandidate, lockfileWouldChange } from '../core/resolve/locked.js';
-import { inspectScope } from '../core/scope/inspect.js';
-import { knownBytes } from '../core/scope/known.js';
 import type { ScopeSnapshot } from '../core/scope/snapshot.js';
+import type { Candidate } from '../core/sources/types.js';
 import { run as add } from './add.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
@@ -43,32 +42,38 @@ function lockfileToInstall(ctx: CommandContext, frozen: boolean): { lockfile: Lo
 }
 
 /**
- * The bytes to install for a lock entry: the team's accepted bytes when it records some (from
- * this machine's cache; a clone without them cannot make them up), else the upstream bytes.
+ * The bytes to install for a lock entry, checked against its integrity: the team's accepted
+ * bytes when it records some (from this machine's cache; a clone without them cannot make them
+ * up), else the upstream bytes. Validation comes later (see `validateFetched`).
  */
-async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext): Promise<CheckedCandidate> {
-  let checked: CheckedCandidate;
-  if (entry.accepted !== undefined) {
-    const bytes = cacheGet(ctx, entry.accepted);
-    if (bytes === null) {
-      throw new AgentInstallError(`${name} is locked with edits the team accepted (${entry.accepted}), and this clone does not have those bytes.`, {
-        code: 'NOT_FOUND',
-        hint: 'Accepted edits live in the agent file itself: commit .claude/agents (or the file), or run `agent-install install --force` to take the upstream version.',
-        details: { name, accepted: entry.accepted },
-      });
-    }
-    const upstream = await fetchLockedCandidate(name, entry, ctx);
-    checked = await checkCandidate({ ...upstream, bytes, integrity: entry.integrity, accepted: entry.accepted });
-  } else {
-    checked = await checkCandidate(await fetchLockedCandidate(name, entry, ctx));
-  }
-  if (checked.agent.name !== name) {
-    throw new AgentInstallError(`The lockfile records "${name}", but ${entry.source} is named "${checked.agent.name}".`, {
-      code: 'LOCKFILE_INVALID',
-      hint: 'Fix the lockfile entry by hand, or remove it and add the agent again.',
+async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext): Promise<Candidate> {
+  const upstream = await fetchLockedCandidate(name, entry, ctx);
+  if (entry.accepted === undefined) return upstream;
+  const bytes = cacheGet(ctx, entry.accepted);
+  if (bytes === null) {
+    throw new AgentInstallError(`${name} is locked with edits the team accepted (${entry.accepted}), and this clone does not have those bytes.`, {
+      code: 'NOT_FOUND',
+      hint: 'Accepted edits live in the agent file itself: commit .claude/agents (or the file), or run `agent-install install --force` to take the upstream version.',
+      details: { name, accepted: entry.accepted },
     });
   }
-  return checked;
+  return { ...upstream, bytes, integrity: entry.integrity, accepted: entry.accepted };
+}
+
+/** Each fetched agent is one Claude Code would load, under the name the lockfile records it by. */
+async function validateFetched(fetched: Array<{ name: string; entry: LockEntry; candidate: Candidate }>): Promise<void> {
+  for (let i = 0; i < fetched.length; i++) {
+    const { name, entry, candidate } = fetched[i]!;
+    const checked = await checkCandidate(candidate);
+    if (checked.agent.name !== name) {
+      throw new AgentInstallError(`The lockfile records "${name}", but ${entry.source} is named "${checked.agent.name}".`, {
+        code: 'LOCKFILE_INVALID',
+        hint: 'Fix the lockfile entry by hand, or remove it and add the agent again.',
+      });
+    }
+    // Let the file writes that run meanwhile make progress.
+    if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Under --frozen, anything that would change a file or the lockfile is a difference (exit 3). */
@@ -132,34 +137,24 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
       hint: 'Run `agent-install install` without --frozen and commit the rewritten lockfile.',
     });
   }
-  // Fetch only what is not on disk already (a clean clone fetches everything, a clean CI run nothing).
-  const known = knownBytes(ctx, scope.agentsDir);
-  const before = new Map((await inspectScope(scope, lockfile, { known })).filter((a) => a.entry).map((a) => [a.name, a.status]));
-  const fetched = new Map<string, CheckedCandidate>();
-  for (const name of Object.keys(lockfile.agents).sort()) {
-    if (before.get(name) === 'ok') continue;
-    fetched.set(name, await fetchForEntry(name, lockfile.agents[name]!, ctx));
-  }
   const header = { doing: 'Installing into', would: 'Would install into', suffix: ` from ${displayPath(ctx, scope.lockfilePath)}` };
-  const build = (snapshot: ScopeSnapshot) => {
-    const current = snapshot.lockfile;
-    const candidates: CheckedCandidate[] = [];
+  const build = async (snapshot: ScopeSnapshot) => {
+    const fetched: Array<{ name: string; entry: LockEntry; candidate: Candidate }> = [];
     const kept: PlanAction[] = [];
-    for (const [name, entry] of Object.entries(current.agents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      // Only what was fetched for the entries as they still are: a run that finished while this
-      // one waited for the lock has already installed what it locked.
-      if (!sameEntry(entry, lockfile.agents[name])) continue;
-      const candidate = fetched.get(name);
-      if (candidate !== undefined) candidates.push(candidate);
-      else if (snapshot.agentAt(entry.path)?.status === 'ok')
+    // Fetch only what is not on disk already (a clean clone fetches everything, a clean CI run
+    // nothing): the snapshot, taken under the scope lock, says which.
+    for (const [name, entry] of Object.entries(snapshot.lockfile.agents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (snapshot.agentAt(entry.path)?.status === 'ok')
         kept.push({ type: 'unchanged', name, path: entry.path, entry, previous: entry, note: 'already installed' });
-      else kept.push({ type: 'skip', name, path: entry.path, reason: 'changed by another run meanwhile; run install again' });
+      else fetched.push({ name, entry, candidate: await fetchForEntry(name, entry, ctx) });
     }
+    // Planned under the names the lockfile records; validated while the files are written.
+    const candidates: CheckedCandidate[] = fetched.map(({ name, candidate }) => ({ candidate, agent: { name }, warnings: [] }));
     const result = planWrites(snapshot, candidates, { force: options.force === true && !frozen });
     const actions = [...kept, ...result.plan.actions, ...planPrune(snapshot)];
     if (frozen) assertFrozen(actions, result.refusals);
     const plan: Plan = { scope, actions: actions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
-    return { plan, refusals: result.refusals };
+    return { plan, refusals: result.refusals, check: () => validateFetched(fetched) };
   };
   const plan = await runWritingPlan(ctx, scope, header, build, { dryRun, rewriteLockfile: rewrite, ...(merged ? { lockfile } : {}) });
   const lines = [...notes, ...formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose })];

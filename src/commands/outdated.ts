@@ -1,33 +1,40 @@
 import { ExitCode } from '../core/errors.js';
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
-import { findOutdated } from '../core/resolve/outdated.js';
+import { findOutdated, type OutdatedKind } from '../core/resolve/outdated.js';
 import { type CommandContext, type CommandResult, commandScope, formatTable, scopeJson } from './context.js';
+import { lockfileFor } from './lockfile-state.js';
 
 export interface OutdatedOptions {
   exitCode?: boolean;
 }
 
+const WHAT: Record<OutdatedKind, string> = { version: 'newer version', changed: 'source changed', new: 'new in source', gone: 'gone from source' };
+
 export async function run(ctx: CommandContext, options: OutdatedOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
-  const { rows, unchecked } = await findOutdated(readScopeLockfile(scope), ctx);
+  const { rows, unchecked } = await findOutdated(lockfileFor(ctx, scope, 'use'), ctx, scope.root);
   if (unchecked.length > 0) {
     ctx.warn(`--offline: not checked (their versions are not in the cache): ${unchecked.map((u) => u.name).join(', ')}. Run without --offline to check them.`);
   }
-  const text = rows.length
-    ? formatTable(
-        ['NAME', 'CURRENT', 'WANTED', 'LATEST', 'REQUESTED'],
-        rows.map((r) => [r.name, r.current, r.wanted, r.latest, r.requested]),
-        ctx.style,
-      )
-    : unchecked.length > 0
-      ? 'Every agent that could be checked offline is up to date.'
-      : 'All agents are up to date.';
+  const table = [
+    ...rows.map((r) => [r.name, r.current, r.wanted, r.latest, r.requested, WHAT[r.kind]]),
+    ...unchecked.map((u) => [u.name, '?', '?', '?', u.source, 'not checked: needs the network (--offline)']),
+  ];
+  const text = table.length ? formatTable(['NAME', 'CURRENT', 'WANTED', 'LATEST', 'REQUESTED', 'WHAT'], table, ctx.style) : 'All agents are up to date.';
+  const lines = [text];
+  if (rows.length === 0 && unchecked.length > 0) lines.push('Every agent that could be checked offline is up to date.');
+  if (rows.length > 0) lines.push('`agent-install upgrade` takes what WANTED shows (and new agents of a folder source); `upgrade --latest` takes LATEST.');
   return {
     json: { ok: true, scope: scopeJson(scope), outdated: rows, ...(unchecked.length > 0 ? { unchecked } : {}) },
-    text,
+    text: lines.join('\n'),
     exitCode: options.exitCode && rows.length > 0 ? ExitCode.differences : ExitCode.ok,
     ...(options.exitCode && rows.length > 0
-      ? { failure: { code: 'OUTDATED', message: `${rows.length} agent(s) have newer versions.`, hint: 'Run `agent-install upgrade` (or `upgrade --latest`).' } }
+      ? {
+          failure: {
+            code: 'OUTDATED',
+            message: `${rows.length} agent${rows.length === 1 ? ' is' : 's are'} behind ${rows.length === 1 ? 'its source' : 'their sources'}.`,
+            hint: 'Run `agent-install upgrade` (or `upgrade --latest`).',
+          },
+        }
       : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { milliseconds } from '../core/env.js';
 import type { Lockfile } from '../core/lockfile/lockfile.js';
 import type { Plan } from '../core/plan/plan.js';
 import { type PlanBuilder, runTransaction } from '../core/plan/transaction.js';
@@ -10,9 +11,8 @@ export function waitMessage(ctx: CommandContext): (holder: string) => void {
 
 /** `AGENT_INSTALL_LOCK_TIMEOUT` (milliseconds) bounds the wait for another run's lock. */
 export function lockTimeout(ctx: CommandContext): { lockTimeoutMs?: number } {
-  const raw = ctx.env.AGENT_INSTALL_LOCK_TIMEOUT;
-  const value = raw === undefined ? NaN : Number(raw);
-  return Number.isFinite(value) && value >= 0 ? { lockTimeoutMs: value } : {};
+  const value = milliseconds(ctx.env, 'AGENT_INSTALL_LOCK_TIMEOUT', -1);
+  return value >= 0 ? { lockTimeoutMs: value } : {};
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ExitCode, isAgentInstallError } from '../core/errors.js';
-import { cachePut, contentPath } from '../core/io/cache.js';
+import { cacheGet, cachePut, contentPath } from '../core/io/cache.js';
 import { computeIntegrity } from '../core/io/integrity.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
 import type { PlanAction } from '../core/plan/plan.js';
@@ -106,8 +106,10 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
   for (const action of plan.actions) {
     if (action.type !== 'update' || !action.note?.includes('(--force)') || action.current === undefined) continue;
     if (!dryRun) cachePut(ctx, action.current);
-    const kept = contentPath(ctx, computeIntegrity(action.current));
-    if (kept) dropped.push(`${action.name}: your edits of ${action.path} are kept in ${kept}`);
+    const integrity = computeIntegrity(action.current);
+    const kept = contentPath(ctx, integrity);
+    // Named only where it really is (a run without a cache folder could not keep them).
+    if (kept !== null && (dryRun || cacheGet(ctx, integrity) !== null)) dropped.push(`${action.name}: your edits of ${action.path} are kept in ${kept}`);
   }
   const conflicts = plan.actions.filter((a) => a.type === 'conflict');
   const markers = plan.actions.filter((a) => a.type === 'merge' && a.conflictMarkers);

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from './context.js';
+import { didYouMean } from './did-you-mean.js';
 import { AgentInstallError } from './errors.js';
+import { readTextBounded } from './io/bounded-read.js';
 import { parseJsonFile } from './io/json.js';
 import { optionalScope, projectScope } from './scope/scope.js';
 
@@ -26,6 +27,12 @@ export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: 
   return project ? [path.join(project.claudeDir, 'agent-install.json'), user] : [user];
 }
 
+/** The keys a configuration file may have; any other is an error. */
+const CONFIG_KEYS: readonly string[] = ['registries'];
+
+/** A configuration file is a few lines of JSON; anything larger is refused unread. */
+const MAX_CONFIG_BYTES = 1_048_576;
+
 function invalid(file: string, message: string): AgentInstallError {
   return new AgentInstallError(`${file}: ${message}`, {
     code: 'CONFIG_INVALID',
@@ -43,6 +50,12 @@ function resolveLocation(location: string, base: string): string {
 export function parseConfig(text: string, file: string): Config {
   const raw = parseJsonFile(text, file, 'CONFIG_INVALID');
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid(file, 'expected a JSON object');
+  // A misspelt key would otherwise be a setting silently not applied.
+  for (const key of Object.keys(raw)) {
+    if (CONFIG_KEYS.includes(key)) continue;
+    const near = didYouMean(key, CONFIG_KEYS, { maxDistance: 3 });
+    throw invalid(file, `unknown key ${JSON.stringify(key)}${near ? ` (did you mean "${near}"?)` : ''}`);
+  }
   const registries = (raw as Record<string, unknown>).registries ?? [];
   if (!Array.isArray(registries) || registries.some((r) => typeof r !== 'string' || r === '')) {
     throw invalid(file, '`registries` must be a list of index.json URLs or paths');
@@ -52,14 +65,8 @@ export function parseConfig(text: string, file: string): Config {
 
 /** A missing file is an empty configuration. */
 export function readConfigFile(file: string): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { registries: [] };
-    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
-  }
+  const text = readTextBounded(file, MAX_CONFIG_BYTES, 'config file');
+  if (text === null) return { registries: [] };
   return parseConfig(text, file);
 }
 

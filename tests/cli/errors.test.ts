@@ -96,3 +96,35 @@ describe('errors and exit codes', () => {
     expect(computeIntegrity(SEED)).toBe(JSON.parse(sb.read('.claude/agents.lock.json')).agents['fastapi-backend-builder'].integrity);
   });
 });
+
+describe('settings that would be silently ignored are errors', () => {
+  it.each([
+    ['AGENT_INSTALL_TIMEOUT', 'abc'],
+    ['AGENT_INSTALL_TIMEOUT', '30s'],
+    ['AGENT_INSTALL_TIMEOUT', '0'],
+    ['AGENT_INSTALL_GIT_TIMEOUT', '-1'],
+    ['AGENT_INSTALL_LOCK_TIMEOUT', 'Infinity'],
+  ])('%s=%s is a usage error for every command, before anything is done', async (name, value) => {
+    const sb = makeSandbox();
+    for (const argv of [['list'], ['fastapi-backend-builder']]) {
+      const result = await sb.run(argv, { env: { [name]: value } });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`${name}="${value}" is not a number of milliseconds`);
+    }
+    expect(sb.exists('.claude')).toBe(false);
+  });
+
+  it('AGENT_INSTALL_LOCK_TIMEOUT=0 (do not wait) and empty values are fine', async () => {
+    const sb = makeSandbox();
+    expect((await sb.run(['fastapi-backend-builder'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '0', AGENT_INSTALL_TIMEOUT: '' } })).exitCode).toBe(0);
+  });
+
+  it('a misspelt config key is CONFIG_INVALID with a did-you-mean, not a registry silently unused', async () => {
+    const sb = makeSandbox();
+    sb.write({ '.claude/agent-install.json': JSON.stringify({ registry: ['./index.json'] }) });
+    const result = await sb.run(['search', 'x', '--json']);
+    expect(result.exitCode).toBe(1);
+    expect(result.json().error.code).toBe('CONFIG_INVALID');
+    expect(result.json().error.message).toContain('unknown key "registry" (did you mean "registries"?)');
+  });
+});

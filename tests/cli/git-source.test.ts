@@ -431,3 +431,31 @@ describe('git sources: the lockfile file', () => {
     expect(sb.read(LOCK)).toBe(before);
   });
 });
+
+describe('git sources: a tracked branch', () => {
+  it('outdated reports new commits on the branch (never "up to date"), --offline says it could not check', async () => {
+    const work = makeRepo(path.join(root, 'branch-work'));
+    work.commit({ 'agents/reviewer.md': REVIEWER_1 }, 'first');
+    const served = path.join(root, 'branch-served', 'team.git');
+    work.publish(served);
+    const sb = makeSandbox();
+    expect((await sb.run(['add', `git+file://${served}#main`])).exitCode).toBe(0);
+    const current = await sb.run(['outdated', '--exit-code']);
+    expect(current.exitCode).toBe(0);
+    expect(current.stdout).toContain('All agents are up to date.');
+
+    work.commit({ 'agents/reviewer.md': REVIEWER_1_1 }, 'second');
+    rmSync(served, { recursive: true, force: true });
+    work.publish(served);
+    const outdated = await sb.run(['outdated', '--exit-code', '--json']);
+    expect(outdated.exitCode).toBe(3);
+    expect(outdated.json().outdated).toEqual([expect.objectContaining({ name: 'reviewer', kind: 'changed' })]);
+    expect((await sb.run(['diff', '--exit-code'])).exitCode).toBe(3);
+    const offline = await sb.run(['outdated', '--offline']);
+    expect(offline.stdout).toContain('not checked: needs the network');
+    expect(offline.stdout).not.toContain('All agents are up to date.');
+    expect((await sb.run(['upgrade'])).exitCode).toBe(0);
+    expect(sb.read('.claude/agents/reviewer.md')).toBe(REVIEWER_1_1);
+    expect((await sb.run(['outdated', '--exit-code'])).exitCode).toBe(0);
+  });
+});

@@ -82,7 +82,7 @@ describe('URL sources', () => {
     const result = await sb.run([`${server.origin}/hang.md`, '--json'], { env: { AGENT_INSTALL_TIMEOUT: '150' } });
     expect(result.exitCode).toBe(1);
     expect(result.json().error.code).toBe('NETWORK');
-    expect(result.json().error.message).toContain('no answer');
+    expect(result.json().error.message).toContain('no complete answer');
   });
 
   it('--offline never touches the network and names what is missing', async () => {

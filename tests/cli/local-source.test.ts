@@ -185,3 +185,42 @@ describe('local paths', () => {
     expect(lock(sb)['fastapi-backend-builder'].registry).toBe('bundled');
   });
 });
+
+describe('paths a committed lockfile cannot share', () => {
+  it('a ~/ path in the project scope warns that other clones will not have it; -g does not', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'agents/x.md': agentText('x') }, sb.home);
+    const project = await sb.run(['~/agents/x.md']);
+    expect(project.exitCode, project.stderr).toBe(0);
+    expect(project.stderr).toMatch(/~\/agents\/x\.md is in your home folder, outside the project: the committed lockfile records \.\.\/home\/agents\/x\.md/);
+    const user = await sb.run(['-g', '~/agents/x.md']);
+    expect(user.exitCode, user.stderr).toBe(0);
+    expect(user.stderr).not.toMatch(/home folder/);
+    sb.write({ 'x.md': agentText('y') }, path.join(sb.root, 'team-agents'));
+    const sibling = await sb.run(['../team-agents/x.md']);
+    expect(sibling.exitCode, sibling.stderr).toBe(0);
+    expect(sibling.stderr).not.toMatch(/home folder/);
+  });
+});
+
+describe('a path written as a name', () => {
+  it('add agents (an existing folder) or reviewer.md (no such file) say how to write a path', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'agents/x.md': agentText('x') });
+    const folder = await sb.run(['agents', '--json']);
+    expect(folder.exitCode).toBe(1);
+    expect(folder.json().error.hint).toContain('There is a folder agents here: to add from it, write it as a path, ./agents.');
+    const file = await sb.run(['reviewer.md', '--json']);
+    expect(file.json().error.hint).toContain('To add a file, write it as a path (./reviewer.md); there is no reviewer.md here.');
+    expect((await sb.run(['./agents'])).exitCode).toBe(0);
+  });
+
+  it('add ./index.json says a registry index goes with --registry', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'registry/index.json': '{"indexVersion":1,"agents":{}}' });
+    const result = await sb.run(['./registry/index.json', '--json']);
+    expect(result.exitCode).toBe(1);
+    expect(result.json().error.code).toBe('INVALID_SPEC');
+    expect(result.json().error.hint).toContain('agent-install --registry ./registry/index.json <name>');
+  });
+});

@@ -218,5 +218,11 @@ describe('lockfile', () => {
     const validate = new Ajv2020({ strict: true }).compile(schema);
     expect(validate(JSON.parse(first)), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ lockfileVersion: 2, agents: { x: { requested: '1', source: 'x@1', integrity: 'nope', path: '../x.md' } } })).toBe(false);
+    // An entry with accepted edits matches it too.
+    writeFileSync(path.join(sb.project, '.claude/agents/fastapi-backend-builder.md'), `${SEED.toString()}\nOur note.\n`);
+    expect((await sb.run(['accept', 'fastapi-backend-builder'])).exitCode).toBe(0);
+    const accepted = JSON.parse(sb.read(LOCK));
+    expect(accepted.agents['fastapi-backend-builder'].accepted).toMatch(/^sha256-/);
+    expect(validate(accepted), JSON.stringify(validate.errors)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,78 @@ function lock(sb: Sandbox): Record<string, any> {
 }
 
 describe('registry build', () => {
+  it.each([
+    ['http://agents.example.com/', /must be https/],
+    ['ftp://agents.example.com/', /must be https/],
+    ['not a url', /not a URL/],
+  ])('--base-url %s is a usage error, nothing written', async (baseUrl, message) => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb);
+    const result = await sb.run(['registry', 'build', dir, '--base-url', baseUrl]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(sb.exists('index.json', dir)).toBe(false);
+  });
+
+  it('--base-url may be plain http for a loopback host', async () => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb);
+    expect((await sb.run(['registry', 'build', dir, '--base-url', 'http://127.0.0.1:8080/reg'])).exitCode).toBe(0);
+    expect(JSON.parse(sb.read('index.json', dir)).agents['test-writer'].versions['0.1.0'].url).toBe('http://127.0.0.1:8080/reg/agents/test-writer/0.1.0.md');
+  });
+
+  it('files that meant a version are errors naming the right name; other files are ignored', async () => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb, { 'agents/test-writer/v0.4.0.md': WRITER, 'agents/test-writer/1.0.md': WRITER, 'agents/test-writer/01.0.0.md': WRITER });
+    const result = await sb.run(['registry', 'build', dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('agents/test-writer/v0.4.0.md: not a semantic version; name it 0.4.0.md');
+    expect(result.stderr).toContain('agents/test-writer/1.0.md: not a semantic version; name it 1.0.0.md');
+    expect(result.stderr).toContain('agents/test-writer/01.0.0.md: not a semantic version; name it 1.0.0.md');
+    expect(result.stderr).not.toContain('CHANGELOG');
+    expect(sb.exists('index.json', dir)).toBe(false);
+  });
+
+  it("Claude Code's flat layout (agents/x.md) says how to lay versions out instead of building 0 agents", async () => {
+    const sb = makeSandbox();
+    const dir = path.join(sb.root, 'flat');
+    sb.write({ 'agents/reviewer.md': agentText('reviewer') }, dir);
+    const result = await sb.run(['registry', 'build', dir]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('agents/reviewer.md: not in a folder of versions; move it to agents/reviewer/<version>.md');
+    sb.write({ 'agents/notes/README.md': '# notes\n' }, path.join(sb.root, 'empty'));
+    const empty = await sb.run(['registry', 'build', path.join(sb.root, 'empty')]);
+    expect(empty.exitCode).toBe(1);
+    expect(empty.stderr).toMatch(/No agents in .*found no agents\/<name>\/<version>\.md/);
+  });
+
+  it('a folder that does not exist is named as such', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['registry', 'build', path.join(sb.root, 'nonexistent')]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/No such folder: .*nonexistent/);
+  });
+
+  it('never writes index.json through a link, and reads no agent file that is a FIFO or a link to a device', async () => {
+    const sb = makeSandbox();
+    const dir = writeRegistry(sb);
+    const elsewhere = path.join(sb.root, 'elsewhere.json');
+    writeFileSync(elsewhere, 'not yours\n');
+    symlinkSync(elsewhere, path.join(dir, 'index.json'));
+    const linked = await sb.run(['registry', 'build', dir]);
+    expect(linked.exitCode).toBe(1);
+    expect(linked.stderr).toMatch(/symbolic link/);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('not yours\n');
+    rmSync(path.join(dir, 'index.json'));
+    execFileSync('mkfifo', [path.join(dir, 'agents', 'code-reviewer', '2.0.0.md')]);
+    symlinkSync('/dev/zero', path.join(dir, 'agents', 'code-reviewer', '3.0.0.md'));
+    const hostile = await sb.run(['registry', 'build', dir]);
+    expect(hostile.exitCode).toBe(1);
+    expect(hostile.stderr).toContain('agents/code-reviewer/2.0.0.md: Cannot read');
+    expect(hostile.stderr).toContain('agents/code-reviewer/3.0.0.md: Cannot read');
+    expect(hostile.stderr).toMatch(/not a regular file/);
+  });
+
   it('writes a deterministic index.json that matches the shipped schema', async () => {
     const sb = makeSandbox();
     const dir = writeRegistry(sb);

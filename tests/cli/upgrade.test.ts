@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
@@ -255,5 +255,66 @@ describe('diff', () => {
     await sb.run(['upgrade']);
     writeFileSync(path.join(sb.project, FILE), THEIRS.replace('tools: Read, Grep', 'tools: Read, Bash'));
     expect((await sb.run(['diff', '--base'])).stdout).toContain('tools: +Bash −Grep');
+  });
+});
+
+describe('upgrade: what it tells and keeps', () => {
+  it('an exact pin stays, and upgrade says a newer version exists and how to take it', async () => {
+    const sb = makeSandbox({ packageRoot: makeRegistryRoot({ demo: { '1.0.0': BASE, '1.1.0': THEIRS } }) });
+    expect((await sb.run(['add', 'demo@1.0.0'])).exitCode).toBe(0);
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode).toBe(0);
+    expect(sb.read(FILE)).toBe(BASE);
+    expect(result.stdout).toContain('demo is pinned to 1.0.0; 1.1.0 is available: `agent-install upgrade --latest demo` takes it');
+  });
+
+  it('--dry-run shows the merged result as a diff and writes nothing', async () => {
+    const { sb, local } = await installed(THEIRS, 'body');
+    const result = await sb.run(['upgrade', '--dry-run']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('would merge');
+    expect(result.stdout).toContain('--- .claude/agents/demo.md (installed)'.replace('.claude/agents/', ''));
+    expect(result.stdout).toMatch(/^\+tools: Read, Grep$/m);
+    expect(result.stdout).toMatch(/^-Plain text\.$/m);
+    expect(sb.read(FILE)).toBe(local);
+  });
+
+  it('--force over conflicting edits keeps the replaced bytes in the cache and says where', async () => {
+    const { sb, local } = await installed(THEIRS, 'conflict');
+    const result = await sb.run(['upgrade', '--force']);
+    expect(result.exitCode).toBe(0);
+    const where = /your edits of demo\.md are kept in (\S+)/.exec(result.stdout)?.[1];
+    expect(where, result.stdout).toBeDefined();
+    expect(readFileSync(where!, 'utf8')).toBe(local);
+    expect(sb.read(FILE)).toBe(THEIRS);
+  });
+
+  it('a file that is not UTF-8 text is never merged: a conflict, the bytes untouched', async () => {
+    const { sb } = await installed(THEIRS, 'none');
+    const latin1 = Buffer.from(BASE.replace('2. Be kind.', '2. Be kind, caf\u00e9.'), 'latin1');
+    writeFileSync(path.join(sb.project, FILE), latin1);
+    const result = await sb.run(['upgrade', '--json']);
+    expect(result.exitCode).toBe(3);
+    expect(result.json().actions).toEqual([expect.objectContaining({ action: 'conflict', note: expect.stringContaining('not UTF-8') })]);
+    expect(readFileSync(path.join(sb.project, FILE))).toEqual(latin1);
+  });
+
+  it('a folder source that gained an agent brings it along; one it lost is reported, the rest upgraded', async () => {
+    const sb = makeSandbox({ tree: { 'team/a.md': BASE.replace('name: demo', 'name: alpha'), 'team/b.md': BASE.replace('name: demo', 'name: beta') } });
+    expect((await sb.run(['add', './team'])).exitCode).toBe(0);
+    sb.write({ 'team/a.md': THEIRS.replace('name: demo', 'name: alpha'), 'team/c.md': BASE.replace('name: demo', 'name: gamma') });
+    rmSync(path.join(sb.project, 'team/b.md'));
+    const outdated = (await sb.run(['outdated', '--json'])).json().outdated;
+    expect(outdated.map((r: any) => [r.name, r.kind])).toEqual([
+      ['alpha', 'changed'],
+      ['beta', 'gone'],
+      ['gamma', 'new'],
+    ]);
+    const result = await sb.run(['upgrade', '--json']);
+    expect(result.exitCode, result.stdout).toBe(0);
+    const actions = Object.fromEntries(result.json().actions.map((a: any) => [a.name, a.action]));
+    expect(actions).toEqual({ alpha: 'update', beta: 'skip', gamma: 'create' });
+    expect(sb.exists('.claude/agents/gamma.md')).toBe(true);
+    expect(sb.exists('.claude/agents/beta.md')).toBe(true);
   });
 });

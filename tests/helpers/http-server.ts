@@ -175,3 +175,37 @@ export function redirectChain(server: TestServer, count: number, target: string)
   }
   return `${server.origin}/r/${count}`;
 }
+
+export interface StallingServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /** Connections accepted so far. */
+  connections: number;
+}
+
+/**
+ * A TCP server that accepts connections and then stalls, as a broken proxy or TLS endpoint does.
+ * `connect: 'answer'` replies `200 Connection Established` to the first bytes (a proxy that
+ * answers CONNECT and then never forwards a byte, so the TLS handshake stalls); `'silent'` never
+ * writes anything.
+ */
+export async function startStallingServer(mode: 'answer' | 'silent'): Promise<StallingServer> {
+  const state = { connections: 0 };
+  const server = net.createServer((socket) => {
+    state.connections++;
+    socket.on('error', () => undefined);
+    if (mode === 'answer') socket.once('data', () => socket.write('HTTP/1.1 200 Connection Established\r\n\r\n'));
+  });
+  const sockets = track(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(closer(server, sockets));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    get connections() {
+      return state.connections;
+    },
+  };
+}

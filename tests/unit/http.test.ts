@@ -4,7 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AgentInstallError } from '../../src/core/errors.js';
 import { bypassesProxy, type FetchOptions, fetchBytes, isLoopbackHost, proxyFor } from '../../src/core/io/http.js';
-import { type Certificate, closedPort, hasOpenssl, makeCertificate, redirectChain, startProxy, startServer } from '../helpers/http-server.js';
+import {
+  type Certificate,
+  closedPort,
+  hasOpenssl,
+  makeCertificate,
+  redirectChain,
+  startProxy,
+  startServer,
+  startStallingServer,
+} from '../helpers/http-server.js';
 
 function ctx(env: Record<string, string | undefined> = {}, extra: Partial<FetchOptions['ctx']> = {}): FetchOptions['ctx'] {
   return { env, ...extra };
@@ -133,7 +142,42 @@ describe('fetchBytes over loopback http', () => {
     const server = await startServer({ '/hang': () => undefined });
     const error = await failure(fetchBytes(`${server.origin}/hang`, { ctx: ctx({ AGENT_INSTALL_TIMEOUT: '200' }) }));
     expect(error.code).toBe('NETWORK');
-    expect(error.message).toMatch(/no answer .* within 0.2 s/);
+    expect(error.message).toMatch(/no complete answer .* within 0.2 s/);
+  }, 10_000);
+
+  // Each byte arrives well within the limit, so an idle timeout alone would wait for ever.
+  it('a server dribbling one byte at a time cannot outlive the deadline of the whole fetch', async () => {
+    let sent = 0;
+    const server = await startServer({
+      '/slow': (_req, res) => {
+        res.writeHead(200, { 'content-length': '100000' });
+        const timer = setInterval(() => {
+          sent++;
+          res.write('x');
+        }, 20);
+        res.once('close', () => clearInterval(timer));
+      },
+    });
+    const error = await failure(fetchBytes(`${server.origin}/slow`, { ctx: ctx({ AGENT_INSTALL_TIMEOUT: '300' }) }));
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toMatch(/no complete answer .* within 0.3 s/);
+    expect(error.hint).toMatch(/AGENT_INSTALL_TIMEOUT/);
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(100_000);
+  }, 10_000);
+
+  it('the deadline covers redirects: each hop answering in time does not extend it', async () => {
+    const server = await startServer();
+    for (let i = 0; i < 5; i++) {
+      server.route(`/hop${i}`, (_req, res) => {
+        setTimeout(() => res.writeHead(302, { location: `/hop${i + 1}` }).end(), 120);
+      });
+    }
+    server.route('/hop5', 'arrived');
+    const error = await failure(fetchBytes(`${server.origin}/hop0`, { ctx: ctx({ AGENT_INSTALL_TIMEOUT: '300' }) }));
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toMatch(/within 0.3 s/);
+    expect(server.requests).not.toContain('/hop5');
   }, 10_000);
 
   it('a declared Content-Length over the cap is refused before reading', async () => {
@@ -238,6 +282,40 @@ describe('fetchBytes over loopback http', () => {
     await fetchBytes(`${first.origin}/same`, { ctx: ctx(), headers: { authorization: 'Bearer t' } });
     await fetchBytes(`${first.origin}/away`, { ctx: ctx(), headers: { authorization: 'Bearer t' } });
     expect(seen).toEqual(['Bearer t', undefined]);
+  });
+});
+
+describe('fetchBytes against stalled TLS and proxies (the deadline, not an idle timer, ends them)', () => {
+  it('a proxy that answers CONNECT and then stalls the TLS handshake', async () => {
+    const proxy = await startStallingServer('answer');
+    const error = await failure(fetchBytes('https://localhost:9/a.md', { ctx: ctx({ HTTPS_PROXY: proxy.url, AGENT_INSTALL_TIMEOUT: '300' }) }));
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toContain(`through the proxy 127.0.0.1:${proxy.port}`);
+    expect(error.message).toMatch(/within 0.3 s/);
+    expect(proxy.connections).toBe(1);
+  }, 10_000);
+
+  it('a proxy that never answers CONNECT', async () => {
+    const proxy = await startStallingServer('silent');
+    const error = await failure(fetchBytes('https://localhost:9/a.md', { ctx: ctx({ HTTPS_PROXY: proxy.url, AGENT_INSTALL_TIMEOUT: '300' }) }));
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toMatch(/within 0.3 s/);
+  }, 10_000);
+
+  it('a server that accepts the connection and never starts the TLS handshake', async () => {
+    const server = await startStallingServer('silent');
+    const error = await failure(fetchBytes(`https://127.0.0.1:${server.port}/a.md`, { ctx: ctx({ AGENT_INSTALL_TIMEOUT: '300' }) }));
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toMatch(/within 0.3 s/);
+  }, 10_000);
+
+  it.each([
+    ['/dev/zero', /not a regular file/],
+    ['/dev/null', /not a regular file/],
+  ])('AGENT_INSTALL_CA_FILE=%s is refused unread', async (file, message) => {
+    const error = await failure(fetchBytes('https://localhost:9/a.md', { ctx: ctx({ AGENT_INSTALL_CA_FILE: file }) }));
+    expect(error.code).toBe('IO');
+    expect(error.message).toMatch(message);
   });
 });
 

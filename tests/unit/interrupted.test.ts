@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { readLockfile } from '../../src/core/lockfile/read.js';
-import { journalPath, readScopeLockfile, recoverScope } from '../../src/core/lockfile/scope-lockfile.js';
+import { journalPath, readScopeLockfile } from '../../src/core/lockfile/scope-lockfile.js';
 import { applyPlan } from '../../src/core/plan/apply.js';
+import { recoverScope } from '../../src/core/plan/recover.js';
 import { planUpgrade } from '../../src/core/plan/upgrade.js';
 import { checkCandidate } from '../../src/core/resolve/check.js';
 import { scopeFolders } from '../../src/core/scope/folders.js';
@@ -43,13 +44,13 @@ describe('an upgrade interrupted between files', () => {
     expect(plan.actions.map((a) => a.type)).toEqual(['update', 'update']);
 
     // The process dies right after the first file is renamed into place.
-    expect(() =>
+    await expect(
       applyPlan(plan, lockfile, scopeFolders(scope), {
         afterFile: () => {
           throw new Error('killed');
         },
       }),
-    ).toThrow('killed');
+    ).rejects.toThrow('killed');
 
     const alpha = readFileSync(path.join(scope.agentsDir, 'alpha.md'), 'utf8');
     const beta = readFileSync(path.join(scope.agentsDir, 'beta.md'), 'utf8');

@@ -43,7 +43,7 @@ type Node = Uint8Array | { kind: Exclude<EntryKind, 'file'>; bytes?: Uint8Array 
 /** What agent-install knows: versions of agents by their bytes, and what this clone installed. */
 function knowing(versions: Record<string, [Uint8Array, string]> = {}, installedHere: Record<string, Uint8Array> = {}): KnownBytes {
   return {
-    versionOf: (name, integrity) => {
+    versionOf: async (name, integrity) => {
       const known = versions[name];
       return known && computeIntegrity(known[0]) === integrity ? { version: known[1], source: `${name}@${known[1]}`, from: 'installed' } : null;
     },
@@ -52,7 +52,7 @@ function knowing(versions: Record<string, [Uint8Array, string]> = {}, installedH
       return bytes ? { path: `${name}.md`, integrity: computeIntegrity(bytes), entry: entryOf(name, bytes) } : undefined;
     },
     installedNames: () => Object.keys(installedHere),
-    bytesOf: () => null,
+    bytesOf: async () => null,
   };
 }
 

@@ -10,6 +10,49 @@ export interface WriteOptions {
   replaceSymlink?: boolean;
   /** Skip the fsyncs: still all-or-nothing for readers, but a power cut may lose it (caches). */
   durable?: boolean;
+  /**
+   * Leave the folder's own fsync (which makes the rename durable) to the caller, who writes many
+   * files into one folder and syncs it once at the end (see GuardedFolder.flush).
+   */
+  deferFolderSync?: boolean;
+  /**
+   * An existing folder below which missing folders of the target's path are made, one level at a
+   * time. Without it the target's folder must exist. Nothing above it is ever created, so a
+   * missing or odd home (`/proc/…`, a relative `HOME`) fails at once instead of being made.
+   */
+  createFoldersBelow?: string;
+}
+
+/** Folders deeper than this below their anchor are not made (a loop guard; caches use 4). */
+const MAX_CREATED_LEVELS = 16;
+
+/**
+ * Makes `dir` and its missing parents below `anchor`, one `mkdir` per level (Node's recursive
+ * mkdir can loop for ever on file systems such as /proc that answer ENOENT to every create).
+ */
+export function makeFoldersBelow(anchor: string, dir: string): void {
+  const relative = path.relative(anchor, dir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw ioError('create folder', dir, new Error(`it is not inside ${anchor}`));
+  }
+  const levels = relative === '' ? [] : relative.split(path.sep);
+  if (levels.length > MAX_CREATED_LEVELS) throw ioError('create folder', dir, new Error('too deep'));
+  let anchorStat: ReturnType<typeof lstatSync>;
+  try {
+    anchorStat = lstatSync(anchor);
+  } catch (error) {
+    throw ioError('create folder', dir, error);
+  }
+  if (!anchorStat.isDirectory()) throw ioError('create folder', dir, new Error(`${anchor} is not a folder`));
+  let current = anchor;
+  for (const level of levels) {
+    current = path.join(current, level);
+    try {
+      mkdirSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create folder', current, error);
+    }
+  }
 }
 
 /**
@@ -51,19 +94,17 @@ function ioError(action: string, target: string, error: unknown): AgentInstallEr
  * bytes or the new bytes, never a mixture. A symbolic link at the target is refused unless
  * `replaceSymlink`, in which case the link is replaced and its target left untouched.
  */
+function symlinkError(target: string): AgentInstallError {
+  return new AgentInstallError(`Refusing to write ${target}: it is a symbolic link.`, {
+    code: 'SYMLINK_TARGET',
+    hint: 'agent-install never writes through symbolic links. Use --force to replace the link itself (its target is left untouched).',
+  });
+}
+
 export function writeFileAtomic(target: string, data: string | Uint8Array, options: WriteOptions = {}): void {
-  if (!options.replaceSymlink && isSymlink(target)) {
-    throw new AgentInstallError(`Refusing to write ${target}: it is a symbolic link.`, {
-      code: 'SYMLINK_TARGET',
-      hint: 'agent-install never writes through symbolic links. Use --force to replace the link itself (its target is left untouched).',
-    });
-  }
+  if (!options.replaceSymlink && isSymlink(target)) throw symlinkError(target);
   const dir = path.dirname(target);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw ioError('create folder', dir, error);
-  }
+  if (options.createFoldersBelow !== undefined) makeFoldersBelow(options.createFoldersBelow, dir);
   const temp = tempPathFor(target);
   let fd: number | undefined;
   try {
@@ -90,11 +131,11 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, optio
     }
     throw ioError('write', target, error);
   }
-  if (options.durable !== false) syncDirectory(dir);
+  if (options.durable !== false && !options.deferFolderSync) syncDirectory(dir);
 }
 
 /** Makes a rename durable. Not every platform can open a folder; that is not an error. */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
@@ -134,4 +175,60 @@ function processAlive(pid: number): boolean {
 export function isTempFileOfDeadRun(name: string): boolean {
   const match = TEMP_PATTERN.exec(name);
   return match !== null && !processAlive(Number(match[2]));
+}
+
+/** A file written and synced under a temporary name, waiting for its rename into place. */
+export interface PreparedWrite {
+  readonly target: string;
+  /** Renames it into place (atomic), refusing a symbolic link that appeared at the target meanwhile. */
+  commit(): void;
+  /** Removes the temporary file (when the run gives up before committing). */
+  abort(): void;
+}
+
+/**
+ * The first half of {@link writeFileAtomic}, asynchronous so that many files can be written and
+ * fsynced at once (concurrent fsyncs share the file system's journal commits: restoring thousands
+ * of agents takes a fraction of the time that one fsync after another takes). The second half,
+ * `commit`, is the rename; the caller makes the renames durable with one fsync per folder.
+ */
+export async function prepareWrite(target: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<PreparedWrite> {
+  const { open, unlink } = await import('node:fs/promises');
+  // The symbolic-link check happens at commit, just before the rename.
+  const temp = tempPathFor(target);
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(temp, 'wx', 0o644);
+    await handle.writeFile(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    if (options.durable !== false) await handle.sync();
+    await handle.close();
+    handle = undefined;
+  } catch (error) {
+    await handle?.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    throw ioError('write', target, error);
+  }
+  return {
+    target,
+    commit() {
+      try {
+        if (!options.replaceSymlink && isSymlink(target)) throw symlinkError(target);
+        renameSync(temp, target);
+      } catch (error) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          /* never created */
+        }
+        throw error instanceof AgentInstallError ? error : ioError('write', target, error);
+      }
+    },
+    abort() {
+      try {
+        unlinkSync(temp);
+      } catch {
+        /* already gone */
+      }
+    },
+  };
 }

@@ -56,9 +56,33 @@ export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES, scra
   }
 }
 
+function isMissing(error: unknown): boolean {
+  const code = ((error as AgentInstallError).cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * The bytes of a regular file of at most `limit` bytes, or null for anything else: missing,
+ * unreadable, too large, a FIFO or a device. For agent-install's own caches, where a bad entry is
+ * simply not used.
+ */
+export function readBytesOrNull(file: string, limit: number): Uint8Array | null {
+  try {
+    return readFileBounded(file, limit).bytes;
+  } catch {
+    return null;
+  }
+}
+
+/** {@link readBytesOrNull} as UTF-8 text. */
+export function readTextOrNull(file: string, limit: number): string | null {
+  const bytes = readBytesOrNull(file, limit);
+  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 /**
  * The text of a small regular file (a lockfile, a journal, a config file, an index), or null when
- * there is none. A FIFO or device, or a file over `limit` bytes, is a clear error at once: such a
+ * there is none (no such file, or a parent that is not a folder). A FIFO or device, or a file over `limit` bytes, is a clear error at once: such a
  * path is never read (a hostile repository may put `/dev/zero` or a 2 GiB sparse file there).
  */
 export function readTextBounded(file: string, limit: number, what: string): string | null {
@@ -66,8 +90,7 @@ export function readTextBounded(file: string, limit: number, what: string): stri
   try {
     read = readFileBounded(file, limit);
   } catch (error) {
-    const code = ((error as AgentInstallError).cause as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT') return null;
+    if (isMissing(error)) return null;
     throw error;
   }
   if (read.bytes === null) {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { milliseconds } from '../env.js';
 import { AgentInstallError } from '../errors.js';
 
 /** Default limit for one git command; `AGENT_INSTALL_GIT_TIMEOUT` (milliseconds) overrides it. */
@@ -49,8 +50,7 @@ export class GitCommandError extends Error {
 }
 
 export function gitTimeoutMs(env: Record<string, string | undefined>): number {
-  const value = Number(env.AGENT_INSTALL_GIT_TIMEOUT);
-  return env.AGENT_INSTALL_GIT_TIMEOUT !== undefined && Number.isFinite(value) && value > 0 ? value : DEFAULT_GIT_TIMEOUT_MS;
+  return milliseconds(env, 'AGENT_INSTALL_GIT_TIMEOUT', DEFAULT_GIT_TIMEOUT_MS);
 }
 
 /**

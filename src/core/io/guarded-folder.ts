@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
-import { isTempFileOfDeadRun, removeFile, tempPathFor, type WriteOptions, writeFileAtomic } from './atomic.js';
+import { isTempFileOfDeadRun, type PreparedWrite, prepareWrite, removeFile, syncDirectory, tempPathFor, type WriteOptions, writeFileAtomic } from './atomic.js';
 
 /** True when `target` is `folder` itself or lies below it (both already resolved). */
 export function isInsideOrSame(folder: string, target: string): boolean {
@@ -74,6 +74,9 @@ export class GuardedFolder {
     private readonly within: string | null,
     private readonly refuseOutside: (real: string) => AgentInstallError,
   ) {}
+
+  /** Folders written into whose fsync was deferred to {@link flush}. */
+  private readonly unsynced = new Set<string>();
 
   /**
    * Guards `folder`. With `within` (a real path), the folder must resolve inside it — checked
@@ -162,7 +165,8 @@ export class GuardedFolder {
    */
   private parentOf(relative: string, create: boolean): string | null {
     const segments = segmentsOf(relative);
-    let root = this.resolveExisting();
+    // Resolved once per guard (a run holds the scope lock): re-resolving per file costs three syscalls.
+    let root = this.real ?? this.resolveExisting();
     if (root === null) {
       if (!create) return null;
       root = this.ensure();
@@ -202,10 +206,31 @@ export class GuardedFolder {
     this.parentOf(relative, false);
   }
 
-  /** Writes `relative` atomically (see writeFileAtomic), creating folders on the way. */
+  /**
+   * Writes `relative` atomically (see writeFileAtomic), creating folders on the way. With
+   * `deferFolderSync`, the folder's fsync waits for {@link flush} (one per folder, not per file).
+   */
   writeFile(relative: string, data: string | Uint8Array, options: WriteOptions = {}): void {
     const parent = this.parentOf(relative, true)!;
     writeFileAtomic(path.join(parent, path.basename(relative)), data, options);
+    if (options.deferFolderSync) this.unsynced.add(parent);
+  }
+
+  /**
+   * Writes `relative` under a temporary name (folders on the way created and checked now); its
+   * `commit` renames it into place. The folder's fsync waits for {@link flush}.
+   */
+  async prepareWrite(relative: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<PreparedWrite> {
+    const parent = this.parentOf(relative, true)!;
+    const prepared = await prepareWrite(path.join(parent, path.basename(relative)), data, options);
+    this.unsynced.add(parent);
+    return prepared;
+  }
+
+  /** Makes the renames of deferred writes durable: one fsync per folder written into. */
+  flush(): void {
+    for (const dir of this.unsynced) syncDirectory(dir);
+    this.unsynced.clear();
   }
 
   /**

@@ -1,20 +1,22 @@
 /**
  * The one HTTP client of agent-install (HTTPS sources, static registries, git/npm sources).
- * Built on node:http/https/net/tls only: redirects (at most 5, never https → http), connect and
- * read timeouts, a body cap enforced while streaming, `HTTPS_PROXY` / `NO_PROXY` with a CONNECT
+ * Built on node:http/https/net/tls only: redirects (at most 5, never https → http), one deadline
+ * for the whole fetch (DNS, connect, proxy CONNECT, TLS handshake, headers, body, every redirect),
+ * a body cap enforced while streaming, `HTTPS_PROXY` / `NO_PROXY` with a CONNECT
  * tunnel, and plain `http:` only for loopback hosts.
  */
 
 import type { LookupAddress } from 'node:dns';
-import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import type https from 'node:https';
 import { isIP } from 'node:net';
 import type tls from 'node:tls';
+import { milliseconds } from '../env.js';
 import { AgentInstallError } from '../errors.js';
 import { offlineMissing } from '../sources/offline.js';
 import type { SourceContext } from '../sources/types.js';
 
+import { readTextBounded } from './bounded-read.js';
 import { loadNet, type NetModules } from './net.js';
 import { proxyFor, tunnel } from './proxy.js';
 
@@ -22,10 +24,12 @@ export { bypassesProxy, proxyFor } from './proxy.js';
 
 /** Redirects followed before giving up (the 6th is an error). */
 export const MAX_REDIRECTS = 5;
-/** Default connect and read timeout; `AGENT_INSTALL_TIMEOUT` (milliseconds) overrides it. */
+/** Default deadline of one fetch, from the first connection to the last body byte; `AGENT_INSTALL_TIMEOUT` (milliseconds) overrides it. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default body cap: the largest agent file Claude Code loads. */
 export const DEFAULT_MAX_BYTES = 1_048_576;
+/** A PEM bundle of every public CA is about 200 KB; a larger CA file is refused unread. */
+const MAX_CA_FILE_BYTES = 4 * 1_048_576;
 /** Fetches slower than this show a progress line (stderr, TTY only). */
 const PROGRESS_AFTER_MS = 500;
 
@@ -64,18 +68,20 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 function timeoutMs(env: Record<string, string | undefined>): number {
-  const value = Number(env.AGENT_INSTALL_TIMEOUT);
-  return env.AGENT_INSTALL_TIMEOUT !== undefined && Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+  return milliseconds(env, 'AGENT_INSTALL_TIMEOUT', DEFAULT_TIMEOUT_MS);
 }
 
 function extraCa(env: Record<string, string | undefined>, { tls }: NetModules): string[] | undefined {
   const file = env.AGENT_INSTALL_CA_FILE;
   if (!file) return undefined;
+  let pem: string | null;
   try {
-    return [...tls.rootCertificates, readFileSync(file, 'utf8')];
+    pem = readTextBounded(file, MAX_CA_FILE_BYTES, 'certificate file');
   } catch (error) {
-    throw new AgentInstallError(`Cannot read AGENT_INSTALL_CA_FILE ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
+    throw new AgentInstallError(`Cannot use AGENT_INSTALL_CA_FILE ${file}: ${(error as Error).message}`, { code: 'IO', cause: error, details: { path: file } });
   }
+  if (pem === null) throw new AgentInstallError(`Cannot read AGENT_INSTALL_CA_FILE ${file}: no such file.`, { code: 'IO', details: { path: file } });
+  return [...tls.rootCertificates, pem];
 }
 
 /** `localhost` over plain http must really be loopback, whatever the resolver says. */
@@ -109,7 +115,8 @@ function describeNetworkError(error: NodeJS.ErrnoException, url: URL, proxy: URL
       return `the connection to ${where} was reset`;
     case 'ETIMEDOUT':
     case 'ESOCKETTIMEDOUT':
-      return `no answer from ${where} within ${ms / 1000} s`;
+    case 'EDEADLINE':
+      return `no complete answer from ${where} within ${ms / 1000} s`;
     default:
       if (/certificate|self.signed|CERT_|unable to (get|verify)/i.test(`${error.code ?? ''} ${error.message}`)) {
         return `the TLS certificate of ${url.hostname} is not trusted (${error.message})`;
@@ -126,7 +133,9 @@ function networkError(error: unknown, url: URL, what: string, proxy: URL | null,
     code: 'NETWORK',
     hint: certificate
       ? "Point AGENT_INSTALL_CA_FILE at the PEM file of your organisation's certificate authority."
-      : 'Check the URL and your connection. Behind a proxy set HTTPS_PROXY (and NO_PROXY); without a network use --offline, which installs from the cache.',
+      : err.code === 'EDEADLINE' || err.code === 'ETIMEDOUT'
+        ? 'A slow link may need more time: AGENT_INSTALL_TIMEOUT (milliseconds, default 30000) is the limit of one fetch. Without a network use --offline, which installs from the cache.'
+        : 'Check the URL and your connection. Behind a proxy set HTTPS_PROXY (and NO_PROXY); without a network use --offline, which installs from the cache.',
     cause: error,
     details: { url: url.href, ...(err.code ? { errno: err.code } : {}) },
   });
@@ -186,6 +195,7 @@ function requestOnce(
   what: string,
   env: Record<string, string | undefined>,
   net: NetModules,
+  deadline: AbortSignal,
 ): Promise<Hop> {
   const { http, https } = net;
   const ms = timeoutMs(env);
@@ -193,16 +203,34 @@ function requestOnce(
   const ca = url.protocol === 'https:' ? extraCa(env, net) : undefined;
   return new Promise<Hop>((resolve, reject) => {
     let settled = false;
+    let request: http.ClientRequest | undefined;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
-      reject(error instanceof AgentInstallError ? error : networkError(error, url, what, proxy, ms));
+      deadline.removeEventListener('abort', onDeadline);
+      request?.destroy();
+      // Whatever error the torn-down socket raised, the cause is the deadline.
+      const cause = deadline.aborted ? deadline.reason : error;
+      reject(cause instanceof AgentInstallError ? cause : networkError(cause, url, what, proxy, ms));
+    };
+    const onDeadline = () => fail(deadline.reason);
+    if (deadline.aborted) return onDeadline();
+    deadline.addEventListener('abort', onDeadline, { once: true });
+    const succeed = (hop: Hop) => {
+      if (settled) return;
+      settled = true;
+      deadline.removeEventListener('abort', onDeadline);
+      resolve(hop);
+      request?.destroy();
     };
     const start = (socket?: tls.TLSSocket) => {
+      if (settled) {
+        socket?.destroy();
+        return;
+      }
       const options: https.RequestOptions = {
         method: 'GET',
         headers: { 'user-agent': 'agent-install', accept: '*/*', ...headers },
-        timeout: ms,
       };
       if (socket) {
         // No agent: the request runs on the tunnelled socket.
@@ -216,19 +244,16 @@ function requestOnce(
           options.lookup = loopbackOnlyLookup.bind(null, net.dnsLookup) as unknown as NetModules['dnsLookup'];
         }
       }
-      const request = (url.protocol === 'https:' ? https : http).request(url, options, (response) => {
+      const req = (url.protocol === 'https:' ? https : http).request(url, options, (response) => {
         const status = response.statusCode ?? 0;
         const location = response.headers.location;
         if (status >= 300 && status < 400 && location !== undefined) {
           response.resume();
-          settled = true;
-          request.destroy();
-          resolve({ status, headers: response.headers, bytes: Buffer.alloc(0), location });
+          succeed({ status, headers: response.headers, bytes: Buffer.alloc(0), location });
           return;
         }
         if (status < 200 || status >= 300) {
           response.resume();
-          request.destroy();
           fail(statusError(status, url, what));
           return;
         }
@@ -240,7 +265,6 @@ function requestOnce(
           });
         const declared = Number(response.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          request.destroy();
           fail(tooLarge());
           return;
         }
@@ -249,7 +273,6 @@ function requestOnce(
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            request.destroy();
             fail(tooLarge());
             return;
           }
@@ -258,18 +281,16 @@ function requestOnce(
         response.once('end', () => {
           if (settled) return;
           if (!response.complete) return fail(Object.assign(new Error('connection closed before the whole file arrived'), { code: 'ECONNRESET' }));
-          settled = true;
-          resolve({ status, headers: response.headers, bytes: Buffer.concat(chunks, size) });
-          request.destroy();
+          succeed({ status, headers: response.headers, bytes: Buffer.concat(chunks, size) });
         });
         response.once('error', fail);
         response.once('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
       });
-      request.once('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      request.once('error', fail);
-      request.end();
+      request = req;
+      req.once('error', fail);
+      req.end();
     };
-    if (proxy) tunnel(url, proxy, ms, ca, net).then(start, fail);
+    if (proxy) tunnel(url, proxy, ca, net, deadline).then(start, fail);
     else start();
   });
 }
@@ -277,8 +298,9 @@ function requestOnce(
 /**
  * GETs `url` and returns the exact body bytes. https:// always; http:// only for loopback hosts.
  * Follows at most {@link MAX_REDIRECTS} redirects (never from https to http), aborts past
- * `maxBytes` while streaming, times out after `AGENT_INSTALL_TIMEOUT` ms (default 30 s) without
- * a connection or data, tunnels through `HTTPS_PROXY` unless `NO_PROXY` exempts the host, and
+ * `maxBytes` while streaming, gives up when the whole fetch (every hop: connection, proxy CONNECT,
+ * TLS handshake, headers and body) has not finished within `AGENT_INSTALL_TIMEOUT` ms (default
+ * 30 s) — a server that sends one byte at a time cannot keep it alive — tunnels through `HTTPS_PROXY` unless `NO_PROXY` exempts the host, and
  * trusts `AGENT_INSTALL_CA_FILE` in addition to the built-in CAs.
  *
  * Throws {@link AgentInstallError} with code `OFFLINE_MISSING` (`ctx.offline`), `INSECURE_URL`,
@@ -305,9 +327,11 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Fe
   let headers = { ...(options.headers ?? {}) };
   const progress = setTimeout(() => ctx.progress?.(`Fetching ${current.href}…`), PROGRESS_AFTER_MS);
   progress.unref();
+  const controller = new AbortController();
+  const deadline = setTimeout(() => controller.abort(Object.assign(new Error('deadline passed'), { code: 'EDEADLINE' })), timeoutMs(ctx.env));
   try {
     for (let redirects = 0; ; redirects++) {
-      const hop = await requestOnce(current, headers, maxBytes, what, ctx.env, net);
+      const hop = await requestOnce(current, headers, maxBytes, what, ctx.env, net, controller.signal);
       if (hop.location === undefined) return { url: current.href, status: hop.status, headers: hop.headers, bytes: hop.bytes };
       if (redirects >= MAX_REDIRECTS) {
         throw new AgentInstallError(`Too many redirects fetching ${what} (more than ${MAX_REDIRECTS}, last to ${hop.location}).`, {
@@ -336,5 +360,6 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Fe
     }
   } finally {
     clearTimeout(progress);
+    clearTimeout(deadline);
   }
 }

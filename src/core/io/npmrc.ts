@@ -3,9 +3,10 @@
  * serves a package (`registry`, `@scope:registry`) and which credentials go with a request
  * (`//host/path/:_authToken`, `:_auth`, `:username` + `:_password`). No `npm` process is started.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
+import { readTextBounded } from './bounded-read.js';
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
 
@@ -125,14 +126,22 @@ function displayFile(file: string, home: string): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? `~/${rel}` : file;
 }
 
-function readNpmrcFile(file: string, home: string, env: Record<string, string | undefined>): Map<string, NpmSetting> | null {
-  let text: string;
+/** npm config files are a few lines; a larger one is refused unread. */
+const MAX_NPMRC_BYTES = 1_048_576;
+
+function statOrNull(file: string): ReturnType<typeof statSync> | null {
   try {
-    if (!statSync(file).isFile()) return null;
-    text = readFileSync(file, 'utf8');
+    return statSync(file);
   } catch {
     return null;
   }
+}
+
+function readNpmrcFile(file: string, home: string, env: Record<string, string | undefined>): Map<string, NpmSetting> | null {
+  // A folder named .npmrc is not a config file; a FIFO, a device or a huge file is an error, never a hang.
+  if (statOrNull(file)?.isDirectory()) return null;
+  const text = readTextBounded(file, MAX_NPMRC_BYTES, 'npm config file');
+  if (text === null) return null;
   const out = new Map<string, NpmSetting>();
   for (const { key, value, line } of parseNpmrc(text)) {
     out.set(expandEnv(key, env), { value: expandEnv(value, env), where: `${displayFile(file, home)}:${line}` });

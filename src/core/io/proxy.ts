@@ -71,22 +71,40 @@ export function proxyFor(url: URL, env: Record<string, string | undefined>): URL
   return proxy;
 }
 
-/** Opens a TLS connection to `url`'s host through an http:// proxy (CONNECT tunnel). */
-export function tunnel(url: URL, proxy: URL, ms: number, ca: string[] | undefined, { http, tls }: NetModules): Promise<tls.TLSSocket> {
+/**
+ * Opens a TLS connection to `url`'s host through an http:// proxy (CONNECT tunnel). Aborting
+ * `deadline` tears down whatever is open — the CONNECT request, the tunnel, a TLS handshake the
+ * far end never finishes — and rejects with its reason.
+ */
+export function tunnel(url: URL, proxy: URL, ca: string[] | undefined, { http, tls }: NetModules, deadline: AbortSignal): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
+    let open: { destroy(): void } | undefined;
+    const onDeadline = () => {
+      open?.destroy();
+      reject(deadline.reason);
+    };
+    if (deadline.aborted) return onDeadline();
+    deadline.addEventListener('abort', onDeadline, { once: true });
+    const done = (socket: tls.TLSSocket | null, error?: unknown) => {
+      deadline.removeEventListener('abort', onDeadline);
+      if (socket) resolve(socket);
+      else reject(error);
+    };
     const target = `${url.hostname.startsWith('[') ? url.hostname : hostOf(url)}:${portOf(url)}`;
     const headers: Record<string, string> = { host: target };
     if (proxy.username || proxy.password) {
       const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
       headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
     }
-    const request = http.request({ host: hostOf(proxy), port: portOf(proxy), method: 'CONNECT', path: target, headers, timeout: ms });
-    request.once('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    request.once('error', reject);
+    const request = http.request({ host: hostOf(proxy), port: portOf(proxy), method: 'CONNECT', path: target, headers });
+    open = request;
+    request.once('error', (error) => done(null, error));
     request.once('connect', (response: http.IncomingMessage, socket: Socket) => {
+      open = socket;
       if (response.statusCode !== 200) {
         socket.destroy();
-        reject(
+        done(
+          null,
           new AgentInstallError(`The proxy ${proxy.host} refused to connect to ${target} (HTTP ${response.statusCode}).`, {
             code: 'NETWORK',
             hint:
@@ -100,8 +118,9 @@ export function tunnel(url: URL, proxy: URL, ms: number, ca: string[] | undefine
       }
       const host = hostOf(url);
       const secure = tls.connect({ socket, host, ...(isIP(host) === 0 ? { servername: host } : {}), ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] });
-      secure.once('secureConnect', () => resolve(secure));
-      secure.once('error', reject);
+      open = secure;
+      secure.once('secureConnect', () => done(secure));
+      secure.once('error', (error) => done(null, error));
     });
     request.end();
   });

@@ -1,7 +1,7 @@
 import { AgentInstallError, DifferencesFoundError } from '../errors.js';
 import { readTextBounded } from '../io/bounded-read.js';
 import { type ConflictRegion, splitConflicts } from './conflicts.js';
-import { emptyLockfile, type Lockfile, parseLockfile } from './lockfile.js';
+import { copyAgents, emptyLockfile, type Lockfile, parseLockfile } from './lockfile.js';
 import { differingAgents, type LockfileMerge, mergeLockfiles } from './merge.js';
 
 /** Lockfiles are small; a bigger file at that path is not one (a hostile repository's 2 GiB sparse file). */
@@ -18,12 +18,27 @@ function lines(regions: ConflictRegion[]): string {
   return regions.map((r) => `${r.startLine}–${r.endLine}`).join(', ');
 }
 
+/**
+ * The last lockfile parsed in this process, by file and text: a command reads its lockfile
+ * before it takes the scope lock and again under it, and parsing thousands of entries twice is
+ * work for nothing when the bytes did not change.
+ */
+let lastParsed: { file: string; text: string; lockfile: Lockfile } | undefined;
+
+function parseOnce(text: string, file: string): Lockfile {
+  // Entries are never changed in place (planners make new ones); the record of them is copied.
+  if (lastParsed?.file === file && lastParsed.text === text) return { ...lastParsed.lockfile, agents: copyAgents(lastParsed.lockfile.agents) };
+  const lockfile = parseLockfile(text, file);
+  lastParsed = { file, text, lockfile: { ...lockfile, agents: copyAgents(lockfile.agents) } };
+  return lockfile;
+}
+
 /** Reads and parses a lockfile; a missing one is reported as such (an empty lockfile), a conflicted one with both sides merged. */
 export function loadLockfile(file: string): LockfileState {
   const text = readTextBounded(file, MAX_LOCKFILE_BYTES, 'lockfile');
   if (text === null) return { kind: 'missing', lockfile: emptyLockfile() };
   try {
-    return { kind: 'ok', lockfile: parseLockfile(text, file), text };
+    return { kind: 'ok', lockfile: parseOnce(text, file), text };
   } catch (error) {
     if (!(error instanceof AgentInstallError) || error.code !== 'LOCKFILE_CONFLICT') throw error;
   }

@@ -1,25 +1,57 @@
+import type { PreparedWrite } from '../io/atomic.js';
 import { computeIntegrity } from '../io/integrity.js';
 import { type JournalChange, serializeJournal } from '../lockfile/journal.js';
 import { copyAgents, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
 import { ensureScopeFolders, JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
-import { isWrite, type Plan, sameEntry } from './plan.js';
+import { isWrite, type Plan, sameEntry, type WriteAction } from './plan.js';
 
 export interface ApplyHooks {
   /** Called after each agent file is written or deleted (tests use it to simulate a crash). */
   afterFile?: (relative: string) => void;
+  /** Runs while the files are written under temporary names; if it fails, nothing is committed. */
+  whilePreparing?: () => Promise<void>;
 }
+
+/** How many agent files are written and synced at once. */
+const CONCURRENT_WRITES = 16;
 
 /** Checks that every file the plan writes or deletes lies inside the agents folder (see GuardedFolder). */
 export function checkPlanPaths(plan: Plan, folders: ScopeFolders): void {
   for (const action of plan.actions) if (isWrite(action) || action.type === 'remove') folders.agents.check(action.path);
 }
 
+/** Writes every file under a temporary name, several at once; on any failure none is left behind. */
+async function prepareAll(writes: WriteAction[], folders: ScopeFolders): Promise<PreparedWrite[]> {
+  const prepared: PreparedWrite[] = new Array(writes.length);
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && next < writes.length) {
+      const index = next++;
+      const action = writes[index]!;
+      try {
+        prepared[index] = await folders.agents.prepareWrite(action.path, action.bytes, { replaceSymlink: action.replaceSymlink === true });
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_WRITES, writes.length) }, worker));
+  if (failure !== undefined) {
+    for (const write of prepared) write?.abort();
+    throw failure;
+  }
+  return prepared;
+}
+
 /**
  * The one place that writes agent files and lockfiles, through the scope's guarded folders.
- * Call with the scope lock held, after `recoverScope`. Every target is checked before the
- * journal is written, so a refused path writes nothing; conflicts and skips write nothing.
+ * Call with the scope lock held, after `recoverScope`. Every target is checked first, then every
+ * new file is written and synced under a temporary name (a full disk fails here, with nothing
+ * installed), then the journal is written, the files are renamed into place in plan order, the
+ * folders synced once each, and the lockfile written. Conflicts and skips write nothing.
  */
-export function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFolders, hooks: ApplyHooks = {}): Lockfile {
+export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFolders, hooks: ApplyHooks = {}): Promise<Lockfile> {
   ensureScopeFolders(folders);
   checkPlanPaths(plan, folders);
   const changes: JournalChange[] = [];
@@ -31,7 +63,7 @@ export function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFolders,
         path: action.path,
         before: lockfile.agents[action.name] ?? null,
         after: action.entry,
-        fileAfter: action.type === 'merge' ? computeIntegrity(action.bytes) : action.entry.integrity,
+        fileAfter: action.type === 'merge' || action.entry.accepted !== undefined ? computeIntegrity(action.bytes) : action.entry.integrity,
       });
       agents[action.name] = action.entry;
     } else if (action.type === 'remove') {
@@ -43,16 +75,32 @@ export function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFolders,
     }
   }
   const next: Lockfile = { ...lockfile, agents };
-  if (changes.length > 0) folders.claude.writeFile(JOURNAL_NAME, serializeJournal({ changes }));
-  for (const action of plan.actions) {
-    if (isWrite(action)) {
-      folders.agents.writeFile(action.path, action.bytes, { replaceSymlink: action.replaceSymlink === true });
-      hooks.afterFile?.(action.path);
-    } else if (action.type === 'remove' && action.deleteFile) {
-      folders.agents.removeFile(action.path);
-      hooks.afterFile?.(action.path);
-    }
+  const writes = plan.actions.filter(isWrite);
+  const preparing = prepareAll(writes, folders);
+  const checking = hooks.whilePreparing?.();
+  const [outcome, checked] = await Promise.allSettled([preparing, checking]);
+  if (outcome.status === 'rejected' || checked.status === 'rejected') {
+    if (outcome.status === 'fulfilled') for (const write of outcome.value) write.abort();
+    throw outcome.status === 'rejected' ? outcome.reason : (checked as PromiseRejectedResult).reason;
   }
+  const prepared = outcome.value;
+  let committed = 0;
+  try {
+    if (changes.length > 0) folders.claude.writeFile(JOURNAL_NAME, serializeJournal({ changes }));
+    for (const action of plan.actions) {
+      if (isWrite(action)) {
+        prepared[committed++]!.commit();
+        hooks.afterFile?.(action.path);
+      } else if (action.type === 'remove' && action.deleteFile) {
+        folders.agents.removeFile(action.path);
+        hooks.afterFile?.(action.path);
+      }
+    }
+  } finally {
+    for (const write of prepared.slice(committed)) write.abort();
+  }
+  // Every agent file's rename is durable before the lockfile records it.
+  folders.agents.flush();
   folders.claude.writeFile(LOCKFILE_NAME, serializeLockfile(next));
   if (changes.length > 0) folders.claude.removeFile(JOURNAL_NAME);
   return next;

@@ -16,7 +16,7 @@ export function planRemove(snapshot: ScopeSnapshot, names: string[], options: { 
   for (const name of names) {
     const entry = lockfile.agents[name];
     if (entry === undefined) {
-      const unmanaged = installed.find((a) => a.name === name);
+      const unmanaged = snapshot.agentsNamed(name)[0];
       if (unmanaged === undefined) {
         const known = [...new Set([...Object.keys(lockfile.agents), ...installed.flatMap((a) => (a.name ? [a.name] : []))])].sort();
         throw notInstalledError(scope, name, known);

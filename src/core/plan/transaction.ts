@@ -1,5 +1,5 @@
 import type { Lockfile } from '../lockfile/lockfile.js';
-import { readScopeLockfile, recoverScope } from '../lockfile/scope-lockfile.js';
+import { readScopeLockfile } from '../lockfile/scope-lockfile.js';
 import { scopeFolders } from '../scope/folders.js';
 import { readInstalledState, writeInstalledState } from '../scope/installed.js';
 import { knownBytes, NOTHING_KNOWN } from '../scope/known.js';
@@ -10,6 +10,7 @@ import type { SourceContext } from '../sources/types.js';
 import { applyPlan, checkPlanPaths } from './apply.js';
 import { nextInstalledState } from './installed-record.js';
 import { type Plan, planChangesAnything } from './plan.js';
+import { recoverScope } from './recover.js';
 import { type Refusal, refusalError } from './refusals.js';
 
 export interface TransactionOptions {
@@ -27,8 +28,22 @@ export interface TransactionOptions {
   lockfile?: Lockfile;
 }
 
-/** A planner: a pure function of the scope's snapshot (and of what the command fetched before). */
-export type PlanBuilder = (snapshot: ScopeSnapshot) => { plan: Plan; refusals: Refusal[] };
+/**
+ * A planner: a pure function of the scope's snapshot and of what the command fetched. It may
+ * fetch what only the snapshot shows it needs (`install` fetching the agents a clone lacks), with
+ * the scope lock held.
+ */
+export type PlanBuilder = (snapshot: ScopeSnapshot) => BuiltPlan | Promise<BuiltPlan>;
+
+export interface BuiltPlan {
+  plan: Plan;
+  refusals: Refusal[];
+  /**
+   * Work that must succeed before any file is committed (validating thousands of fetched agents):
+   * it runs while the files are written under temporary names, and a failure writes nothing.
+   */
+  check?: () => Promise<void>;
+}
 
 /**
  * Snapshot → plan → apply for one scope, with the scope lock held from the snapshot to the
@@ -42,22 +57,28 @@ export async function runTransaction(scope: Scope, build: PlanBuilder, options: 
   const state = records ? readInstalledState(records, scope.agentsDir) : undefined;
   const known = records ? knownBytes(records, scope.agentsDir, state) : NOTHING_KNOWN;
   let snapshot: ScopeSnapshot | undefined;
-  const plan = async (lockfile: Lockfile): Promise<Plan> => {
+  const plan = async (lockfile: Lockfile): Promise<BuiltPlan> => {
     snapshot = await takeSnapshot(scope, lockfile, known);
-    const { plan, refusals } = build(snapshot);
-    if (refusals.length > 0) throw refusalError(refusals);
-    checkPlanPaths(plan, folders);
-    return plan;
+    const built = await build(snapshot);
+    if (built.refusals.length > 0) throw refusalError(built.refusals);
+    checkPlanPaths(built.plan, folders);
+    return built;
   };
   const current = () => options.lockfile ?? readScopeLockfile(scope);
-  if (options.dryRun) return plan(current());
+  if (options.dryRun) {
+    const built = await plan(current());
+    await built.check?.();
+    return built.plan;
+  }
   return withScopeLock(
     folders,
     async () => {
       recoverScope(scope, folders);
       const lockfile = current();
-      const result = await plan(lockfile);
-      const next = planChangesAnything(result) || options.rewriteLockfile ? applyPlan(result, lockfile, folders) : lockfile;
+      const { plan: result, check } = await plan(lockfile);
+      let next = lockfile;
+      if (planChangesAnything(result) || options.rewriteLockfile) next = await applyPlan(result, lockfile, folders, check ? { whilePreparing: check } : {});
+      else await check?.();
       if (records && state && snapshot) writeInstalledState(records, scope.agentsDir, nextInstalledState(state, snapshot, result, next));
       return result;
     },

@@ -43,7 +43,7 @@ function isUtf8(bytes: Uint8Array): boolean {
  * or `force`.
  */
 export function planUpgrade(snapshot: ScopeSnapshot, items: UpgradeItem[], options: UpgradeOptions): { plan: Plan; refusals: Refusal[] } {
-  const { scope, lockfile, installed } = snapshot;
+  const { scope, lockfile } = snapshot;
   const actions: PlanAction[] = [];
   const refusals: Refusal[] = [];
   for (const { name, entry, base, theirs } of items) {
@@ -66,7 +66,7 @@ export function planUpgrade(snapshot: ScopeSnapshot, items: UpgradeItem[], optio
       refusals.push(folderRefusal(name, relative));
       continue;
     }
-    const moved = installed.find((a) => a.name === name && a.status === 'moved');
+    const moved = snapshot.agentsNamed(name).find((a) => a.status === 'moved');
     if (moved && !options.force) {
       refusals.push({
         name,

@@ -27,7 +27,7 @@ function isPristine(agent: InstalledAgent | undefined): boolean {
  * that all of them can be reported together. A pure function of the snapshot and the candidates.
  */
 export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], options: PlanWriteOptions): { plan: Plan; refusals: Refusal[] } {
-  const { scope, lockfile, installed } = snapshot;
+  const { scope, lockfile } = snapshot;
   const actions: PlanAction[] = [];
   const refusals: Refusal[] = [];
   const ownerOfPath = new Map(Object.entries(lockfile.agents).map(([name, e]) => [e.path, name]));
@@ -44,7 +44,8 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
     seen.add(name.toLowerCase());
     const previous = lockfile.agents[name];
     // A locked file moved (same bytes) elsewhere in the tree: follow it, and record the new path.
-    const moved = previous === undefined ? undefined : installed.find((a) => a.name === name && a.status === 'moved');
+    const named = snapshot.agentsNamed(name);
+    const moved = previous === undefined ? undefined : named.find((a) => a.status === 'moved');
     const relative = moved?.movedTo ?? previous?.path ?? (options.dir ? `${options.dir}/${agentFileName(name)}` : agentFileName(name));
     const entry = entryFor(candidate, relative);
     const refuse = (code: Refusal['code'], reason: string, hint: string) => refusals.push({ name, path: relative, code, reason, hint });
@@ -55,7 +56,7 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       continue;
     }
     // A locked file that moved elsewhere in the tree still loads there: writing it again would make two.
-    const clash = installed.find((a) => a.name === name && a.status !== 'moved' && a.path !== relative && a.status !== 'missing' && a.status !== 'invalid');
+    const clash = named.find((a) => a.status !== 'moved' && a.path !== relative && a.status !== 'missing' && a.status !== 'invalid');
     if (clash && !options.force) {
       refuse(
         'NAME_TAKEN',

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkAgentBytes } from '../agent/validate.js';
 import { rankSuggestions } from '../did-you-mean.js';
 import { AgentInstallError } from '../errors.js';
+import { readFileBounded } from '../io/bounded-read.js';
 import { bundledAgentsDir, listBundledAgents, listBundledVersions } from '../sources/registry/bundled.js';
 import { loadRegistryIndex, type RegistryIndex, staticRegistries } from '../sources/registry/index-file.js';
 import { registrySource } from '../sources/registry/source.js';
@@ -72,7 +72,7 @@ function bundledAgent(ctx: SourceContext, name: string): CatalogAgent | null {
   if (latest === undefined) return null;
   let details: AgentDetails | undefined;
   try {
-    details = detailsOf(readFileSync(path.join(bundledAgentsDir(ctx), name, `${latest}.md`)), name, latest);
+    details = detailsOf(readFileBounded(path.join(bundledAgentsDir(ctx), name, `${latest}.md`)).bytes ?? new Uint8Array(), name, latest);
   } catch {
     details = undefined;
   }

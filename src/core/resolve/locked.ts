@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
+import { readTextOrNull } from '../io/bounded-read.js';
 import { cacheGet, cachePut } from '../io/cache.js';
 import { assertIntegrity } from '../io/integrity.js';
 import { type LockEntry, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
+import { MAX_LOCKFILE_BYTES } from '../lockfile/read.js';
 import { sourceForEntry } from '../sources/index.js';
 import type { Candidate, SourceContext } from '../sources/types.js';
 import { type CheckedCandidate, checkCandidate } from './check.js';
@@ -61,11 +62,8 @@ export async function fetchLockedAgents(lockfile: Lockfile, ctx: SourceContext):
  * that left it unsorted; false when there is no file and nothing to record.
  */
 export function lockfileWouldChange(file: string, lockfile: Lockfile): boolean {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return Object.keys(lockfile.agents).length > 0;
-  }
-  return text !== serializeLockfile(lockfile);
+  const text = readTextOrNull(file, MAX_LOCKFILE_BYTES);
+  if (text === null) return Object.keys(lockfile.agents).length > 0;
+  // A checkout that turned the lockfile's LFs into CRLFs (core.autocrlf) holds the same lockfile.
+  return text.replace(/\r\n/g, '\n') !== serializeLockfile(lockfile);
 }

@@ -11,9 +11,7 @@ export interface ScopeFolders {
   agents: GuardedFolder;
 }
 
-export const LOCKFILE_NAME = 'agents.lock.json';
-export const JOURNAL_NAME = 'agents.lock.json.journal';
-export const SCOPE_LOCK_NAME = 'agents.lock.json.lock';
+export { JOURNAL_NAME, LOCKFILE_NAME, SCOPE_LOCK_NAME } from './file-names.js';
 
 /**
  * Guards a scope's folders. In a project, `.claude` and `.claude/agents` must resolve inside the

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Context } from '../context.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { cacheDir, folderKey } from '../io/cache.js';
+import { readTextOrNull } from '../io/bounded-read.js';
+import { cacheFile, folderKey, writeCacheFile } from '../io/cache.js';
 import type { ScannedFile } from './scan.js';
 
 /**
@@ -23,6 +21,8 @@ import type { ScannedFile } from './scan.js';
  * cache is an empty one, and failing to save it is not an error.
  */
 const RACY_MS = 3000;
+/** Anything larger is not a cache agent-install wrote: it is not read. */
+const MAX_CACHE_FILE_BYTES = 64 * 1_048_576;
 
 interface Stored {
   dir: string;
@@ -30,19 +30,21 @@ interface Stored {
 }
 
 export class HashCache {
-  private readonly file: string;
+  private readonly file: string | null;
   private readonly known: Stored['files'] = {};
   private readonly next: Stored['files'] = {};
   private changed = false;
 
   constructor(
-    ctx: Pick<Context, 'env' | 'home'>,
+    private readonly ctx: Pick<Context, 'env' | 'home'>,
     private readonly agentsDir: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.file = path.join(cacheDir(ctx), 'stat-v1', `${folderKey(agentsDir)}.json`);
+    this.file = cacheFile(ctx, 'stat-v1', `${folderKey(agentsDir)}.json`);
+    const text = this.file === null ? null : readTextOrNull(this.file, MAX_CACHE_FILE_BYTES);
     try {
-      const stored = JSON.parse(readFileSync(this.file, 'utf8')) as Stored;
+      const stored = JSON.parse(text ?? 'null') as Stored | null;
+      if (stored === null) return;
       if (stored.dir === agentsDir && stored.files && typeof stored.files === 'object') this.known = stored.files;
     } catch {
       // no cache yet, or an unreadable one: start empty
@@ -66,9 +68,10 @@ export class HashCache {
 
   /** Writes what this run saw (entries for files that are gone or changed are dropped). */
   save(): void {
+    if (this.file === null) return;
     if (!this.changed && Object.keys(this.next).length === Object.keys(this.known).length) return;
     try {
-      writeFileAtomic(this.file, JSON.stringify({ dir: this.agentsDir, files: this.next } satisfies Stored), { durable: false });
+      writeCacheFile(this.ctx, this.file, JSON.stringify({ dir: this.agentsDir, files: this.next } satisfies Stored));
     } catch {
       // a cache that cannot be written is only slower next time
     }

@@ -73,21 +73,21 @@ export async function inspectScope(scope: Scope, lockfile: Lockfile, options: { 
 }
 
 /** How an owned file that is not byte for byte what the lockfile wants relates to it. */
-function compareOwned(
+async function compareOwned(
   name: string,
   entry: LockEntry,
   bytes: Uint8Array,
   integrity: string,
   known: KnownBytes,
-): Partial<InstalledAgent> & { status: AgentStatus } {
+): Promise<Partial<InstalledAgent> & { status: AgentStatus }> {
   const wanted = installedIntegrity(entry);
   if (hasCrlf(bytes) && computeIntegrity(toLf(bytes)) === wanted) return { status: 'ok', lineEndings: 'crlf' };
   if (!hasCrlf(bytes)) {
     // A checkout that turned the locked CRLFs into LFs: compare with the locked bytes themselves.
-    const locked = entry.accepted === undefined ? known.bytesOf(entry) : null;
+    const locked = entry.accepted === undefined ? await known.bytesOf(entry) : null;
     if (locked !== null && hasCrlf(locked) && sameIgnoringLineEndings(bytes, locked)) return { status: 'ok', lineEndings: 'lf' };
   }
-  const version = known.versionOf(name, integrity);
+  const version = await known.versionOf(name, integrity);
   if (version !== null && entry.accepted === undefined && (version.version === undefined || version.version !== entry.version)) {
     const ordered = version.version !== undefined && entry.version !== undefined && sortValidVersions([version.version, entry.version]).length === 2;
     const ahead = ordered && isNewer(version.version!, entry.version!);
@@ -138,7 +138,7 @@ export async function inspectFiles(
       continue;
     }
     if (entry && owner !== undefined && read.bytes !== null && integrity !== null) {
-      const compared = compareOwned(owner, entry, read.bytes, integrity, known);
+      const compared = await compareOwned(owner, entry, read.bytes, integrity, known);
       if (compared.status !== 'modified') {
         out.push({ name: owner, scope: scope.kind, path: scanned.relative, entry, ...hashed, ...compared });
         continue;
@@ -159,7 +159,7 @@ export async function inspectFiles(
       const record = Object.hasOwn(lockfile.agents, name) ? undefined : known.installed(name);
       if (record !== undefined && record.path === scanned.relative) {
         // This clone installed it, and the lockfile (a pull, a merge) no longer lists it.
-        const untouched = integrity === record.integrity || (integrity !== null && known.versionOf(name, integrity) !== null);
+        const untouched = integrity === record.integrity || (integrity !== null && (await known.versionOf(name, integrity)) !== null);
         out.push({ ...base, name, status: 'orphaned', ...(untouched ? {} : { edited: true as const }) });
       } else {
         out.push({ ...base, name, status: 'unmanaged' });

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Context } from '../context.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { cacheDir, folderKey } from '../io/cache.js';
+import { readTextOrNull } from '../io/bounded-read.js';
+import { cacheFile, folderKey, writeCacheFile } from '../io/cache.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
 
 /** What agent-install last left in an agents folder for one agent. */
@@ -25,8 +23,11 @@ export type InstalledState = Record<string, InstalledRecord>;
  * lists is ours to remove. Kept in the user cache (`installed-v1/`), never in the repository; a
  * missing or unreadable record is an empty one (agent-install then only knows less, never more).
  */
-function stateFile(ctx: Pick<Context, 'env' | 'home'>, agentsDir: string): string {
-  return path.join(cacheDir(ctx), 'installed-v1', `${folderKey(agentsDir)}.json`);
+/** The record of a scope's installs is small; anything larger is not ours and is not read. */
+const MAX_STATE_BYTES = 64 * 1_048_576;
+
+function stateFile(ctx: Pick<Context, 'env' | 'home'>, agentsDir: string): string | null {
+  return cacheFile(ctx, 'installed-v1', `${folderKey(agentsDir)}.json`);
 }
 
 const isRecord = (value: unknown): value is InstalledRecord =>
@@ -38,8 +39,11 @@ const isRecord = (value: unknown): value is InstalledRecord =>
 
 export function readInstalledState(ctx: Pick<Context, 'env' | 'home'>, agentsDir: string): InstalledState {
   const state: InstalledState = Object.create(null);
+  const file = stateFile(ctx, agentsDir);
+  const text = file === null ? null : readTextOrNull(file, MAX_STATE_BYTES);
+  if (text === null) return state;
   try {
-    const stored = JSON.parse(readFileSync(stateFile(ctx, agentsDir), 'utf8')) as { dir?: unknown; agents?: unknown };
+    const stored = JSON.parse(text) as { dir?: unknown; agents?: unknown };
     if (stored.dir !== agentsDir || stored.agents === null || typeof stored.agents !== 'object') return state;
     for (const [name, record] of Object.entries(stored.agents as Record<string, unknown>)) if (isRecord(record)) state[name] = record;
   } catch {
@@ -50,8 +54,12 @@ export function readInstalledState(ctx: Pick<Context, 'env' | 'home'>, agentsDir
 
 /** Saves the record; failing to is not an error (the cache is an aid, not the truth). */
 export function writeInstalledState(ctx: Pick<Context, 'env' | 'home'>, agentsDir: string, state: InstalledState): void {
+  const file = stateFile(ctx, agentsDir);
+  if (file === null) return;
+  const text = `${JSON.stringify({ dir: agentsDir, agents: state })}\n`;
+  if (readTextOrNull(file, MAX_STATE_BYTES) === text) return; // a run that changed nothing
   try {
-    writeFileAtomic(stateFile(ctx, agentsDir), `${JSON.stringify({ dir: agentsDir, agents: state })}\n`, { durable: false });
+    writeCacheFile(ctx, file, text);
   } catch {
     /* read-only or full cache */
   }

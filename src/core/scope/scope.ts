@@ -55,7 +55,8 @@ export function findGitRoot(start: string): string | null {
 export function findProjectRoot(cwd: string, home: string): string {
   const start = path.resolve(cwd);
   const gitRoot = findGitRoot(start);
-  const homeDir = path.resolve(home);
+  // A relative or empty HOME names no folder (resolving it would make the working directory "home").
+  const homeDir = path.isAbsolute(home) ? path.resolve(home) : null;
   let dir = start;
   for (;;) {
     if (dir !== homeDir && isDirectory(path.join(dir, '.claude'))) return dir;
@@ -75,7 +76,7 @@ export function userClaudeDir(ctx: Pick<Context, 'env' | 'home'>): string {
 
 export function projectScope(ctx: Pick<Context, 'cwd' | 'home'>): Scope {
   const root = findProjectRoot(ctx.cwd, ctx.home);
-  if (root === path.resolve(ctx.home)) {
+  if (path.isAbsolute(ctx.home) && root === path.resolve(ctx.home)) {
     // `~/.claude` is the user scope; a "project" there would be the same folder under another name.
     throw new AgentInstallError(`${root} is your home folder, not a project: its .claude folder is the user scope.`, {
       code: 'NOT_A_PROJECT',
@@ -88,8 +89,9 @@ export function projectScope(ctx: Pick<Context, 'cwd' | 'home'>): Scope {
 
 export function userScope(ctx: Pick<Context, 'env' | 'home'>): Scope {
   const claudeDir = userClaudeDir(ctx);
-  if (!ctx.env.CLAUDE_CONFIG_DIR && !isDirectory(ctx.home)) {
-    throw new AgentInstallError(`The home folder ${JSON.stringify(ctx.home)} does not exist, so there is no user scope.`, {
+  if (!ctx.env.CLAUDE_CONFIG_DIR && !(path.isAbsolute(ctx.home) && isDirectory(ctx.home))) {
+    const what = path.isAbsolute(ctx.home) ? 'does not exist' : 'is not an absolute path';
+    throw new AgentInstallError(`The home folder ${JSON.stringify(ctx.home)} ${what}, so there is no user scope.`, {
       code: 'NO_HOME',
       hint: 'Set HOME to an existing folder, or CLAUDE_CONFIG_DIR to the Claude Code config folder.',
     });

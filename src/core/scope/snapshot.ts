@@ -30,6 +30,8 @@ export interface ScopeSnapshot {
   caseTwin(relative: string): string | null;
   /** The agent file found at `relative` (or the lock entry missing there), as inspected. */
   agentAt(relative: string): InstalledAgent | undefined;
+  /** Every file (and missing lock entry) of agent `name`, as inspected. */
+  agentsNamed(name: string): InstalledAgent[];
   /** What agent-install knows about bytes that are not the locked ones. */
   readonly known: KnownBytes;
 }
@@ -81,12 +83,15 @@ export async function buildSnapshot(
   files.sort((a, b) => (a.scanned.relative < b.scanned.relative ? -1 : a.scanned.relative > b.scanned.relative ? 1 : 0));
   const installed = await inspectFiles(scope, lockfile, files, { known });
   const byPath = new Map(installed.map((agent) => [agent.path, agent]));
+  const byName = new Map<string, InstalledAgent[]>();
+  for (const agent of installed) if (agent.name !== null) byName.set(agent.name, [...(byName.get(agent.name) ?? []), agent]);
   return {
     scope,
     lockfile,
     installed,
     known,
     agentAt: (relative) => byPath.get(relative),
+    agentsNamed: (name) => byName.get(name) ?? [],
     at(relative) {
       const entry = entries.get(relative);
       if (entry === undefined) return { kind: 'missing' };

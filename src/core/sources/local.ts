@@ -1,9 +1,9 @@
-import { readFileSync, type Stats, statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { type CheckAgentBytes, loadValidate } from '../agent/load.js';
 import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../io/bounded-read.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES, readFileBounded } from '../io/bounded-read.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
 import { expandPath, lockPath, resolveLockPath } from '../lockfile/paths.js';
 import { scanAgentsTree } from '../scope/scan.js';
@@ -69,20 +69,17 @@ function notFound(file: string, what: string): AgentInstallError {
 }
 
 function readAgentFile(file: string, what: string): Uint8Array {
-  const stats = statOrNull(file);
-  if (stats === null) throw notFound(file, what);
-  if (stats.size > MAX_AGENT_BYTES) {
-    throw new AgentInstallError(`${file} is ${stats.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB.`, {
+  if (statOrNull(file) === null) throw notFound(file, what);
+  // Opened once, checked on the descriptor: a FIFO or device is refused at once, a large file by its size.
+  const read = readFileBounded(file, MAX_AGENT_BYTES);
+  if (read.bytes === null) {
+    throw new AgentInstallError(`${file} is ${read.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB.`, {
       code: 'INVALID_AGENT',
       hint: 'Shorten the prompt below 1 MiB.',
       details: { path: file },
     });
   }
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error });
-  }
+  return read.bytes;
 }
 
 /**
@@ -158,9 +155,24 @@ export const localSource: Source<LocalSpec> = {
     const absolute = expandPath(spec.target, ctx.cwd, ctx.home);
     const stats = statOrNull(absolute);
     if (stats === null) throw notFound(absolute, spec.raw);
-    const requested = `${lockPath(absolute, ctx)}${spec.pick !== undefined ? `#${spec.pick}` : ''}`;
+    const recorded = lockPath(absolute, ctx);
+    const requested = `${recorded}${spec.pick !== undefined ? `#${spec.pick}` : ''}`;
+    // A project lockfile is committed: a home folder path (`~/…`) is one person's machine. A
+    // sibling folder (`../team-agents`) is a layout clones can share, so it is not warned about.
+    if (!ctx.global && (/^~(?:[\\/]|$)/.test(spec.target) || path.isAbsolute(recorded))) {
+      ctx.warn?.(
+        `${spec.raw} is ${path.isAbsolute(recorded) ? 'on another drive' : 'in your home folder'}, outside the project: the committed lockfile records ${recorded}, which other clones will not have.`,
+      );
+    }
     const { checkAgentBytes } = await loadValidate();
     if (stats.isDirectory()) return resolveFolder(absolute, spec, requested, ctx, checkAgentBytes);
+    if (absolute.endsWith('.json')) {
+      throw new AgentInstallError(`${spec.raw} is a JSON file, not an agent file.`, {
+        code: 'INVALID_SPEC',
+        hint: `A registry index is used with --registry: agent-install --registry ${spec.raw} <name>.`,
+        details: { path: absolute },
+      });
+    }
     const bytes = readAgentFile(absolute, spec.raw);
     const name = checkAgentBytes(bytes, { fileName: path.basename(absolute) }).name;
     if (spec.pick !== undefined) {

@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import type { CheckAgentBytes } from '../../agent/load.js';
 import { nameProblem } from '../../agent/names.js';
 import type { Issue } from '../../agent/validate.js';
 import { AgentInstallError } from '../../errors.js';
+import { readFileBounded } from '../../io/bounded-read.js';
+import { isLoopbackHost } from '../../io/http.js';
 import { computeIntegrity } from '../../io/integrity.js';
 import { stringifyDeterministic } from '../../io/json.js';
 import { INDEX_VERSION, type IndexAgent, type IndexVersion, type RegistryIndex } from './index-file.js';
@@ -31,6 +33,22 @@ export interface BuiltIndex {
 /** Agent names and versions stay readable in URLs; anything unusual is percent-encoded. */
 const encodePath = (relative: string): string => relative.split('/').map(encodeURIComponent).join('/');
 
+/** `v1.2.3`, `1.2`, `01.0.0` → the version they meant, if that is plain. */
+function meantVersion(stem: string): string | null {
+  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?$/.exec(stem);
+  if (!match) return null;
+  const meant = `${Number(match[1])}.${Number(match[2] ?? 0)}.${Number(match[3] ?? 0)}${match[4] ?? ''}`;
+  return semver.valid(meant) === meant ? meant : null;
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Builds an index.json from `<dir>/agents/<name>/<version>.md`. Every file must load in Claude
  * Code and be named after its folder; any error fails the whole build (nothing is returned to
@@ -38,19 +56,23 @@ const encodePath = (relative: string): string => relative.split('/').map(encodeU
  */
 export function buildRegistryIndex(dir: string, options: BuildIndexOptions, checkAgentBytes: CheckAgentBytes): BuiltIndex {
   const agentsDir = path.join(dir, 'agents');
-  let names: string[];
+  const layout = 'A registry folder holds agents/<name>/<version>.md, e.g. agents/code-reviewer/1.0.0.md.';
+  if (!isFolder(dir)) throw new AgentInstallError(`No such folder: ${dir}.`, { code: 'NOT_FOUND', hint: layout });
+  let entries: Dirent[];
   try {
-    names = readdirSync(agentsDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
+    entries = readdirSync(agentsDir, { withFileTypes: true });
   } catch (error) {
-    throw new AgentInstallError(`No agents/ folder in ${dir}.`, {
-      code: 'NOT_FOUND',
-      hint: 'A registry folder holds agents/<name>/<version>.md, e.g. agents/code-reviewer/1.0.0.md.',
-      cause: error,
-    });
+    throw new AgentInstallError(`No agents/ folder in ${dir}.`, { code: 'NOT_FOUND', hint: layout, cause: error });
   }
+  const names = entries
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  // Claude Code's own layout (agents/x.md) has no versions: say so instead of building nothing.
+  const flat = entries
+    .filter((d) => !d.isDirectory() && d.name.endsWith('.md'))
+    .map((d) => d.name)
+    .sort();
   let base: URL | undefined;
   if (options.baseUrl !== undefined) {
     try {
@@ -62,12 +84,24 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
         hint: 'Use e.g. --base-url https://agents.example.com/',
       });
     }
+    // The rule every client applies when it fetches: an index whose URLs break it cannot be used.
+    if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackHost(base.hostname))) {
+      throw new AgentInstallError(`--base-url must be https:// (plain http:// only for loopback hosts): ${options.baseUrl}`, {
+        code: 'USAGE',
+        exitCode: 2,
+        hint: 'agent-install fetches agent files over https only; use e.g. --base-url https://agents.example.com/',
+      });
+    }
   }
   const outDir = path.dirname(path.resolve(options.outFile));
   const agents: Record<string, IndexAgent> = {};
   const ignored: string[] = [];
   const warnings: BuiltIndex['warnings'] = [];
   const errors: string[] = [];
+  for (const fileName of flat) {
+    const name = fileName.slice(0, -3);
+    errors.push(`agents/${fileName}: not in a folder of versions; move it to agents/${name}/<version>.md (e.g. agents/${name}/1.0.0.md)`);
+  }
   for (const name of names) {
     const relativeDir = `agents/${name}`;
     const problem = nameProblem(name);
@@ -81,11 +115,27 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
       const relative = `${relativeDir}/${fileName}`;
       const version = fileName.endsWith('.md') ? fileName.slice(0, -3) : '';
       if (semver.valid(version) !== version || version === '') {
-        ignored.push(relative);
+        // `v1.0.0.md`, `1.0.md`, `01.0.0.md` meant a version: dropping them unseen would lose it.
+        const stem = fileName.endsWith('.md') ? fileName.slice(0, -3) : fileName;
+        if (/^v?\d/.test(stem)) {
+          const meant = meantVersion(stem);
+          errors.push(`${relative}: not a semantic version; ${meant ? `name it ${meant}.md` : 'name it like 1.0.0.md'}`);
+        } else ignored.push(relative);
         continue;
       }
       const file = path.join(agentsDir, name, fileName);
-      const bytes = readFileSync(file);
+      let bytes: Uint8Array;
+      try {
+        const read = readFileBounded(file);
+        if (read.bytes === null) {
+          errors.push(`${relative}: the file is ${read.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB`);
+          continue;
+        }
+        bytes = read.bytes;
+      } catch (error) {
+        errors.push(`${relative}: ${(error as Error).message}`);
+        continue;
+      }
       const check = checkAgentBytes(bytes, { fileName: `${name}.md` });
       for (const issue of check.issues) {
         if (issue.severity === 'error') errors.push(`${relative}:${issue.line}:${issue.column}: ${issue.message}`);
@@ -110,6 +160,9 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
       hint: 'Fix these files (`agent-install validate <file>` explains each); nothing was written.',
       details: { errors },
     });
+  }
+  if (Object.keys(agents).length === 0) {
+    throw new AgentInstallError(`No agents in ${dir}: found no agents/<name>/<version>.md.`, { code: 'NOT_FOUND', hint: layout });
   }
   const index: RegistryIndex = { indexVersion: INDEX_VERSION, agents };
   return { index, text: stringifyDeterministic(index), ignored, warnings };

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../../errors.js';
+import { readFileBounded, readTextOrNull } from '../../io/bounded-read.js';
 import { computeIntegrity } from '../../io/integrity.js';
 import { sortVersions } from '../../resolve/versions.js';
 import type { Candidate, SourceContext } from '../types.js';
@@ -51,7 +52,7 @@ function checkedByBuild(ctx: SourceContext, name: string, version: string, file:
   let index = checkedAtBuild.get(ctx.packageRoot);
   if (index === undefined) {
     try {
-      index = JSON.parse(readFileSync(path.join(ctx.packageRoot, 'dist', 'bundled-index.json'), 'utf8')) as BuildIndex;
+      index = JSON.parse(readTextOrNull(path.join(ctx.packageRoot, 'dist', 'bundled-index.json'), 64 * 1_048_576) ?? 'null') as BuildIndex;
     } catch {
       index = null; // running from source, or a registry without a build: validate at run time
     }
@@ -80,9 +81,10 @@ export function readBundled(ctx: SourceContext, name: string, version: string, r
   // What the build validated is installed as it was validated: no parsing, no hashing (fast `add`).
   const checked = checkedByBuild(ctx, name, version, file);
   if (checked !== undefined) return { ...base, bytes: Buffer.from(checked.text, 'utf8'), integrity: checked.integrity, checkedName: name };
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | null;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileBounded(file).bytes;
+    if (bytes === null) throw new Error('larger than 1 MiB');
   } catch (error) {
     throw new AgentInstallError(`Bundled agent ${name}@${version} is missing (${file}).`, {
       code: 'AGENT_NOT_FOUND',

@@ -1,13 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { loadValidate } from '../../agent/load.js';
 import { nameProblem } from '../../agent/names.js';
 import { readConfig } from '../../config.js';
 import { AgentInstallError } from '../../errors.js';
-import { writeFileAtomic } from '../../io/atomic.js';
-import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../../io/bounded-read.js';
-import { cacheDir, cacheGet } from '../../io/cache.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES, readFileBounded, readTextBounded, readTextOrNull } from '../../io/bounded-read.js';
+import { cacheFile, cacheGet, writeCacheFile } from '../../io/cache.js';
 import { computeIntegrity, isIntegrity } from '../../io/integrity.js';
 import { parseJsonFile } from '../../io/json.js';
 import { expandPath, lockPath, resolveLockPath } from '../../lockfile/paths.js';
@@ -140,9 +139,9 @@ export function lockedRegistry(id: string, ctx: SourceContext): StaticRegistry {
 }
 
 /** Copies of remote indexes, so that `--offline` can still resolve names and list versions. */
-function indexCachePath(ctx: SourceContext, url: string): string {
+function indexCachePath(ctx: SourceContext, url: string): string | null {
   // One file per index URL, named by the URL's sha256 in hex.
-  return path.join(cacheDir(ctx), 'index-v1', `${Buffer.from(computeIntegrity(url).slice('sha256-'.length), 'base64').toString('hex')}.json`);
+  return cacheFile(ctx, 'index-v1', `${Buffer.from(computeIntegrity(url).slice('sha256-'.length), 'base64').toString('hex')}.json`);
 }
 
 // One download of each index per command run.
@@ -166,10 +165,12 @@ export function loadRegistryIndex(registry: StaticRegistry, ctx: SourceContext):
 async function readIndex(registry: StaticRegistry, ctx: SourceContext): Promise<RegistryIndex> {
   const { location } = registry;
   if (!isUrl(location)) {
-    let text: string;
+    let text: string | null;
     try {
-      text = readFileSync(location, 'utf8');
+      text = readTextBounded(location, MAX_INDEX_BYTES, 'registry index');
+      if (text === null) throw new Error('no such file');
     } catch (error) {
+      if (error instanceof AgentInstallError && error.code === 'TOO_LARGE') throw error;
       throw new AgentInstallError(`Cannot read the registry index ${location}: ${(error as Error).message}`, {
         code: 'NOT_FOUND',
         hint: 'Check --registry and the `registries` of your agent-install config; a registry is an index.json (see `agent-install registry build`).',
@@ -181,19 +182,15 @@ async function readIndex(registry: StaticRegistry, ctx: SourceContext): Promise<
   }
   const cached = indexCachePath(ctx, location);
   if (ctx.offline) {
-    let text: string;
-    try {
-      text = readFileSync(cached, 'utf8');
-    } catch {
-      throw offlineMissing(`the registry index ${location}`, { registry: location });
-    }
+    const text = cached === null ? null : readTextOrNull(cached, MAX_INDEX_BYTES);
+    if (text === null) throw offlineMissing(`the registry index ${location}`, { registry: location });
     return parseRegistryIndex(text, location);
   }
   const { fetchBytes } = await import('../../io/http.js'); // HTTP code loads only for remote indexes
   const response = await fetchBytes(location, { maxBytes: MAX_INDEX_BYTES, headers: { accept: 'application/json' }, ctx, what: `registry index ${location}` });
   const index = parseRegistryIndex(response.bytes.toString('utf8'), location);
   try {
-    writeFileAtomic(cached, response.bytes);
+    if (cached !== null) writeCacheFile(ctx, cached, response.bytes, true);
   } catch {
     /* the cache is an optimisation */
   }
@@ -239,7 +236,9 @@ export async function fetchFromIndex(
     } else {
       const local = path.resolve(path.dirname(registry.location), decodeURIComponent(file.url));
       try {
-        bytes = readFileSync(local);
+        const read = readFileBounded(local, MAX_AGENT_BYTES);
+        if (read.bytes === null) throw new Error(`the file is ${read.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB`);
+        bytes = read.bytes;
       } catch (error) {
         throw new AgentInstallError(`Cannot read ${what}: ${(error as Error).message}`, { code: 'NOT_FOUND', cause: error, details: { path: local } });
       }

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { suggest } from '../../did-you-mean.js';
 import { AgentInstallError } from '../../errors.js';
 import type { LockEntry } from '../../lockfile/lockfile.js';
@@ -7,13 +9,30 @@ import { listBundledAgents, listBundledVersions, readBundled } from './bundled.j
 import { fetchFromIndex, loadRegistryIndex, lockedRegistry, type RegistryIndex, type StaticRegistry, staticRegistries, versionsOf } from './index-file.js';
 import { BUNDLED, parseRegistrySpec, type RegistrySpec } from './spec.js';
 
+/**
+ * A bare word is a registry name; a user who meant the file or folder of that name (`agents`,
+ * `reviewer.md`) is told how to write it as a path.
+ */
+function pathHint(name: string, ctx: SourceContext): string | null {
+  let kind: string | null = null;
+  try {
+    kind = statSync(path.resolve(ctx.cwd, name)).isDirectory() ? 'folder' : 'file';
+  } catch {
+    kind = null;
+  }
+  if (kind !== null) return `There is a ${kind} ${name} here: to add from it, write it as a path, ./${name}. `;
+  if (name.endsWith('.md')) return `To add a file, write it as a path (./${name}); there is no ${name} here. `;
+  if (name.endsWith('.json')) return `To use a registry index, pass --registry ./${name} and an agent name. `;
+  return null;
+}
+
 function notFound(name: string, ctx: SourceContext, searched: Array<{ id: string; names: string[] }> = []): AgentInstallError {
   const available = [...new Set([...listBundledAgents(ctx), ...searched.flatMap((r) => r.names)])].sort();
   const close = suggest(name, available);
   const where = searched.length === 0 ? 'the bundled registry' : `the bundled registry or ${searched.map((r) => r.id).join(', ')}`;
   return new AgentInstallError(`Agent "${name}" not found in ${where}.`, {
     code: 'AGENT_NOT_FOUND',
-    hint: `${close ? `Did you mean "${close}"? ` : ''}Available: ${available.join(', ') || '(none)'}. See \`agent-install search\`.`,
+    hint: `${pathHint(name, ctx) ?? (close ? `Did you mean "${close}"? ` : '')}Available: ${available.join(', ') || '(none)'}. See \`agent-install search\`.`,
     details: { name, available, registries: [BUNDLED, ...searched.map((r) => r.id)] },
   });
 }
