@@ -7,7 +7,7 @@ import type { Issue } from '../../agent/validate.js';
 import { AgentInstallError } from '../../errors.js';
 import { computeIntegrity } from '../../io/integrity.js';
 import { stringifyDeterministic } from '../../io/json.js';
-import { INDEX_VERSION, type IndexAgent, type IndexVersion, type RegistryIndex } from './index-file.js';
+import { emptyRecord, INDEX_VERSION, type IndexAgent, type IndexVersion, type RegistryIndex } from './index-file.js';
 
 // ---------------------------------------------------------------------------------------------
 // `agent-install registry build`: a folder laid out like the bundled registry → index.json.
@@ -64,7 +64,7 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
     }
   }
   const outDir = path.dirname(path.resolve(options.outFile));
-  const agents: Record<string, IndexAgent> = {};
+  const agents = emptyRecord<IndexAgent>();
   const ignored: string[] = [];
   const warnings: BuiltIndex['warnings'] = [];
   const errors: string[] = [];
@@ -75,7 +75,7 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
       errors.push(`${relativeDir}: unusable agent name (${problem})`);
       continue;
     }
-    const versions: Record<string, IndexVersion> = {};
+    const versions = emptyRecord<IndexVersion>();
     let newest: { version: string; description: string } | undefined;
     for (const fileName of readdirSync(path.join(agentsDir, name)).sort()) {
       const relative = `${relativeDir}/${fileName}`;
