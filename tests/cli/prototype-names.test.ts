@@ -16,6 +16,11 @@ function lockAgents(sb: Sandbox): Record<string, any> {
   return JSON.parse(sb.read(LOCK)).agents;
 }
 
+/** An own property only: `record.__proto__` on a plain object would be its prototype. */
+function own(record: Record<string, any>, key: string): any {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function ownKeys(value: object): string[] {
   return Object.keys(value).sort();
 }
@@ -46,8 +51,8 @@ describe('agent names that are object prototype keys', () => {
     expect(text).toContain('"__proto__": {');
     const agents = lockAgents(sb);
     expect(ownKeys(agents)).toEqual([...NAMES].sort());
-    expect(Object.getPrototypeOf(agents.__proto__)).toBe(Object.prototype); // an entry, not a prototype
-    expect(agents.__proto__).toEqual({
+    expect(Object.getPrototypeOf(own(agents, '__proto__'))).toBe(Object.prototype); // an entry, not a prototype
+    expect(own(agents, '__proto__')).toEqual({
       integrity: computeIntegrity(source('__proto__')),
       path: '__proto__.md',
       requested: '../src/__proto__.md',
@@ -89,7 +94,7 @@ describe('agent names that are object prototype keys', () => {
 
     const accepted = await sb.run(['accept', '__proto__']);
     expect(accepted.exitCode, accepted.stderr).toBe(0);
-    expect(lockAgents(sb).__proto__.accepted).toBe(computeIntegrity(`${source('__proto__', 2)}- local\n`));
+    expect(own(lockAgents(sb), '__proto__').accepted).toBe(computeIntegrity(`${source('__proto__', 2)}- local\n`));
 
     // A fresh checkout (files gone) is restored from the lockfile.
     for (const name of NAMES) rmSync(path.join(sb.project, `.claude/agents/${name}.md`));
@@ -176,7 +181,7 @@ describe('agent names that are object prototype keys, in a static registry', () 
     expect(added.exitCode, added.stderr).toBe(0);
     const locked = lockAgents(sb);
     expect(ownKeys(locked)).toEqual([...NAMES].sort());
-    expect(locked.__proto__).toMatchObject({ version: '1.0.0', source: '__proto__@1.0.0', requested: '^1.0.0' });
+    expect(own(locked, '__proto__')).toMatchObject({ version: '1.0.0', source: '__proto__@1.0.0', requested: '^1.0.0' });
 
     registry(sb, ['1.1.0']);
     expect((await sb.run(['registry', 'build', dir])).exitCode).toBe(0);
