@@ -38,20 +38,40 @@ async function readVersion(): Promise<string> {
 
 type GlobalOptions = OptionValues<typeof GLOBAL_OPTIONS>;
 
+/** Standard output could not be written (`> /dev/full`, a full disk behind `> file`): one line on stderr, exit 1. */
+class OutputFailed extends AgentInstallError {}
+
 /**
- * Human output: every line written to a stream passes through {@link terminalText}, which shows
+ * Where main writes. Human output (`out`, `err`) passes through {@link terminalText}, which shows
  * control and invisible characters from agent text as escapes and only then turns our own style
- * marks into colour codes. `--json` output is written as is.
+ * marks into colour codes; `json` documents are written as they are. A failed write to stdout
+ * stops the command (OutputFailed); one to stderr is dropped, as there is nowhere left to say so.
+ * (A reader that went away, EPIPE, is handled below this, by the bin shim: quietly.)
  */
 interface Say {
   out(text: string): void;
+  json(text: string): void;
   err(text: string): void;
 }
 
 function sayTo(io: CliIO): Say {
+  const write = (text: string) => {
+    try {
+      io.stdout.write(text);
+    } catch (error) {
+      throw new OutputFailed(`Cannot write to standard output: ${(error as Error)?.message ?? String(error)}`, { code: 'IO', cause: error });
+    }
+  };
   return {
-    out: (text) => void io.stdout.write(terminalText(text)),
-    err: (text) => void io.stderr.write(terminalText(text)),
+    out: (text) => write(terminalText(text)),
+    json: write,
+    err: (text) => {
+      try {
+        io.stderr.write(terminalText(text));
+      } catch {
+        /* stderr is gone too */
+      }
+    },
   };
 }
 
@@ -125,19 +145,29 @@ async function run(parsed: Extract<Parsed<GlobalOptions>, { kind: 'run' }>, io: 
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseArgv(argv, CLI);
-  const json = parsed.globals.json;
-  /** The command the line is about: the default command's when it was implied. */
-  const commandPath = parsed.implicit ? [CLI.defaultCommand] : parsed.path;
   // Each stream is coloured only when it is a terminal itself (`2>log` gets plain text).
   const colorFlag = parsed.globals.color;
   const style = makeStyle(colorLevel(io.env, () => io.stdout.isTTY === true, colorFlag));
   const errStyle = makeStyle(colorLevel(io.env, () => io.stderr.isTTY === true, colorFlag));
   const say = sayTo(io);
   try {
+    return await mainWith(parsed, io, say, style, errStyle);
+  } catch (error) {
+    if (!(error instanceof OutputFailed)) throw error;
+    say.err(`${errStyle.red('error')} ${error.message}\n`);
+    return ExitCode.failed;
+  }
+}
+
+async function mainWith(parsed: Parsed<GlobalOptions>, io: CliIO, say: Say, style: Style, errStyle: Style): Promise<number> {
+  const json = parsed.globals.json;
+  /** The command the line is about: the default command's when it was implied. */
+  const commandPath = parsed.implicit ? [CLI.defaultCommand] : parsed.path;
+  try {
     let result: CommandResult;
     switch (parsed.kind) {
       case 'version':
-        io.stdout.write(`${await readVersion()}\n`);
+        say.out(`${await readVersion()}\n`);
         return ExitCode.ok;
       case 'help':
         say.out((await loadHelp()).renderHelp(CLI, parsed.path));
@@ -153,12 +183,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       case 'run':
         result = await run(parsed, io, say, style, errStyle);
     }
-    if (json) io.stdout.write(`${jsonText(withFailure(result))}\n`);
+    if (json) say.json(`${jsonText(withFailure(result))}\n`);
     else if (result.text) say.out(`${result.text}\n`);
     return result.exitCode ?? ExitCode.ok;
   } catch (error) {
+    if (error instanceof OutputFailed) throw error;
     if (error instanceof AgentInstallError) {
-      if (json) io.stdout.write(errorJson(error));
+      if (json) say.json(errorJson(error));
       else {
         say.err(`${errStyle.red('error')} ${error.message}\n`);
         if (error.hint) say.err(`${errStyle.dim('hint')}  ${error.hint}\n`);
@@ -171,7 +202,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const unexpected = error as Error;
     if (json) {
-      io.stdout.write(
+      say.json(
         errorJson(
           new AgentInstallError(unexpected?.message ?? String(error), {
             code: 'INTERNAL',
