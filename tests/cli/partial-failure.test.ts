@@ -12,7 +12,7 @@ import { scopeFolders } from '../../src/core/scope/folders.js';
 import { projectScope } from '../../src/core/scope/scope.js';
 import { takeSnapshot } from '../../src/core/scope/snapshot.js';
 import { parseSpec } from '../../src/core/sources/index.js';
-import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { agentText, makeSandbox, REPO_ROOT, type Sandbox } from '../helpers/sandbox.js';
 
 const LOCK = '.claude/agents.lock.json';
 
@@ -29,7 +29,7 @@ describe('a multi-agent add that fails while its files are renamed into place', 
   it('says exactly which agents were installed and records exactly those in the lockfile', async () => {
     const sb = makeSandbox();
     const specs = writeSources(sb, 'src', ['alpha', 'beta', 'gamma', 'delta', 'epsilon']);
-    const ctx = { cwd: sb.project, home: sb.home, env: sb.env };
+    const ctx = { cwd: sb.project, home: sb.home, env: sb.env, packageRoot: REPO_ROOT };
     const scope = projectScope(ctx);
     const checked = [];
     for (const raw of specs) {
