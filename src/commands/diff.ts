@@ -34,11 +34,13 @@ interface AgentDiff {
 // Keep a byte-order mark, so that a diff shows it like any other change.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-function readInstalled(file: string): Uint8Array | null {
+/** The installed file's bytes; null when it is gone; the error when it is there but cannot be read. */
+function readInstalled(file: string): Uint8Array | null | Error {
   try {
     return readFileSync(file);
-  } catch {
-    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? null : (error as Error);
   }
 }
 
@@ -55,7 +57,23 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
     agents.check(entry.path); // never read through a link that leads out of the agents folder
     const file = agents.resolve(entry.path);
-    const installedBytes = readInstalled(file);
+    const read = readInstalled(file);
+    if (read instanceof Error) {
+      // Unknown bytes are no empty file: say so for this agent, and diff the others.
+      const label = `${displayPath(ctx, file)} (installed, unreadable)`;
+      results.push({
+        name,
+        from: { label, version: null },
+        to: { label, version: null },
+        identical: false,
+        lineEndingsOnly: false,
+        fields: [],
+        hunks: [],
+        note: `cannot read ${displayPath(ctx, file)}: ${read.message}`,
+      });
+      continue;
+    }
+    const installedBytes = read;
     const installedText = installedBytes === null ? null : decoder.decode(installedBytes);
     const installedLabel = `${displayPath(ctx, file)} (installed${installedText === null ? ', missing' : ''})`;
     const installed = { label: installedLabel, version: null, text: installedText ?? '' };
