@@ -44,13 +44,14 @@ class OutputFailed extends AgentInstallError {}
 /**
  * Where main writes. Human output (`out`, `err`) passes through {@link terminalText}, which shows
  * control and invisible characters from agent text as escapes and only then turns our own style
- * marks into colour codes; `json` documents are written as they are. A failed write to stdout
+ * marks into colour codes; `raw` text is written as it is. A failed write to stdout
  * stops the command (OutputFailed); one to stderr is dropped, as there is nowhere left to say so.
  * (A reader that went away, EPIPE, is handled below this, by the bin shim: quietly.)
  */
 interface Say {
   out(text: string): void;
-  json(text: string): void;
+  /** Written as it is: `--json` documents, and files the user asked to see (`new --print`). */
+  raw(text: string): void;
   err(text: string): void;
 }
 
@@ -64,7 +65,7 @@ function sayTo(io: CliIO): Say {
   };
   return {
     out: (text) => write(terminalText(text)),
-    json: write,
+    raw: write,
     err: (text) => {
       try {
         io.stderr.write(terminalText(text));
@@ -183,13 +184,13 @@ async function mainWith(parsed: Parsed<GlobalOptions>, io: CliIO, say: Say, styl
       case 'run':
         result = await run(parsed, io, say, style, errStyle);
     }
-    if (json) say.json(`${jsonText(withFailure(result))}\n`);
-    else if (result.text) say.out(`${result.text}\n`);
+    if (json) say.raw(`${jsonText(withFailure(result))}\n`);
+    else if (result.text) (result.verbatim ? say.raw : say.out)(`${result.text}\n`);
     return result.exitCode ?? ExitCode.ok;
   } catch (error) {
     if (error instanceof OutputFailed) throw error;
     if (error instanceof AgentInstallError) {
-      if (json) say.json(errorJson(error));
+      if (json) say.raw(errorJson(error));
       else {
         say.err(`${errStyle.red('error')} ${error.message}\n`);
         if (error.hint) say.err(`${errStyle.dim('hint')}  ${error.hint}\n`);
@@ -202,7 +203,7 @@ async function mainWith(parsed: Parsed<GlobalOptions>, io: CliIO, say: Say, styl
     }
     const unexpected = error as Error;
     if (json) {
-      say.json(
+      say.raw(
         errorJson(
           new AgentInstallError(unexpected?.message ?? String(error), {
             code: 'INTERNAL',

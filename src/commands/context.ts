@@ -27,6 +27,11 @@ export interface CommandResult {
   /** Human output for stdout (may be empty). */
   text: string;
   exitCode?: ExitCode;
+  /**
+   * `text` is a file the user asked to see on stdout (`new --print`), printed exactly as it
+   * would be written. Any other human text is escaped for the terminal (see style.ts).
+   */
+  verbatim?: true;
   /** Why a non-zero exit (differences found, errors in validated files): added to the `--json` document as `error`, with `ok: false`. */
   failure?: { code: ErrorCode; message: string; hint?: string };
 }

@@ -123,6 +123,16 @@ describe('human output shows control and invisible characters from agent text as
     expect(json.issues.map((i: any) => i.message).join('\n')).toContain(`red${OSC_0}`);
   });
 
+  it('new --print is the exact file (the user asked for its bytes), emoji joiners included', async () => {
+    const sb = makeSandbox();
+    const description = 'Plans family trips 👨\u200d👩\u200d👧 with a soft\u00adhyphen.';
+    const printed = await sb.run(['new', 'trip-planner', '--description', description, '--print']);
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    expect((await sb.run(['new', 'trip-planner', '--description', description])).exitCode).toBe(0);
+    expect(printed.stdout).toBe(sb.read('.claude/agents/trip-planner.md'));
+    expect(printed.stdout).toContain('👨\u200d👩\u200d👧');
+  });
+
   it('error messages that quote file content', async () => {
     const sb = makeSandbox();
     // JSON.stringify, which quotes the name, leaves C1 controls and bidi characters raw.
