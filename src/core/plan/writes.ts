@@ -98,7 +98,7 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       continue;
     }
     const found = snapshot.agentAt(relative);
-    if (current === undefined && !link && !options.force) {
+    if (current === undefined && !link && previous !== undefined && !options.force) {
       refusals.push(unreadableRefusal(name, relative, readProblem(found?.issues), 'write'));
       continue;
     }
