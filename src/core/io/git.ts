@@ -160,8 +160,10 @@ function spawnGit(
     });
     child.once('close', (code) => {
       clearTimeout(timer);
-      if (timedOut) return reject(new GitCommandError(`git ${args[0] ?? ''} timed out after ${options.timeoutMs / 1000} s`, args, err, code, true));
-      if (overflow) return reject(new GitCommandError(`git ${args[0] ?? ''} printed more than ${options.maxBytes} bytes`, args, err, code, false));
+      // The subcommand, past `-c name=value` and `--git-dir=…`.
+      const what = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? '';
+      if (timedOut) return reject(new GitCommandError(`git ${what} timed out after ${options.timeoutMs / 1000} s`, args, err, code, true));
+      if (overflow) return reject(new GitCommandError(`git ${what} printed more than ${options.maxBytes} bytes`, args, err, code, false));
       if (code !== 0) return reject(new GitCommandError(err.trim() || `git exited with ${code}`, args, err, code, false));
       resolve(Buffer.concat(out, outSize));
     });
