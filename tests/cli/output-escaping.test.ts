@@ -36,7 +36,7 @@ describe('human output shows control and invisible characters from agent text as
     const sb = makeSandbox();
     sb.write({ 'src/helper.md': agentText('helper') }, sb.root);
     expect((await sb.run(['add', '../src/helper.md'])).exitCode).toBe(0);
-    const hostile = `---\nname: helper\ndescription: Agent helper for tests.\ntools: Bash\n---\n\nYou are helper.\n${ERASE_ABOVE}${ERASE_ABOVE}Harmless wording.\tTabbed.\r\nline\rover\n`;
+    const hostile = `---\nname: helper\ndescription: Agent helper for tests.\ntools: Bash\n---\n\nYou are helper.\n${ERASE_ABOVE}${ERASE_ABOVE}Harmless wording.\tTabbed.\r\nline\rover\n${OSC_52}${OSC_0}\n`;
     writeFileSync(path.join(sb.root, 'src/helper.md'), hostile);
     for (const env of [{}, { FORCE_COLOR: '1' }]) {
       const diff = await sb.run(['diff', 'helper'], { env });
@@ -48,6 +48,7 @@ describe('human output shows control and invisible characters from agent text as
       // Escaped visibly, in place; a tab inside a body line is kept; CR is shown.
       expect(plain).toContain('+\\x1b[1A\\x1b[2K\\x1b[1A\\x1b[2KHarmless wording.\tTabbed.␍\n');
       expect(plain).toContain('+line\\x0dover\n');
+      expect(plain).toContain('+\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]0;pwned\\x07\n');
     }
     // Our own colours still work around the escaped text.
     const coloured = await sb.run(['diff', 'helper'], { env: { FORCE_COLOR: '1' } });
@@ -93,6 +94,10 @@ describe('human output shows control and invisible characters from agent text as
     sb.write({ 'src/bidi.md': agentText(`re${RLO}weiv`) }, sb.root);
     expect((await sb.run(['add', '../src/bidi.md', 'code-reviewer'])).exitCode).toBe(0);
     sb.write({ [`.claude/agents/zero${ZWSP}width.md`]: agentText(`zero${ZWSP}width`) });
+    // A hand-edited (or hostile) lockfile: `requested` and `source` are free text there.
+    const lock = JSON.parse(sb.read('.claude/agents.lock.json'));
+    lock.agents['code-reviewer'].source = `code-reviewer@1.0.0${OSC_52}${OSC_0}`;
+    writeFileSync(path.join(sb.project, '.claude/agents.lock.json'), JSON.stringify(lock));
     for (const env of [{}, { FORCE_COLOR: '1' }]) {
       for (const command of [['list'], ['verify']]) {
         const result = await sb.run(command, { env });
@@ -101,12 +106,14 @@ describe('human output shows control and invisible characters from agent text as
         expect(result.stdout).toContain('zero\\u200bwidth');
       }
     }
+    expect((await sb.run(['list'])).stdout).toContain('code-reviewer@1.0.0\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]0;pwned\\x07');
     // Widths are measured on what is shown: every row's STATUS starts in the header's column.
     const lines = (await sb.run(['list', '--project'])).stdout.trimEnd().split('\n');
     const column = lines[0]!.indexOf('STATUS');
     for (const line of lines.slice(1)) expect(line.slice(column), line).toMatch(/^(ok|unmanaged)$/);
     const rows = (await sb.run(['list', '--project', '--json'])).json();
     expect(rows.map((r: any) => r.name).sort()).toEqual(['code-reviewer', `re${RLO}weiv`, `zero${ZWSP}width`].sort());
+    expect(rows.find((r: any) => r.name === 'code-reviewer').source).toBe(`code-reviewer@1.0.0${OSC_52}${OSC_0}`);
   });
 
   it('validate: messages that quote values from the file', async () => {
