@@ -21,6 +21,8 @@ export interface ListedAgent {
   accepted?: true;
   /** For `orphaned`: edited since it was installed. */
   edited?: true;
+  /** For `invalid`: why Claude Code would not load it (`line:column message`), e.g. that it cannot be read. */
+  reason?: string;
   scope: 'project' | 'user';
   source: string | null;
   status: InstalledAgent['status'];
@@ -29,6 +31,7 @@ export interface ListedAgent {
 }
 
 function toListed(agent: InstalledAgent): ListedAgent {
+  const issue = agent.status === 'invalid' ? agent.issues?.find((i) => i.severity === 'error') : undefined;
   return {
     name: agent.name,
     version: agent.entry?.version ?? null,
@@ -41,6 +44,7 @@ function toListed(agent: InstalledAgent): ListedAgent {
     ...(agent.lineEndings ? { lineEndings: agent.lineEndings } : {}),
     ...(agent.accepted ? { accepted: true as const } : {}),
     ...(agent.edited ? { edited: true as const } : {}),
+    ...(issue ? { reason: `${issue.line}:${issue.column} ${issue.message}` } : {}),
   };
 }
 
@@ -62,6 +66,10 @@ function listNotes(agents: ListedAgent[]): string[] {
   const orphaned = named('orphaned');
   if (orphaned.length) notes.push(`No longer in the lockfile: ${orphaned.join(', ')}; \`agent-install install\` removes what was not edited.`);
   if (agents.some((a) => a.lineEndings)) notes.push('Line endings (CRLF vs LF) are the only difference for some files; they count as unmodified.');
+  const invalid = agents.filter((a) => a.status === 'invalid' && a.reason !== undefined);
+  if (invalid.length) {
+    notes.push('Claude Code would not load:', ...invalid.map((a) => `  ${a.path}${a.scope === 'user' ? ' (user scope)' : ''}  ${a.reason}`));
+  }
   return notes;
 }
 

@@ -85,6 +85,7 @@ export const ISSUE_CODES = {
   'experimental-invalid': { severity: 'warning', summary: 'invalid `experimental` (ignored)' },
   'name-not-kebab': { severity: 'warning', summary: '`name` is not lower-case kebab-case of 1–50 characters' },
   'name-file-mismatch': { severity: 'warning', summary: 'the file name differs from `name`' },
+  'name-invisible-characters': { severity: 'warning', summary: '`name` holds bidi, zero-width or other invisible characters' },
   'duplicate-name': { severity: 'warning', summary: 'another file in the tree has the same `name`' },
   'yaml-lenient': { severity: 'warning', summary: 'the YAML loads only through the lenient retry' },
   bom: { severity: 'warning', summary: 'byte-order mark' },

@@ -3,6 +3,7 @@ import { Checker } from './checker.js';
 import { checkFields, resolveTools, unescapeDescription } from './field-rules.js';
 import { checkConflictMarkers, checkDelimiter, checkEncoding, checkLenient, checkMissingFrontmatter, checkYamlFailure } from './file-rules.js';
 import type { AgentCheck, CheckOptions, Issue, LoadedAgent } from './issues.js';
+import { checkNameCharacters } from './name-characters.js';
 import { type AgentDocument, parseAgentFile } from './parse.js';
 import { AGENT_COLORS } from './schema.js';
 
@@ -41,6 +42,7 @@ export function checkAgentText(text: string, options: CheckOptions = {}): AgentC
     else {
       if (document.parse === 'lenient') checkLenient(checker);
       checkFields(checker);
+      checkNameCharacters(checker);
     }
   }
 
