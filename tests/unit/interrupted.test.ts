@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
 import { readLockfile } from '../../src/core/lockfile/read.js';
-import { journalPath, readScopeLockfile } from '../../src/core/lockfile/scope-lockfile.js';
+import { journalPath } from '../../src/core/lockfile/scope-lockfile.js';
 import { applyPlan } from '../../src/core/plan/apply.js';
 import { recoverScope } from '../../src/core/plan/recover.js';
 import { planUpgrade } from '../../src/core/plan/upgrade.js';
@@ -59,17 +59,29 @@ describe('an upgrade interrupted between files', () => {
     expect(readFileSync(scope.lockfilePath, 'utf8')).toBe(lockBefore);
     expect(existsSync(journalPath(scope))).toBe(true);
 
-    // Readers already see a lockfile that matches the files on disk.
-    const seen = readScopeLockfile(scope);
-    expect(seen.agents.alpha).toMatchObject({ version: '1.1.0', integrity: computeIntegrity(alpha) });
-    expect(seen.agents.beta).toMatchObject({ version: '1.0.0', integrity: computeIntegrity(beta) });
+    // Readers never take the journal's word: they report the interrupted run, and the lockfile as it is.
     const verify = await sb.run(['verify', '--json']);
-    expect(verify.exitCode).toBe(0);
+    expect(verify.exitCode).toBe(3);
+    expect(verify.json()).toMatchObject({ ok: false, interrupted: journalPath(scope), error: { code: 'INTERRUPTED_RUN' } });
+    expect(verify.json().agents.find((a: any) => a.name === 'alpha')).toMatchObject({ status: 'ahead', fileVersion: '1.1.0' });
+    const list = await sb.run(['list']);
+    expect(list.exitCode).toBe(0);
+    expect(list.stderr).toContain('An interrupted run left .claude/agents.lock.json.journal');
+    // install --frozen neither recovers nor writes anything.
+    const frozen = await sb.run(['install', '--frozen', '--json']);
+    expect(frozen.exitCode).toBe(3);
+    expect(frozen.json().error.code).toBe('INTERRUPTED_RUN');
+    expect(readFileSync(scope.lockfilePath, 'utf8')).toBe(lockBefore);
+    expect(existsSync(journalPath(scope))).toBe(true);
 
     // The next writer persists the reconciliation, and finishes the job.
-    recoverScope(scope, scopeFolders(scope));
+    const warnings: string[] = [];
+    recoverScope(scope, scopeFolders(scope), { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
     expect(existsSync(journalPath(scope))).toBe(false);
-    expect(readLockfile(scope.lockfilePath).agents.alpha!.version).toBe('1.1.0');
+    expect(readLockfile(scope.lockfilePath).agents.alpha).toMatchObject({ version: '1.1.0', integrity: computeIntegrity(alpha) });
+    expect(readLockfile(scope.lockfilePath).agents.beta).toMatchObject({ version: '1.0.0', integrity: computeIntegrity(beta) });
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
     const lock = JSON.parse(readFileSync(scope.lockfilePath, 'utf8'));
     lock.agents.beta.requested = '^1.0.0';
     writeFileSync(scope.lockfilePath, JSON.stringify(lock));
@@ -78,13 +90,17 @@ describe('an upgrade interrupted between files', () => {
     expect((await sb.run(['verify'])).exitCode).toBe(0);
   });
 
-  it('a journal cut short while being written is ignored', async () => {
+  it('a torn journal is reported by readers and ignored, with a warning, by the next writer', async () => {
     const sb = makeSandbox();
     await sb.run(['fastapi-backend-builder@1.0.0']);
     const scope = projectScope({ cwd: sb.project, home: sb.home });
     writeFileSync(journalPath(scope), '{"changes": [{"name": "fastapi-backend-b');
-    expect((await sb.run(['verify'])).exitCode).toBe(0);
-    expect((await sb.run(['fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
+    expect((await sb.run(['verify'])).exitCode).toBe(3);
+    const add = await sb.run(['fastapi-backend-builder@1.0.0']);
+    expect(add.exitCode).toBe(0);
+    expect(add.stderr).toContain('Ignored');
+    expect(add.stderr).toContain('does not belong to this lockfile');
     expect(existsSync(journalPath(scope))).toBe(false);
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
   });
 });

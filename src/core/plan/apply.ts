@@ -1,7 +1,9 @@
-import type { PreparedWrite } from '../io/atomic.js';
+import { type PreparedWrite, uniqueSuffix } from '../io/atomic.js';
+import { readTextBounded } from '../io/bounded-read.js';
 import { computeIntegrity } from '../io/integrity.js';
-import { type JournalChange, serializeJournal } from '../lockfile/journal.js';
+import { JOURNAL_VERSION, type JournalChange, lockfileDigest, serializeJournal } from '../lockfile/journal.js';
 import { copyAgents, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
+import { MAX_LOCKFILE_BYTES } from '../lockfile/read.js';
 import { ensureScopeFolders, JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
 import { isWrite, type Plan, sameEntry, type WriteAction } from './plan.js';
 
@@ -10,6 +12,8 @@ export interface ApplyHooks {
   afterFile?: (relative: string) => void;
   /** Runs while the files are written under temporary names; if it fails, nothing is committed. */
   whilePreparing?: () => Promise<void>;
+  /** The scope-lock token of this run, recorded in the journal. */
+  token?: string;
 }
 
 /** How many agent files are written and synced at once. */
@@ -48,12 +52,16 @@ async function prepareAll(writes: WriteAction[], folders: ScopeFolders): Promise
  * The one place that writes agent files and lockfiles, through the scope's guarded folders.
  * Call with the scope lock held, after `recoverScope`. Every target is checked first, then every
  * new file is written and synced under a temporary name (a full disk fails here, with nothing
- * installed), then the journal is written, the files are renamed into place in plan order, the
+ * installed), then the journal is written (naming the lockfile before and after, see
+ * lockfile/journal.ts), the files are renamed into place in plan order, the
  * folders synced once each, and the lockfile written. Conflicts and skips write nothing.
  */
 export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFolders, hooks: ApplyHooks = {}): Promise<Lockfile> {
   ensureScopeFolders(folders);
   checkPlanPaths(plan, folders);
+  // The lockfile as it is now, which the journal names: read as a regular file only, so that a
+  // lockfile that is a link is refused before a journal exists (the write would refuse it later).
+  const before = readTextBounded(folders.claude.resolve(LOCKFILE_NAME), MAX_LOCKFILE_BYTES, 'lockfile', { noFollow: true });
   const changes: JournalChange[] = [];
   const agents = copyAgents(lockfile.agents);
   for (const action of plan.actions) {
@@ -75,6 +83,7 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
     }
   }
   const next: Lockfile = { ...lockfile, agents };
+  const nextText = serializeLockfile(next);
   const writes = plan.actions.filter(isWrite);
   const preparing = prepareAll(writes, folders);
   const checking = hooks.whilePreparing?.();
@@ -86,7 +95,18 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
   const prepared = outcome.value;
   let committed = 0;
   try {
-    if (changes.length > 0) folders.claude.writeFile(JOURNAL_NAME, serializeJournal({ changes }));
+    if (changes.length > 0) {
+      folders.claude.writeFile(
+        JOURNAL_NAME,
+        serializeJournal({
+          journalVersion: JOURNAL_VERSION,
+          token: hooks.token ?? `${uniqueSuffix()}${uniqueSuffix()}`,
+          lockfileBefore: before === null ? null : lockfileDigest(before),
+          lockfileAfter: lockfileDigest(nextText),
+          changes,
+        }),
+      );
+    }
     for (const action of plan.actions) {
       if (isWrite(action)) {
         prepared[committed++]!.commit();
@@ -101,7 +121,7 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
   }
   // Every agent file's rename is durable before the lockfile records it.
   folders.agents.flush();
-  folders.claude.writeFile(LOCKFILE_NAME, serializeLockfile(next));
+  folders.claude.writeFile(LOCKFILE_NAME, nextText);
   if (changes.length > 0) folders.claude.removeFile(JOURNAL_NAME);
   return next;
 }
