@@ -15,6 +15,9 @@ import { registrySource } from '../../src/core/sources/registry/source.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { makeSandbox } from '../helpers/sandbox.js';
 
+/** The lock token of the run that is killed (the next writer takes over its lock, inheriting it). */
+const RUN = '0123456789abcdef';
+
 const text = (name: string, body: string) => `---\nname: ${name}\ndescription: ${name} agent.\n---\n\n${body}\n`;
 
 describe('an upgrade interrupted between files', () => {
@@ -46,6 +49,7 @@ describe('an upgrade interrupted between files', () => {
     // The process dies right after the first file is renamed into place.
     await expect(
       applyPlan(plan, lockfile, scopeFolders(scope), {
+        token: RUN,
         afterFile: () => {
           throw new Error('killed');
         },
@@ -76,7 +80,7 @@ describe('an upgrade interrupted between files', () => {
 
     // The next writer persists the reconciliation, and finishes the job.
     const warnings: string[] = [];
-    recoverScope(scope, scopeFolders(scope), { warn: (m) => warnings.push(m) });
+    recoverScope(scope, scopeFolders(scope), { inherited: [RUN], warn: (m) => warnings.push(m) });
     expect(warnings).toEqual([]);
     expect(existsSync(journalPath(scope))).toBe(false);
     expect(readLockfile(scope.lockfilePath).agents.alpha).toMatchObject({ version: '1.1.0', integrity: computeIntegrity(alpha) });
@@ -99,7 +103,7 @@ describe('an upgrade interrupted between files', () => {
     const add = await sb.run(['fastapi-backend-builder@1.0.0']);
     expect(add.exitCode).toBe(0);
     expect(add.stderr).toContain('Ignored');
-    expect(add.stderr).toContain('does not belong to this lockfile');
+    expect(add.stderr).toContain('Ignored a journal that does not belong to this lockfile');
     expect(existsSync(journalPath(scope))).toBe(false);
     expect((await sb.run(['verify'])).exitCode).toBe(0);
   });

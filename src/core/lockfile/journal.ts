@@ -113,13 +113,17 @@ export function parseJournal(text: string): Journal | string {
 }
 
 /**
- * Is `journal` the record of an interrupted run over the lockfile now on disk? Only when that
- * lockfile is the one the run started from (`lockfileBefore`, whose entries of the changed agents
- * the journal's `before` must repeat) or the one it finished writing (`lockfileAfter`). A journal
- * committed to a repository, copied from elsewhere or left from another state of the lockfile
- * matches neither.
+ * Is `journal` the record of an interrupted run of this tool over the lockfile now on disk?
+ * Only when both hold:
+ * - its run died holding the scope lock, and this run took that lock over: the journal's token
+ *   is one of `inherited` (the dead holders' tokens the lock handed on, see scope/lock.ts). A
+ *   journal committed to a repository, copied, or planted comes with no such lock;
+ * - the lockfile is the one the run started from (`lockfileBefore`, whose entries of the changed
+ *   agents the journal's `before` must repeat) or the one it finished writing (`lockfileAfter`),
+ *   not another state of it.
  */
-export function trustJournal(journal: Journal, digest: string | null, lockfile: Lockfile): JournalVerdict {
+export function trustJournal(journal: Journal, digest: string | null, lockfile: Lockfile, inherited: readonly string[]): JournalVerdict {
+  if (!inherited.includes(journal.token)) return { trusted: false, reason: 'no run of agent-install that died holding the scope lock left it' };
   if (digest !== null && digest === journal.lockfileAfter) return { trusted: true, journal };
   if (digest !== journal.lockfileBefore) return { trusted: false, reason: 'it records a run over another lockfile' };
   for (const change of journal.changes) {

@@ -13,6 +13,8 @@ import type { Scope } from '../scope/scope.js';
 export const MAX_JOURNAL_BYTES = 2 * MAX_LOCKFILE_BYTES + 16 * 1_048_576;
 
 export interface RecoverOptions {
+  /** Tokens of the dead runs whose lock this run took over (see HeldLock): only their journal is trusted. */
+  inherited?: readonly string[];
   /** `install --frozen`: a journal is an error, and nothing is recovered. */
   frozen?: boolean;
   /** Told when a journal is ignored. */
@@ -45,11 +47,11 @@ function readJournalFile(file: string): ReturnType<typeof parseJournal> | null {
  * Decides what a journal left in the scope means, with the scope lock held: the record of this
  * tool's interrupted run over the lockfile on disk (see trustJournal), or anything else.
  */
-function judgeJournal(scope: Scope, digest: string | null, lockfile: Lockfile): JournalVerdict | null {
+function judgeJournal(scope: Scope, digest: string | null, lockfile: Lockfile, inherited: readonly string[]): JournalVerdict | null {
   const parsed = readJournalFile(journalPath(scope));
   if (parsed === null) return null;
   if (typeof parsed === 'string') return { trusted: false, reason: parsed };
-  return trustJournal(parsed, digest, lockfile);
+  return trustJournal(parsed, digest, lockfile, inherited);
 }
 
 /**
@@ -65,9 +67,11 @@ export function recoverScope(scope: Scope, folders: ScopeFolders, options: Recov
   if (journalExists(scope)) {
     if (options.frozen) throw interruptedRunError(journalPath(scope));
     const digest = state.kind === 'missing' ? null : lockfileDigest(state.text);
-    const verdict = judgeJournal(scope, digest, lockfile);
+    const verdict = judgeJournal(scope, digest, lockfile, options.inherited ?? []);
     if (verdict !== null && !verdict.trusted) {
-      options.warn?.(`Ignored ${journalPath(scope)}: ${verdict.reason}. It does not belong to this lockfile, so nothing was recovered from it; it is removed.`);
+      options.warn?.(
+        `Ignored a journal that does not belong to this lockfile: ${journalPath(scope)} (${verdict.reason}). Nothing was recovered from it; it is removed.`,
+      );
     } else if (verdict !== null && digest !== verdict.journal.lockfileAfter) {
       // Killed before writing the lockfile (after writing it, the run was complete): per agent,
       // the entry its file justifies.

@@ -78,8 +78,8 @@ export async function runTransaction(scope: Scope, build: PlanBuilder, options: 
   }
   return withScopeLock(
     folders,
-    async ({ token }) => {
-      recoverScope(scope, folders, { ...(options.frozen ? { frozen: true } : {}), ...(options.warn ? { warn: options.warn } : {}) });
+    async ({ token, inherited }) => {
+      recoverScope(scope, folders, { inherited, ...(options.frozen ? { frozen: true } : {}), ...(options.warn ? { warn: options.warn } : {}) });
       const lockfile = current();
       const { plan: result, check } = await plan(lockfile);
       let next = lockfile;

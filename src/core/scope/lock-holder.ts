@@ -17,6 +17,24 @@ export interface Holder {
    * that now belongs to a process started at another time is not the holder: the holder is dead.
    */
   since?: string;
+  /**
+   * Tokens of runs of this machine that died holding the lock, which this holder took over
+   * (directly, or from a run that died after taking it over): a journal one of them left is this
+   * holder's to finish (see plan/recover.ts).
+   */
+  inherited?: string[];
+}
+
+/** Lock tokens: 16 hex digits. */
+export const TOKEN = /^[0-9a-f]{16}$/;
+
+/** How many dead runs' tokens a lock carries on at most. */
+const MAX_INHERITED = 8;
+
+/** The tokens a run that takes over `holder`'s stale lock inherits: its own and those it inherited. */
+export function inheritedFrom(holder: Holder | null): string[] {
+  if (holder === null) return [];
+  return [...new Set([holder.token, ...(holder.inherited ?? [])].filter((t): t is string => t !== undefined && TOKEN.test(t)))].slice(0, MAX_INHERITED);
 }
 
 /** The same file, unchanged: a new lock file (or a rewritten one) differs in one of these. */
@@ -72,6 +90,7 @@ export function parseHolder(text: string): Holder | null {
       started: typeof raw.started === 'number' ? raw.started : 0,
       ...(typeof raw.token === 'string' ? { token: raw.token } : {}),
       ...(typeof raw.since === 'string' ? { since: raw.since } : {}),
+      ...(Array.isArray(raw.inherited) ? { inherited: raw.inherited.filter((t): t is string => typeof t === 'string') } : {}),
     };
   } catch {
     return null;

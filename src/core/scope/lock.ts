@@ -9,6 +9,7 @@ import {
   type HeldState,
   type Holder,
   holderAlive,
+  inheritedFrom,
   inspectLock,
   type LockState,
   parseHolder,
@@ -28,13 +29,16 @@ export interface LockOptions {
 export interface HeldLock {
   /** This acquisition's token, as the lock file records it (the journal records it too). */
   token: string;
+  /** Tokens of dead runs whose stale lock this run took over (see {@link Holder.inherited}). */
+  inherited: string[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function holderText(token: string): string {
+function holderText(token: string, inherited: string[] = []): string {
   const since = processStartOf(process.pid);
-  return JSON.stringify({ pid: process.pid, host: thisHost(), started: Date.now(), token, ...(since !== undefined ? { since } : {}) } satisfies Holder);
+  const holder: Holder = { pid: process.pid, host: thisHost(), started: Date.now(), token, ...(since !== undefined ? { since } : {}) };
+  return JSON.stringify(inherited.length > 0 ? { ...holder, inherited } : holder);
 }
 
 function errnoOf(error: unknown): string | undefined {
@@ -108,10 +112,10 @@ function timeoutError(file: string, timeoutMs: number, state: LockState): AgentI
 
 /**
  * Serialises writers of one scope: the lockfile is read, planned against and written while the
- * lock is held, so concurrent runs never lose an entry. A lock is broken only when its holder is
- * a process of this machine that no longer runs (or it names no holder and has not changed for
- * two seconds), never for its age: a run stopped with Ctrl-Z for an hour still holds it. A lock
- * taken on another machine is never broken; waiting for it times out with a hint.
+ * lock is held, so concurrent runs never lose an entry. A lock is taken over only when its holder
+ * is a process of this machine that no longer runs (or it names no holder and has not changed
+ * for two seconds), never for its age: a run stopped with Ctrl-Z for an hour still holds it. A
+ * lock taken on another machine is never broken; waiting for it times out with a hint.
  */
 export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLock) => Promise<T> | T, options: LockOptions = {}): Promise<T> {
   // The lock sits in the Claude folder, created (and checked) here when missing.
@@ -120,6 +124,7 @@ export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLoc
   const token = `${uniqueSuffix()}${uniqueSuffix()}`;
   const text = holderText(token);
   const deadline = Date.now() + timeoutMs;
+  let held: HeldLock = { token, inherited: [] };
   let told = false;
   let delay = 25;
   for (;;) {
@@ -134,7 +139,11 @@ export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLoc
     const state = inspectLock(file);
     if (state.kind === 'free') continue;
     if (state.kind === 'stale') {
-      await breakStaleLock(file, state, deadline, timeoutMs);
+      const inherited = inheritedFrom(state.holder);
+      if (await takeOverStaleLock(file, state, holderText(token, inherited), deadline, timeoutMs)) {
+        held = { token, inherited };
+        break;
+      }
       continue;
     }
     if (Date.now() >= deadline) throw timeoutError(file, timeoutMs, state);
@@ -146,7 +155,7 @@ export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLoc
     delay = Math.min(delay * 2, 250);
   }
   try {
-    return await fn({ token });
+    return await fn(held);
   } finally {
     // Only our own lock. Nothing else removes a lock whose holder runs, so the check is for a
     // lock deleted by hand meanwhile (and taken by another run).
@@ -166,24 +175,33 @@ function inspectLockText(file: string): string | null {
 }
 
 /**
- * Removes a lock judged stale, holding the breaking mutex (below): the lock is read again, and
- * removed only when it is still the very file judged stale (same bytes, same inode, same mtime)
- * and still stale. Nothing else can replace it in between: a lock file is removed only by its
- * holder (dead) or by a breaker (excluded by the mutex), and a new one is created only where
- * none exists. So a waiter can never remove a lock that another waiter took after the stale
- * one was gone — the race that lost entries when waiters renamed the lock aside.
+ * Takes over a lock judged stale, holding the breaking mutex (below): the lock is read again, and
+ * replaced with ours (a complete file renamed over it) only when it is still the very file judged
+ * stale (same bytes, same inode, same mtime) and still stale. Nothing else can replace it in
+ * between: a lock file is removed or replaced only by its holder (dead) or by a breaker
+ * (excluded by the mutex), and a new one is created only where none exists. So a waiter can
+ * never remove a lock that another waiter took after the stale one was gone — the race that lost
+ * entries when waiters renamed the lock aside. Taking the lock over, rather than removing it,
+ * hands the dead run's token to the run that will find its journal. Returns whether we hold it.
  */
-async function breakStaleLock(file: string, judged: HeldState, deadline: number, timeoutMs: number): Promise<void> {
+async function takeOverStaleLock(file: string, judged: HeldState, text: string, deadline: number, timeoutMs: number): Promise<boolean> {
   const release = await takeBreakingMutex(`${file}.breaking`, deadline, timeoutMs);
   try {
     const now = inspectLock(file);
-    if (now.kind === 'stale' && now.text === judged.text && sameId(now.id, judged.id)) {
+    if (now.kind !== 'stale' || now.text !== judged.text || !sameId(now.id, judged.id)) return false;
+    const temp = tempPathFor(file);
+    try {
+      writeFileSync(temp, text, { flag: 'wx' });
+      renameSync(temp, file);
+    } catch (error) {
       try {
-        unlinkSync(file);
+        unlinkSync(temp);
       } catch {
-        /* gone already */
+        /* never created */
       }
+      throw lockIoError(path.dirname(file), error);
     }
+    return true;
   } finally {
     release();
   }
