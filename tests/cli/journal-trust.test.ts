@@ -167,6 +167,9 @@ describe('the journal a killed run left', () => {
       }),
     );
     expect((await sb.run(['verify', '--json'])).json()).toMatchObject({ error: { code: 'INTERRUPTED_RUN' } });
+    // install --frozen takes the dead run's lock, refuses, and hands the lock on unfinished.
+    expect((await sb.run(['install', '--frozen', '--json'])).json().error.code).toBe('INTERRUPTED_RUN');
+    expect(JSON.parse(sb.read('.claude/agents.lock.json.lock'))).toMatchObject({ released: true, inherited: [token] });
     const writer = await sb.run(['add', './team/other.md']);
     expect(writer.exitCode, writer.stderr).toBe(0);
     expect(writer.stderr).not.toContain('Ignored');

@@ -9,6 +9,7 @@ import { recoverScope } from '../../src/core/plan/recover.js';
 import { planUpgrade } from '../../src/core/plan/upgrade.js';
 import { checkCandidate } from '../../src/core/resolve/check.js';
 import { scopeFolders } from '../../src/core/scope/folders.js';
+import { withScopeLock } from '../../src/core/scope/lock.js';
 import { projectScope } from '../../src/core/scope/scope.js';
 import { takeSnapshot } from '../../src/core/scope/snapshot.js';
 import { registrySource } from '../../src/core/sources/registry/source.js';
@@ -91,6 +92,56 @@ describe('an upgrade interrupted between files', () => {
     writeFileSync(scope.lockfilePath, JSON.stringify(lock));
     expect((await sb.run(['upgrade'])).exitCode).toBe(0);
     expect(readFileSync(path.join(scope.agentsDir, 'beta.md'), 'utf8')).toBe(text('beta', 'new beta'));
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+
+  it('a run that fails after writing its journal, under the scope lock, hands its token on: install --frozen keeps it, the next writer finishes it', async () => {
+    const packageRoot = makeRegistryRoot({
+      alpha: { '1.0.0': text('alpha', 'old alpha'), '1.1.0': text('alpha', 'new alpha') },
+      beta: { '1.0.0': text('beta', 'old beta'), '1.1.0': text('beta', 'new beta') },
+    });
+    const sb = makeSandbox({ packageRoot });
+    expect((await sb.run(['add', 'alpha@1.0.0', 'beta@1.0.0'])).exitCode).toBe(0);
+    const ctx = { cwd: sb.project, home: sb.home, env: sb.env, packageRoot };
+    const scope = projectScope(ctx);
+    const lockfile = readLockfile(scope.lockfilePath);
+    const items = [];
+    for (const name of ['alpha', 'beta']) {
+      const entry = lockfile.agents[name]!;
+      items.push({
+        name,
+        entry,
+        base: (await registrySource.fetchLocked(entry, ctx)).bytes,
+        theirs: await checkCandidate(await registrySource.fetchVersion!(entry, '1.1.0', ctx)),
+      });
+    }
+    const { plan } = planUpgrade(await takeSnapshot(scope, lockfile), items, { force: false, mergeMarkers: false });
+    const folders = scopeFolders(scope);
+    const lockFile = path.join(scope.claudeDir, 'agents.lock.json.lock');
+    await expect(
+      withScopeLock(folders, (held) =>
+        applyPlan(plan, lockfile, folders, {
+          token: held.token,
+          onJournal: () => {
+            held.wroteJournal = true;
+          },
+          afterFile: () => {
+            throw new Error('failed');
+          },
+        }),
+      ),
+    ).rejects.toThrow('failed');
+    // The lock is left released, naming the run: nobody waits for it.
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, released: true });
+    const frozen = await sb.run(['install', '--frozen', '--json'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '300' } });
+    expect(frozen.json().error.code).toBe('INTERRUPTED_RUN');
+    expect(existsSync(journalPath(scope))).toBe(true);
+    const add = await sb.run(['add', 'beta@1.0.0'], { env: { AGENT_INSTALL_LOCK_TIMEOUT: '300' } });
+    expect(add.exitCode, add.stderr).toBe(0);
+    expect(add.stderr).not.toContain('Ignored');
+    expect(readLockfile(scope.lockfilePath).agents.alpha!.version).toBe('1.1.0');
+    expect(existsSync(journalPath(scope))).toBe(false);
+    expect(existsSync(lockFile)).toBe(false);
     expect((await sb.run(['verify'])).exitCode).toBe(0);
   });
 

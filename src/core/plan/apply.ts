@@ -14,6 +14,8 @@ export interface ApplyHooks {
   whilePreparing?: () => Promise<void>;
   /** The scope-lock token of this run, recorded in the journal. */
   token?: string;
+  /** Called once the journal is written. */
+  onJournal?: () => void;
 }
 
 /** How many agent files are written and synced at once. */
@@ -106,6 +108,7 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
           changes,
         }),
       );
+      hooks.onJournal?.();
     }
     for (const action of plan.actions) {
       if (isWrite(action)) {

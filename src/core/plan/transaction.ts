@@ -78,13 +78,20 @@ export async function runTransaction(scope: Scope, build: PlanBuilder, options: 
   }
   return withScopeLock(
     folders,
-    async ({ token, inherited }) => {
+    async (held) => {
+      const { token, inherited } = held;
       recoverScope(scope, folders, { inherited, ...(options.frozen ? { frozen: true } : {}), ...(options.warn ? { warn: options.warn } : {}) });
       const lockfile = current();
       const { plan: result, check } = await plan(lockfile);
       let next = lockfile;
       if (planChangesAnything(result) || options.rewriteLockfile)
-        next = await applyPlan(result, lockfile, folders, { token, ...(check ? { whilePreparing: check } : {}) });
+        next = await applyPlan(result, lockfile, folders, {
+          token,
+          onJournal: () => {
+            held.wroteJournal = true;
+          },
+          ...(check ? { whilePreparing: check } : {}),
+        });
       else await check?.();
       if (records && state && snapshot) writeInstalledState(records, scope.agentsDir, nextInstalledState(state, snapshot, result, next));
       return result;

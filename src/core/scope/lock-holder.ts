@@ -23,6 +23,11 @@ export interface Holder {
    * holder's to finish (see plan/recover.ts).
    */
   inherited?: string[];
+  /**
+   * Left by a run that released the lock with a journal still unfinished: nobody holds it, and
+   * the next run takes it over at once, inheriting the tokens (see scope/lock.ts).
+   */
+  released?: true;
 }
 
 /** Lock tokens: 16 hex digits. */
@@ -51,8 +56,9 @@ export interface FileId {
  * - foreign: taken on another machine (or not a regular file): never broken automatically
  * - settling: a lock file that names no holder, younger than the grace period (its writer may
  *   still be writing it)
- * - stale: its holder is a process of this machine that no longer runs, or it names no holder and
- *   has not changed for the grace period
+ * - stale: its holder is a process of this machine that no longer runs, or released it with a
+ *   journal left (see {@link Holder.released}), or it names no holder and has not changed for the
+ *   grace period
  */
 export type LockState = { kind: 'free' } | HeldState;
 
@@ -91,6 +97,7 @@ export function parseHolder(text: string): Holder | null {
       ...(typeof raw.token === 'string' ? { token: raw.token } : {}),
       ...(typeof raw.since === 'string' ? { since: raw.since } : {}),
       ...(Array.isArray(raw.inherited) ? { inherited: raw.inherited.filter((t): t is string => typeof t === 'string') } : {}),
+      ...(raw.released === true ? { released: true as const } : {}),
     };
   } catch {
     return null;
@@ -166,7 +173,7 @@ export function inspectLock(file: string): LockState {
   const holder = parseHolder(text);
   if (holder === null) return { kind: Date.now() - id.mtimeMs >= UNREADABLE_GRACE_MS ? 'stale' : 'settling', holder, text, id };
   if (holder.host !== thisHost()) return { kind: 'foreign', holder, text, id };
-  return { kind: holderAlive(holder) ? 'live' : 'stale', holder, text, id };
+  return { kind: holder.released !== true && holderAlive(holder) ? 'live' : 'stale', holder, text, id };
 }
 
 /** `process 123 on host` for messages. */

@@ -1,8 +1,21 @@
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
 import { tempPathFor, uniqueSuffix } from '../io/atomic.js';
-import { SCOPE_LOCK_NAME, type ScopeFolders } from './folders.js';
+import { JOURNAL_NAME, SCOPE_LOCK_NAME, type ScopeFolders } from './folders.js';
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
   describeHolder,
@@ -31,6 +44,8 @@ export interface HeldLock {
   token: string;
   /** Tokens of dead runs whose stale lock this run took over (see {@link Holder.inherited}). */
   inherited: string[];
+  /** Set by the run once it has written a journal of its own. */
+  wroteJournal: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,7 +139,7 @@ export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLoc
   const token = `${uniqueSuffix()}${uniqueSuffix()}`;
   const text = holderText(token);
   const deadline = Date.now() + timeoutMs;
-  let held: HeldLock = { token, inherited: [] };
+  let held: HeldLock = { token, inherited: [], wroteJournal: false };
   let told = false;
   let delay = 25;
   for (;;) {
@@ -141,7 +156,7 @@ export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLoc
     if (state.kind === 'stale') {
       const inherited = inheritedFrom(state.holder);
       if (await takeOverStaleLock(file, state, holderText(token, inherited), deadline, timeoutMs)) {
-        held = { token, inherited };
+        held = { token, inherited, wroteJournal: false };
         break;
       }
       continue;
@@ -159,13 +174,37 @@ export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLoc
   } finally {
     // Only our own lock. Nothing else removes a lock whose holder runs, so the check is for a
     // lock deleted by hand meanwhile (and taken by another run).
-    if (parseHolder(inspectLockText(file) ?? '')?.token === token) {
-      try {
-        unlinkSync(file);
-      } catch {
-        /* already gone */
-      }
+    if (parseHolder(inspectLockText(file) ?? '')?.token === token) release(file, held);
+  }
+}
+
+/**
+ * Gives the lock up. When a journal is left (this run failed after writing it, or could not
+ * finish the one it inherited — `install --frozen` never does), the lock is not removed but
+ * marked released, still naming this run's token and those it inherited: the next run takes it
+ * over at once and inherits them, so the journal stays the record of a run this scope's lock
+ * knows (see plan/recover.ts). Otherwise it is removed.
+ */
+function release(file: string, held: HeldLock): void {
+  // A journal that neither this run nor a run it took over from wrote (one that came with a
+  // clone) has no token to hand on.
+  let journalLeft = held.wroteJournal || held.inherited.length > 0;
+  try {
+    if (journalLeft) lstatSync(path.join(path.dirname(file), JOURNAL_NAME));
+  } catch {
+    journalLeft = false;
+  }
+  try {
+    if (!journalLeft) {
+      unlinkSync(file);
+      return;
     }
+    const temp = tempPathFor(file);
+    const holder = { ...JSON.parse(holderText(held.token, held.inherited)), released: true };
+    writeFileSync(temp, JSON.stringify(holder), { flag: 'wx' });
+    renameSync(temp, file);
+  } catch {
+    /* gone already, or the folder is no longer writable: a lock of a dead run is taken over anyway */
   }
 }
 
