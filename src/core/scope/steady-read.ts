@@ -35,8 +35,9 @@ function statKey(file: string): string {
 }
 
 /** Everything a writer changes when it commits: the scope lock, the journal, the lockfile (a new inode each time it is written). */
-function fingerprint(scope: Scope, lock: LockState): string {
-  return [lock.kind === 'free' ? 'free' : lock.text, statKey(journalPath(scope)), statKey(scope.lockfilePath)].join('\n');
+function fingerprint(scope: Scope, lock: LockState): { key: string; journal: boolean } {
+  const journal = statKey(journalPath(scope));
+  return { key: JSON.stringify([lock.kind === 'free' ? null : lock.text, journal, statKey(scope.lockfilePath)]), journal: !journal.startsWith('none:') };
 }
 
 const settled = (lock: LockState) => lock.kind === 'free' || lock.kind === 'stale';
@@ -81,13 +82,13 @@ export async function readSteadily<T>(scope: Scope, read: (reading: ScopeReading
     let outcome: { value: T } | { error: unknown };
     try {
       const state = loadLockfile(scope.lockfilePath);
-      const interrupted = before.split('\n')[1]!.startsWith('none:') ? null : journalPath(scope);
+      const interrupted = before.journal ? journalPath(scope) : null;
       outcome = { value: await read({ state, interrupted }) };
     } catch (error) {
       outcome = { error };
     }
     const after = inspectLock(lockFile);
-    if (settled(after) && fingerprint(scope, after) === before) {
+    if (settled(after) && fingerprint(scope, after).key === before.key) {
       if ('error' in outcome) throw outcome.error;
       return outcome.value;
     }
