@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
+import { readLockfile } from '../core/lockfile/read.js';
 import {
   type AgentDetails,
   type Catalog,
@@ -71,7 +71,7 @@ function notFound(name: string, catalog: Catalog): AgentInstallError {
 function entryOf(scope: () => Scope, name: string, ctx: CommandContext): { entry: InstalledInfo | null; note?: string } {
   let lock: LockEntry | undefined;
   try {
-    lock = readScopeLockfile(scope()).agents[name];
+    lock = readLockfile(scope().lockfilePath).agents[name];
   } catch (error) {
     if (!(error instanceof AgentInstallError)) throw error;
     // No home folder means no user scope; a broken lockfile is `verify`'s business, not info's.

@@ -2,8 +2,8 @@ import { HashCache } from '../core/scope/hash-cache.js';
 import { type InstalledAgent, inspectScope, markShadowed } from '../core/scope/inspect.js';
 import { knownBytes } from '../core/scope/known.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
-import { type CommandContext, type CommandResult, formatTable } from './context.js';
-import { lockfileFor } from './lockfile-state.js';
+import { type CommandContext, type CommandResult, displayPath, formatTable } from './context.js';
+import { readScope } from './lockfile-state.js';
 
 export interface ListOptions {
   project?: boolean;
@@ -81,8 +81,17 @@ async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: bo
   const scope = explicit ? make() : optionalScope(make);
   if (!scope) return [];
   const hashes = new HashCache(ctx, scope.agentsDir);
-  const agents = await inspectScope(scope, lockfileFor(ctx, scope, 'show'), { hashes, known: knownBytes(ctx, scope.agentsDir) });
+  const known = knownBytes(ctx, scope.agentsDir);
+  const { agents, interrupted } = await readScope(ctx, scope, 'show', async (lockfile, interrupted) => ({
+    agents: await inspectScope(scope, lockfile, { hashes, known }),
+    interrupted,
+  }));
   hashes.save();
+  if (interrupted !== null) {
+    ctx.warn(
+      `An interrupted run left ${displayPath(ctx, interrupted)}; run \`agent-install install\` to finish or undo it. Statuses are against the lockfile as it is.`,
+    );
+  }
   return agents;
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { AgentInstallError } from '../errors.js';
 
 /** Claude Code skips agent files larger than this (2.1.332). */
@@ -9,6 +9,21 @@ export type BoundedRead = { bytes: Uint8Array; size: number } | { bytes: null; s
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever. It does not
 // change how regular files are read. (Windows has neither FIFOs nor the flag.)
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+// O_NOFOLLOW: the open fails (ELOOP) when the last component is a symbolic link.
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
+export interface ReadOptions {
+  /** Refuse a symbolic link at `file` itself (a lockfile or journal is read only as the file it is). */
+  noFollow?: boolean;
+}
+
+function symlinkRefused(file: string): AgentInstallError {
+  return new AgentInstallError(`Refusing to read ${file}: it is a symbolic link.`, {
+    code: 'SYMLINK_TARGET',
+    hint: 'agent-install reads and writes this file only as a regular file. Replace the link with a copy of the file it points to.',
+    details: { path: file },
+  });
+}
 
 function notRegular(file: string): AgentInstallError {
   return new AgentInstallError(`Cannot read ${file}: it is not a regular file (a FIFO, socket or device).`, {
@@ -24,11 +39,14 @@ function notRegular(file: string): AgentInstallError {
  * (checked on the open descriptor, so nothing can swap the file in between). Throws
  * AgentInstallError for I/O failures.
  */
-export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES): BoundedRead {
+export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES, options: ReadOptions = {}): BoundedRead {
   let fd: number;
   try {
-    fd = openSync(file, OPEN_FLAGS);
+    // Without O_NOFOLLOW (Windows), a link is looked for first.
+    if (options.noFollow && NO_FOLLOW === 0 && lstatSync(file).isSymbolicLink()) throw Object.assign(new Error('symbolic link'), { code: 'ELOOP' });
+    fd = openSync(file, options.noFollow ? OPEN_FLAGS | NO_FOLLOW : OPEN_FLAGS);
   } catch (error) {
+    if (options.noFollow && (error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(file);
     throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error, details: { path: file } });
   }
   try {
@@ -81,10 +99,10 @@ export function readTextOrNull(file: string, limit: number): string | null {
  * there is none (no such file, or a parent that is not a folder). A FIFO or device, or a file over `limit` bytes, is a clear error at once: such a
  * path is never read (a hostile repository may put `/dev/zero` or a 2 GiB sparse file there).
  */
-export function readTextBounded(file: string, limit: number, what: string): string | null {
+export function readTextBounded(file: string, limit: number, what: string, options: ReadOptions = {}): string | null {
   let read: BoundedRead;
   try {
-    read = readFileBounded(file, limit);
+    read = readFileBounded(file, limit, options);
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;

@@ -1,8 +1,10 @@
 import { AgentInstallError } from '../errors.js';
-import type { PreparedWrite } from '../io/atomic.js';
+import { type PreparedWrite, uniqueSuffix } from '../io/atomic.js';
+import { readTextBounded } from '../io/bounded-read.js';
 import { computeIntegrity } from '../io/integrity.js';
-import { type JournalChange, serializeJournal } from '../lockfile/journal.js';
+import { JOURNAL_VERSION, type JournalChange, lockfileDigest, serializeJournal } from '../lockfile/journal.js';
 import { copyAgents, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
+import { MAX_LOCKFILE_BYTES } from '../lockfile/read.js';
 import { ensureScopeFolders, JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
 import { isWrite, type Plan, type PlanAction, sameEntry, type WriteAction } from './plan.js';
 
@@ -11,6 +13,10 @@ export interface ApplyHooks {
   afterFile?: (relative: string) => void;
   /** Runs while the files are written under temporary names; if it fails, nothing is committed. */
   whilePreparing?: () => Promise<void>;
+  /** The scope-lock token of this run, recorded in the journal. */
+  token?: string;
+  /** Called once the journal is written. */
+  onJournal?: () => void;
 }
 
 /** How many agent files are written and synced at once. */
@@ -86,7 +92,7 @@ function stoppedPartWay(error: unknown, fileActions: PlanAction[], done: Readonl
     ? changed.length === 0
       ? ''
       : ' The lockfile records exactly these changes.'
-    : ` The lockfile could not be updated: ${JOURNAL_NAME} beside it records the changes, every command reads it, and the next one that writes brings the lockfile up to date.`;
+    : ` The lockfile could not be updated: ${JOURNAL_NAME} beside it records the changes, and the next command that writes brings the lockfile up to date (until then verify reports an interrupted run).`;
   const cause = error instanceof Error ? error.message : String(error);
   return new AgentInstallError(`${cause}\n${outcome}${lockfileNote}`, {
     code: error instanceof AgentInstallError ? error.code : 'IO',
@@ -107,8 +113,9 @@ function stoppedPartWay(error: unknown, fileActions: PlanAction[], done: Readonl
  * The one place that writes agent files and lockfiles, through the scope's guarded folders.
  * Call with the scope lock held, after `recoverScope`. Every target is checked first, then every
  * new file is written and synced under a temporary name (a full disk fails here, with nothing
- * installed), then the journal is written, the files are renamed into place in plan order, the
- * folders synced once each, and the lockfile written. Conflicts and skips write nothing.
+ * installed), then the journal is written (naming the lockfile before and after, see
+ * lockfile/journal.ts), the files are renamed into place in plan order, the folders synced once
+ * each, and the lockfile written. Conflicts and skips write nothing.
  *
  * A failure after the first rename (a folder or link that appeared at a target meanwhile, a
  * full disk when the lockfile is written) stops there: the lockfile is written for exactly the
@@ -117,6 +124,9 @@ function stoppedPartWay(error: unknown, fileActions: PlanAction[], done: Readonl
 export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFolders, hooks: ApplyHooks = {}): Promise<Lockfile> {
   ensureScopeFolders(folders);
   checkPlanPaths(plan, folders);
+  // The lockfile as it is now, which the journal names: read as a regular file only, so that a
+  // lockfile that is a link is refused before a journal exists (the write would refuse it later).
+  const before = readTextBounded(folders.claude.resolve(LOCKFILE_NAME), MAX_LOCKFILE_BYTES, 'lockfile', { noFollow: true });
   const changes: JournalChange[] = [];
   for (const action of plan.actions) {
     if (isWrite(action)) {
@@ -135,6 +145,7 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
   const fileActions = plan.actions.filter((a) => isWrite(a) || (a.type === 'remove' && a.deleteFile));
   const everything = new Set(fileActions);
   const next = lockfileAfter(plan, lockfile, everything);
+  const nextText = serializeLockfile(next);
   const writes = plan.actions.filter(isWrite);
   const preparing = prepareAll(writes, folders);
   const checking = hooks.whilePreparing?.();
@@ -149,7 +160,19 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
   let committed = 0;
   try {
     try {
-      if (changes.length > 0) folders.claude.writeFile(JOURNAL_NAME, serializeJournal({ changes }));
+      if (changes.length > 0) {
+        folders.claude.writeFile(
+          JOURNAL_NAME,
+          serializeJournal({
+            journalVersion: JOURNAL_VERSION,
+            token: hooks.token ?? `${uniqueSuffix()}${uniqueSuffix()}`,
+            lockfileBefore: before === null ? null : lockfileDigest(before),
+            lockfileAfter: lockfileDigest(nextText),
+            changes,
+          }),
+        );
+        hooks.onJournal?.();
+      }
     } catch (error) {
       throw stoppedPartWay(error, fileActions, done, true);
     }
@@ -174,7 +197,7 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
   // Every agent file's rename is durable before the lockfile records it.
   folders.agents.flush();
   try {
-    folders.claude.writeFile(LOCKFILE_NAME, serializeLockfile(next));
+    folders.claude.writeFile(LOCKFILE_NAME, nextText);
   } catch (error) {
     if (fileActions.length === 0) throw error; // only lock entries changed: nothing else happened
     throw stoppedPartWay(error, fileActions, done, false);
@@ -208,7 +231,7 @@ function stopAndRecord(
     written = true;
     folders.claude.removeFile(JOURNAL_NAME);
   } catch {
-    // The journal stays: readers and the next run reconcile from it.
+    // The journal stays: the next writer finishes from it (readers report it).
   }
   return stoppedPartWay(error, fileActions, done, written);
 }
