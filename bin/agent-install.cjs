@@ -12,11 +12,25 @@ const path = require('node:path');
  * descriptor ends that output quietly. A non-blocking descriptor (EAGAIN) switches both outputs
  * to the process streams, which queue what they cannot write yet, in order. Windows consoles
  * need Node's own streams (code pages, colour), so there the streams are used from the start.
+ * Any other failure to write (ENOSPC on `> /dev/full`) is thrown to the CLI, which reports it in
+ * one line; a stream reports it later, so it is reported here the same way.
  */
 const useStreams = { now: process.platform === 'win32' };
 function output(fd, name) {
   let closed = false;
   let tty;
+  let listening = false;
+  const viaStream = (data) => {
+    const stream = process[name];
+    if (!listening) {
+      listening = true;
+      stream.on('error', (error) => {
+        closed = true;
+        if (error.code !== 'EPIPE' && error.code !== 'EBADF' && name === 'stdout') stdoutFailed(error);
+      });
+    }
+    stream.write(data);
+  };
   return {
     /** Asked only when colour is undecided; on Linux and macOS files and pipes are answered without loading node:tty. */
     get isTTY() {
@@ -31,7 +45,7 @@ function output(fd, name) {
     },
     write(text) {
       if (closed) return;
-      if (useStreams.now) return void process[name].write(text);
+      if (useStreams.now) return viaStream(text);
       const bytes = Buffer.from(text, 'utf8');
       let done = 0;
       try {
@@ -40,11 +54,21 @@ function output(fd, name) {
         if (error.code === 'EPIPE' || error.code === 'EBADF') closed = true;
         else if (error.code === 'EAGAIN') {
           useStreams.now = true;
-          process[name].write(bytes.subarray(done));
+          viaStream(bytes.subarray(done));
         } else throw error;
       }
     },
   };
+}
+
+/** What the CLI says when stdout cannot be written (src/cli/main.ts, OutputFailed): one line, exit 1. */
+function stdoutFailed(error) {
+  process.exitCode = 1;
+  try {
+    writeSync(2, `error Cannot write to standard output: ${error.message}\n`);
+  } catch {
+    /* stderr is gone too */
+  }
 }
 
 /**
@@ -113,10 +137,17 @@ function start() {
   const args = process.argv.slice(2);
   const only = args.length === 1 ? args[0] : undefined;
   const stdout = output(1, 'stdout');
+  const print = (text) => {
+    try {
+      stdout.write(text);
+    } catch (error) {
+      stdoutFailed(error);
+    }
+  };
   if (only === '--version' || only === '-V') {
-    stdout.write(`${JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
+    print(`${JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
   } else if (only === '--help' || only === '-h') {
-    stdout.write(readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8'));
+    print(readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8'));
   } else {
     loadCli()
       .main(args, { stdout, stderr: output(2, 'stderr'), cwd: process.cwd(), env: process.env })

@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** Package import → file under dist/vendor/. */
-const VENDOR = { 'zod/mini': 'zod-mini', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3', chalk: 'chalk' };
+const VENDOR = { 'zod/mini': 'zod-mini', semver: 'semver', diff: 'diff', 'node-diff3': 'node-diff3' };
 // NOMINIFY=1 keeps names readable (stack traces, `node --cpu-prof`).
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: !process.env.NOMINIFY, legalComments: 'none', logLevel: 'warning' };
 // CommonJS all the way down: `import()` becomes `require()`, so no ES module loader starts.

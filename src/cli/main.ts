@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandResult } from '../commands/context.js';
-import { colorLevel, makeStyle, type Style } from '../commands/style.js';
+import { colorLevel, jsonControls, jsonText, makeStyle, type Style, terminalText } from '../commands/style.js';
 import { checkEnvironment } from '../core/env.js';
 import { AgentInstallError, ExitCode, UsageError } from '../core/errors.js';
 import { isDirectory } from '../core/scope/scope.js';
@@ -39,7 +39,45 @@ async function readVersion(): Promise<string> {
 
 type GlobalOptions = OptionValues<typeof GLOBAL_OPTIONS>;
 
-function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: Style, home: string): CommandContext {
+/** Standard output could not be written (`> /dev/full`, a full disk behind `> file`): one line on stderr, exit 1. */
+class OutputFailed extends AgentInstallError {}
+
+/**
+ * Where main writes. Human output (`out`, `err`) passes through {@link terminalText}, which shows
+ * control and invisible characters from agent text as escapes and only then turns our own style
+ * marks into colour codes; `raw` text is written as it is. A failed write to stdout
+ * stops the command (OutputFailed); one to stderr is dropped, as there is nowhere left to say so.
+ * (A reader that went away, EPIPE, is handled below this, by the bin shim: quietly.)
+ */
+interface Say {
+  out(text: string): void;
+  /** Written as it is: `--json` documents, and files the user asked to see (`new --print`). */
+  raw(text: string): void;
+  err(text: string): void;
+}
+
+function sayTo(io: CliIO): Say {
+  const write = (text: string) => {
+    try {
+      io.stdout.write(text);
+    } catch (error) {
+      throw new OutputFailed(`Cannot write to standard output: ${(error as Error)?.message ?? String(error)}`, { code: 'IO', cause: error });
+    }
+  };
+  return {
+    out: (text) => write(terminalText(text)),
+    raw: write,
+    err: (text) => {
+      try {
+        io.stderr.write(terminalText(text));
+      } catch {
+        /* stderr is gone too */
+      }
+    },
+  };
+}
+
+function makeContext(io: CliIO, say: Say, globals: GlobalOptions, style: Style, errStyle: Style, home: string): CommandContext {
   const cwd = globals.cwd !== undefined ? path.resolve(io.cwd, globals.cwd) : io.cwd;
   if (globals.cwd !== undefined && !isDirectory(cwd)) throw new UsageError(`-C ${globals.cwd}: no such directory (${cwd}).`);
   const { json, quiet } = globals;
@@ -56,19 +94,19 @@ function makeContext(io: CliIO, globals: GlobalOptions, style: Style, errStyle: 
     offline: globals.offline,
     registries: globals.registry,
     progress: (message) => {
-      if (!json && !quiet && io.stderr.isTTY) io.stderr.write(`${message}\n`);
+      if (!json && !quiet && io.stderr.isTTY) say.err(`${message}\n`);
     },
     out: (message) => {
-      if (!json && !quiet) io.stdout.write(`${message}\n`);
+      if (!json && !quiet) say.out(`${message}\n`);
     },
     stream: (text) => {
-      if (!json) io.stdout.write(text);
+      if (!json) say.out(text);
     },
     info: (message) => {
-      if (!json && !quiet) io.stderr.write(`${message}\n`);
+      if (!json && !quiet) say.err(`${message}\n`);
     },
     warn: (message) => {
-      if (!json) io.stderr.write(`${errStyle.yellow('warning')} ${message}\n`);
+      if (!json) say.err(`${errStyle.yellow('warning')} ${message}\n`);
     },
   };
 }
@@ -84,17 +122,17 @@ function errorJson(error: AgentInstallError): string {
   const body: Record<string, unknown> = { code: error.code, message: error.message };
   if (error.hint) body.hint = error.hint;
   if (error.details) body.details = error.details;
-  return `${JSON.stringify({ ok: false, error: body }, null, 2)}\n`;
+  return `${jsonText({ ok: false, error: body })}\n`;
 }
 
 /** Help and usage errors live in their own file, loaded only when needed. */
 const loadHelp = () => import('./help.js');
 
 /** Runs the parsed command; a first word that no agent has but nearly a command has is a mistyped command. */
-async function run(parsed: Extract<Parsed<GlobalOptions>, { kind: 'run' }>, io: CliIO, style: Style, errStyle: Style): Promise<CommandResult> {
+async function run(parsed: Extract<Parsed<GlobalOptions>, { kind: 'run' }>, io: CliIO, say: Say, style: Style, errStyle: Style): Promise<CommandResult> {
   checkEnvironment(io.env);
   const home = io.home ?? io.env.HOME ?? (await import('node:os')).homedir(); // node:os only without HOME
-  const ctx = makeContext(io, parsed.globals, style, errStyle, home);
+  const ctx = makeContext(io, say, parsed.globals, style, errStyle, home);
   try {
     return await parsed.command.run!(ctx, parsed.input);
   } catch (error) {
@@ -113,55 +151,67 @@ async function run(parsed: Extract<Parsed<GlobalOptions>, { kind: 'run' }>, io: 
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseArgv(argv, CLI);
+  // Each stream is coloured only when it is a terminal itself (`2>log` gets plain text).
+  const colorFlag = parsed.globals.color;
+  const style = makeStyle(colorLevel(io.env, () => io.stdout.isTTY === true, colorFlag));
+  const errStyle = makeStyle(colorLevel(io.env, () => io.stderr.isTTY === true, colorFlag));
+  const say = sayTo(io);
+  try {
+    return await mainWith(parsed, io, say, style, errStyle);
+  } catch (error) {
+    if (!(error instanceof OutputFailed)) throw error;
+    say.err(`${errStyle.red('error')} ${error.message}\n`);
+    return ExitCode.failed;
+  }
+}
+
+async function mainWith(parsed: Parsed<GlobalOptions>, io: CliIO, say: Say, style: Style, errStyle: Style): Promise<number> {
   const json = parsed.globals.json;
   /** The command the line is about: the default command's when it was implied. */
   const commandPath = parsed.implicit ? [CLI.defaultCommand] : parsed.path;
-  // Each stream is coloured only when it is a terminal itself (`2>log` gets plain text).
-  const colorFlag = parsed.globals.color;
-  const style = await makeStyle(colorLevel(io.env, () => io.stdout.isTTY === true, colorFlag));
-  const errStyle = await makeStyle(colorLevel(io.env, () => io.stderr.isTTY === true, colorFlag));
   try {
     let result: CommandResult;
     switch (parsed.kind) {
       case 'version':
-        io.stdout.write(`${await readVersion()}\n`);
+        say.out(`${await readVersion()}\n`);
         return ExitCode.ok;
       case 'help':
-        io.stdout.write((await loadHelp()).renderHelp(CLI, parsed.path));
+        say.out((await loadHelp()).renderHelp(CLI, parsed.path));
         return ExitCode.ok;
       case 'error': {
         const help = await loadHelp();
         if (parsed.problem.kind === 'nothing') {
-          io.stderr.write(help.renderHelp(CLI));
+          say.err(help.renderHelp(CLI));
           return ExitCode.usage;
         }
         throw (parsed.first !== undefined ? help.mistypedCommand(CLI, parsed.first, false) : undefined) ?? help.usageError(CLI, commandPath, parsed.problem);
       }
       case 'run':
-        result = await run(parsed, io, style, errStyle);
+        result = await run(parsed, io, say, style, errStyle);
     }
     if (json && result.writeJson) {
-      result.writeJson((text) => io.stdout.write(text));
-      io.stdout.write('\n');
-    } else if (json) io.stdout.write(`${JSON.stringify(withFailure(result), null, 2)}\n`);
-    else if (result.text) io.stdout.write(`${result.text}\n`);
+      result.writeJson((text) => say.raw(jsonControls(text)));
+      say.raw('\n');
+    } else if (json) say.raw(`${jsonText(withFailure(result))}\n`);
+    else if (result.text) (result.verbatim ? say.raw : say.out)(`${result.text}\n`);
     return result.exitCode ?? ExitCode.ok;
   } catch (error) {
+    if (error instanceof OutputFailed) throw error;
     if (error instanceof AgentInstallError) {
-      if (json) io.stdout.write(errorJson(error));
+      if (json) say.raw(errorJson(error));
       else {
-        io.stderr.write(`${errStyle.red('error')} ${error.message}\n`);
-        if (error.hint) io.stderr.write(`${errStyle.dim('hint')}  ${error.hint}\n`);
+        say.err(`${errStyle.red('error')} ${error.message}\n`);
+        if (error.hint) say.err(`${errStyle.dim('hint')}  ${error.hint}\n`);
         if (error.exitCode === ExitCode.usage) {
           // A mistyped command gets the list of commands; any other usage error its command's help.
-          io.stderr.write(`\n${(await loadHelp()).renderHelp(CLI, error.code === 'UNKNOWN_COMMAND' ? [] : commandPath)}`);
+          say.err(`\n${(await loadHelp()).renderHelp(CLI, error.code === 'UNKNOWN_COMMAND' ? [] : commandPath)}`);
         }
       }
       return error.exitCode;
     }
     const unexpected = error as Error;
     if (json) {
-      io.stdout.write(
+      say.raw(
         errorJson(
           new AgentInstallError(unexpected?.message ?? String(error), {
             code: 'INTERNAL',
@@ -170,7 +220,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         ),
       );
     }
-    io.stderr.write(
+    say.err(
       `${errStyle.red('internal error')} ${unexpected?.stack ?? String(error)}\nThis is a bug in agent-install; please report it with the command you ran and this output.\n`,
     );
     return ExitCode.failed;

@@ -3,7 +3,7 @@ import type { Context } from '../core/context.js';
 import type { ErrorCode, ExitCode } from '../core/errors.js';
 import { resolveScope, type Scope } from '../core/scope/scope.js';
 import type { SourceContext } from '../core/sources/types.js';
-import type { Style } from './style.js';
+import { type Style, visible } from './style.js';
 
 /** What every command receives: the outside world plus the global options. */
 export interface CommandContext extends SourceContext {
@@ -34,6 +34,11 @@ export interface CommandResult {
   /** Human output for stdout (may be empty). */
   text: string;
   exitCode?: ExitCode;
+  /**
+   * `text` is a file the user asked to see on stdout (`new --print`), printed exactly as it
+   * would be written. Any other human text is escaped for the terminal (see style.ts).
+   */
+  verbatim?: true;
   /** Why a non-zero exit (differences found, errors in validated files): added to the `--json` document as `error`, with `ok: false`. */
   failure?: { code: ErrorCode; message: string; hint?: string };
 }
@@ -52,8 +57,12 @@ export function scopeJson(scope: Scope): Record<string, string> {
   return { kind: scope.kind, agentsDir: scope.agentsDir, lockfile: scope.lockfilePath };
 }
 
-/** Plain fixed-width table; the last column is not padded. */
-export function formatTable(header: string[], rows: string[][], style: Style): string {
+/**
+ * Plain fixed-width table; the last column is not padded. Cells are one line each: control and
+ * invisible characters in them (tabs and line feeds too) are escaped before widths are measured.
+ */
+export function formatTable(header: string[], rawRows: string[][], style: Style): string {
+  const rows = rawRows.map((row) => row.map((cell) => visible(cell, true)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

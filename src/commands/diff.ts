@@ -34,15 +34,16 @@ interface AgentDiff {
 // Keep a byte-order mark, so that a diff shows it like any other change.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** The installed bytes, or why there are none to show (missing, too large, not a regular file). */
-function readInstalled(file: string): { bytes: Uint8Array } | { bytes: null; why: string } {
+/** The installed file's bytes; null when it is gone; the error when it is there but cannot be read (or is not a file to read). */
+function readInstalled(file: string): Uint8Array | null | Error {
   try {
     const read = readFileBounded(file);
-    if (read.bytes === null) return { bytes: null, why: `${read.size.toLocaleString('en-US')} bytes, not read` };
-    return { bytes: read.bytes };
+    if (read.bytes === null) return new Error(`it is ${read.size.toLocaleString('en-US')} bytes; agent files are at most 1 MiB`);
+    return read.bytes;
   } catch (error) {
-    const code = (error as { cause?: NodeJS.ErrnoException }).cause?.code;
-    return { bytes: null, why: code === 'ENOENT' ? 'missing' : code === undefined ? 'not a regular file' : `unreadable: ${code}` };
+    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+    if (cause?.code === 'ENOENT' || cause?.code === 'ENOTDIR') return null;
+    return new Error(cause?.message ?? 'it is not a regular file (a FIFO, socket or device)');
   }
 }
 
@@ -60,9 +61,24 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     agents.check(entry.path); // never read through a link that leads out of the agents folder
     const file = agents.resolve(entry.path);
     const read = readInstalled(file);
-    const installedBytes = read.bytes;
+    if (read instanceof Error) {
+      // Unknown bytes are no empty file: say so for this agent, and diff the others.
+      const label = `${displayPath(ctx, file)} (installed, unreadable)`;
+      results.push({
+        name,
+        from: { label, version: null },
+        to: { label, version: null },
+        identical: false,
+        lineEndingsOnly: false,
+        fields: [],
+        hunks: [],
+        note: `cannot read ${displayPath(ctx, file)}: ${read.message}`,
+      });
+      continue;
+    }
+    const installedBytes = read;
     const installedText = installedBytes === null ? null : decoder.decode(installedBytes);
-    const installedLabel = `${displayPath(ctx, file)} (installed${read.bytes === null ? `, ${read.why}` : ''})`;
+    const installedLabel = `${displayPath(ctx, file)} (installed${installedText === null ? ', missing' : ''})`;
     const installed = { label: installedLabel, version: null, text: installedText ?? '' };
     let other: { label: string; version: string | null; text: string };
     if (options.base) {

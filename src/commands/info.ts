@@ -4,7 +4,7 @@ import { reportInstalledFile } from '../core/agent/installed-report.js';
 import { type AgentReport, agentReportLines } from '../core/agent/report.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
-import { readScopeLockfile } from '../core/lockfile/scope-lockfile.js';
+import { readLockfile } from '../core/lockfile/read.js';
 import {
   type AgentDetails,
   type Catalog,
@@ -78,7 +78,7 @@ async function entryOf(makeScope: () => Scope, name: string, ctx: CommandContext
   let scope: Scope;
   try {
     scope = makeScope();
-    lock = readScopeLockfile(scope).agents[name];
+    lock = readLockfile(scope.lockfilePath).agents[name];
   } catch (error) {
     if (!(error instanceof AgentInstallError)) throw error;
     // No home folder means no user scope; a broken lockfile is `verify`'s business, not info's.

@@ -1,8 +1,7 @@
 import { AgentInstallError, DifferencesFoundError, UsageError } from '../core/errors.js';
 import { cacheGet } from '../core/io/cache.js';
 import { type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
-import { conflictError } from '../core/lockfile/read.js';
-import { loadScopeLockfile } from '../core/lockfile/scope-lockfile.js';
+import { conflictError, loadLockfile } from '../core/lockfile/read.js';
 import type { Plan, PlanAction } from '../core/plan/plan.js';
 import { planPrune } from '../core/plan/prune.js';
 import type { Refusal } from '../core/plan/refusals.js';
@@ -30,7 +29,7 @@ const DRIFT = new Set(['LOCALLY_MODIFIED', 'NOT_OWNED', 'SYMLINK_TARGET', 'NAME_
 function lockfileToInstall(ctx: CommandContext, frozen: boolean): { lockfile: Lockfile; notes: string[]; merged: boolean; missing: boolean } {
   const scope = commandScope(ctx);
   if (frozen) return { lockfile: lockfileFor(ctx, scope, 'check'), notes: [], merged: false, missing: false };
-  const state = loadScopeLockfile(scope);
+  const state = loadLockfile(scope.lockfilePath);
   if (state.kind !== 'conflicted') return { lockfile: state.lockfile, notes: [], merged: false, missing: state.kind === 'missing' };
   if (state.merge.conflicts.length > 0) throw conflictError(state, { differences: true });
   return {
@@ -156,7 +155,7 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     const plan: Plan = { scope, actions: actions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
     return { plan, refusals: result.refusals, check: () => validateFetched(fetched) };
   };
-  const plan = await runWritingPlan(ctx, scope, header, build, { dryRun, rewriteLockfile: rewrite, ...(merged ? { lockfile } : {}) });
+  const plan = await runWritingPlan(ctx, scope, header, build, { dryRun, rewriteLockfile: rewrite, frozen, ...(merged ? { lockfile } : {}) });
   const lines = [...notes, ...formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose })];
   const summary = planSummary(plan, { dryRun });
   if (summary === 'Nothing to do.') lines.push(rewrite && !dryRun ? `Rewrote ${displayPath(ctx, scope.lockfilePath)}.` : 'Everything matches the lockfile.');

@@ -7,7 +7,7 @@ import { type InstalledAgent, inspectScope, isLoadable, markShadowed } from '../
 import { knownBytes } from '../core/scope/known.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, displayPath, formatTable } from './context.js';
-import { lockfileFor } from './lockfile-state.js';
+import { readScope } from './lockfile-state.js';
 
 export interface ListOptions {
   project?: boolean;
@@ -25,6 +25,8 @@ export interface ListedAgent {
   accepted?: true;
   /** For `orphaned`: edited since it was installed. */
   edited?: true;
+  /** For `invalid`: why Claude Code would not load it (`line:column message`), e.g. that it cannot be read. */
+  reason?: string;
   scope: 'project' | 'user';
   source: string | null;
   status: InstalledAgent['status'];
@@ -35,6 +37,7 @@ export interface ListedAgent {
 }
 
 function toListed(agent: InstalledAgent): ListedAgent {
+  const issue = agent.status === 'invalid' ? agent.issues?.find((i) => i.severity === 'error') : undefined;
   return {
     name: agent.name,
     version: agent.entry?.version ?? null,
@@ -47,6 +50,7 @@ function toListed(agent: InstalledAgent): ListedAgent {
     ...(agent.lineEndings ? { lineEndings: agent.lineEndings } : {}),
     ...(agent.accepted ? { accepted: true as const } : {}),
     ...(agent.edited ? { edited: true as const } : {}),
+    ...(issue ? { reason: `${issue.line}:${issue.column} ${issue.message}` } : {}),
   };
 }
 
@@ -68,6 +72,10 @@ function listNotes(agents: ListedAgent[]): string[] {
   const orphaned = named('orphaned');
   if (orphaned.length) notes.push(`No longer in the lockfile: ${orphaned.join(', ')}; \`agent-install install\` removes what was not edited.`);
   if (agents.some((a) => a.lineEndings)) notes.push('Line endings (CRLF vs LF) are the only difference for some files; they count as unmodified.');
+  const invalid = agents.filter((a) => a.status === 'invalid' && a.reason !== undefined);
+  if (invalid.length) {
+    notes.push('Claude Code would not load:', ...invalid.map((a) => `  ${a.path}${a.scope === 'user' ? ' (user scope)' : ''}  ${a.reason}`));
+  }
   return notes;
 }
 
@@ -79,8 +87,17 @@ async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: bo
   const scope = explicit ? make() : optionalScope(make);
   if (!scope) return { agents: [] };
   const hashes = new HashCache(ctx, scope.agentsDir);
-  const agents = await inspectScope(scope, lockfileFor(ctx, scope, 'show'), { hashes, known: knownBytes(ctx, scope.agentsDir) });
+  const known = knownBytes(ctx, scope.agentsDir);
+  const { agents, interrupted } = await readScope(ctx, scope, 'show', async (lockfile, interrupted) => ({
+    agents: await inspectScope(scope, lockfile, { hashes, known }),
+    interrupted,
+  }));
   hashes.save();
+  if (interrupted !== null) {
+    ctx.warn(
+      `An interrupted run left ${displayPath(ctx, interrupted)}; run \`agent-install install\` to finish or undo it. Statuses are against the lockfile as it is.`,
+    );
+  }
   return { scope, agents };
 }
 

@@ -127,7 +127,7 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   };
   if (options.print) {
     // Exactly the file on stdout (cli.ts adds the final newline back).
-    return { json: { ok: true, written: false, ...summary, text }, text: text.replace(/\n$/, '') };
+    return { json: { ok: true, written: false, ...summary, text }, text: text.replace(/\n$/, ''), verbatim: true };
   }
 
   const scope = commandScope(ctx);

@@ -191,7 +191,7 @@ function checkTarget(target: Target): Checked {
   const isMarkdown = base.endsWith('.md');
   let read: BoundedRead;
   try {
-    read = readFileBounded(target.file, MAX_AGENT_FILE_BYTES, scratch);
+    read = readFileBounded(target.file, MAX_AGENT_FILE_BYTES, { scratch });
   } catch (error) {
     const message = isAgentInstallError(error) ? error.message : String(error);
     return { target, skipped: true, issues: [issue('error', 'unreadable', message, 'check that the file exists and is readable')] };

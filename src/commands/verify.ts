@@ -3,7 +3,7 @@ import { inspectScope } from '../core/scope/inspect.js';
 import { knownBytes } from '../core/scope/known.js';
 import { type VerifyEntry, verifyInstalled } from '../core/scope/verify.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, formatTable, scopeJson } from './context.js';
-import { lockfileFor } from './lockfile-state.js';
+import { readScope } from './lockfile-state.js';
 
 export interface VerifyOptions {
   allowModified?: boolean;
@@ -37,10 +37,11 @@ function hintFor(entries: VerifyEntry[]): string {
 
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
-  const lockfile = lockfileFor(ctx, scope, 'check');
-  const report = verifyInstalled(await inspectScope(scope, lockfile, { known: knownBytes(ctx, scope.agentsDir) }), {
-    allowModified: options.allowModified === true,
-  });
+  const known = knownBytes(ctx, scope.agentsDir);
+  const { report, interrupted } = await readScope(ctx, scope, 'check', async (lockfile, interrupted) => ({
+    report: verifyInstalled(await inspectScope(scope, lockfile, { known }), { allowModified: options.allowModified === true }),
+    interrupted,
+  }));
   const locked = report.entries.filter((e) => e.integrity !== undefined).length;
   const rows = report.entries.map((e) => [e.status, e.name ?? '-', describe(e)]);
   const paint = (line: string, i: number) => {
@@ -59,16 +60,27 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
         : locked === 1
           ? `The locked agent matches ${lockfilePath}.`
           : `All ${locked} locked agents match ${lockfilePath}.`;
-  const lines = [table, summary].filter(Boolean);
+  // The files may be half-way between two lockfiles: what they hold is not what the lockfile says.
+  const journal = interrupted === null ? null : `An interrupted run left ${displayPath(ctx, interrupted)}; run \`agent-install install\` to finish or undo it.`;
+  const lines = [table, summary, journal ?? ''].filter(Boolean);
   if (report.entries.some((e) => e.lineEndings)) {
     lines.push(
       'Some files differ from the installed bytes only in line endings (CRLF vs LF): they count as unmodified. To have git check them out as installed, add `.claude/agents/** -text` to .gitattributes.',
     );
   }
+  const ok = report.drift === 0 && journal === null;
+  const failure =
+    journal !== null
+      ? {
+          code: 'INTERRUPTED_RUN' as const,
+          message: report.drift > 0 ? `${journal} ${summary}` : journal,
+          hint: 'Until then the lockfile and the files may not agree.',
+        }
+      : { code: 'DRIFT' as const, message: summary, hint: hintFor(report.entries) };
   return {
-    json: { ok: report.drift === 0, scope: scopeJson(scope), drift: report.drift, agents: report.entries },
+    json: { ok, scope: scopeJson(scope), drift: report.drift, agents: report.entries, ...(interrupted !== null ? { interrupted } : {}) },
     text: lines.join('\n'),
-    exitCode: report.drift > 0 ? ExitCode.differences : ExitCode.ok,
-    ...(report.drift > 0 ? { failure: { code: 'DRIFT', message: summary, hint: hintFor(report.entries) } } : {}),
+    exitCode: ok ? ExitCode.ok : ExitCode.differences,
+    ...(ok ? {} : { failure }),
   };
 }

@@ -62,7 +62,6 @@ export const ERROR_CODES = {
   LOCKFILE_MISSING: 'a command that checks the lockfile found none',
   LOCKFILE_INVALID: 'the lockfile is JSON but not a valid lockfile',
   LOCKFILE_TOO_NEW: 'the lockfile was written by a newer agent-install',
-  JOURNAL_CORRUPT: 'the journal of an interrupted run is not JSON',
   CONFIG_INVALID: 'a config file is invalid',
   LOCK_TIMEOUT: 'another run held the scope lock too long',
   INTEGRITY_MISMATCH: 'fetched bytes differ from the recorded integrity',
@@ -73,6 +72,7 @@ export const ERROR_CODES = {
   DIFFERENCES: '`diff --exit-code` found differences',
   OUTDATED: '`outdated --exit-code` found newer versions',
   MERGE_CONFLICT: '`upgrade` met conflicting local edits',
+  INTERRUPTED_RUN: 'an interrupted run left its journal; `install` finishes or undoes it',
   // network and other programs
   OFFLINE_MISSING: '`--offline` and the cache lacks what is needed',
   NETWORK: 'a connection failed or timed out',

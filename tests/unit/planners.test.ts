@@ -103,6 +103,15 @@ describe('planWrites', () => {
     },
     { case: 'a folder', tree: { 'rev.md': { kind: 'folder' } }, refused: 'PATH_IS_FOLDER' },
     { case: 'a FIFO or device', tree: { 'rev.md': { kind: 'other' } }, refused: 'NOT_OWNED' },
+    { case: 'owned, but not readable (a FIFO now)', tree: { 'rev.md': { kind: 'other' } }, locked: { rev: entryOf('rev', V1) }, bytes: V2, refused: 'IO' },
+    {
+      case: 'owned, not readable, --force',
+      tree: { 'rev.md': { kind: 'other' } },
+      locked: { rev: entryOf('rev', V1) },
+      bytes: V2,
+      force: true,
+      actions: ['update rev.md'],
+    },
     { case: 'the path of another locked agent', tree: { 'rev.md': V1 }, locked: { other: { ...entryOf('other', V1), path: 'rev.md' } }, refused: 'PATH_TAKEN' },
     { case: 'the same name in another file', tree: { 'team/x.md': V1 }, refused: 'NAME_TAKEN' },
     { case: 'the same name in another file, --force', tree: { 'team/x.md': V1 }, force: true, actions: ['create rev.md'] },
@@ -205,6 +214,7 @@ describe('planRemove', () => {
       actions: ['remove rev.md'],
       deleteFile: true,
     },
+    { case: 'owned, but not readable', tree: { 'rev.md': { kind: 'other' } }, locked: { rev: entryOf('rev', V1) }, refused: 'IO' },
     { case: 'unmanaged', tree: { 'rev.md': V1 }, refused: 'NOT_OWNED' },
     { case: 'unmanaged, --force', tree: { 'rev.md': V1 }, force: true, actions: ['remove rev.md'], deleteFile: true },
   ];
@@ -261,7 +271,7 @@ describe('planUpgrade', () => {
     { case: 'a symbolic link, --force', tree: { 'rev.md': { kind: 'symlink', bytes: BASE } }, force: true, actions: ['update rev.md (link)'] },
     { case: 'a folder', tree: { 'rev.md': { kind: 'folder' } }, refused: 'PATH_IS_FOLDER' },
     { case: 'moved elsewhere in the tree', tree: { 'team/rev.md': BASE }, refused: 'NAME_TAKEN' },
-    { case: 'not readable as an agent file', tree: { 'rev.md': { kind: 'other' } }, refused: 'LOCALLY_MODIFIED' },
+    { case: 'not readable as an agent file', tree: { 'rev.md': { kind: 'other' } }, refused: 'IO' },
   ];
   for (const row of rows) {
     it(row.case, async () => {

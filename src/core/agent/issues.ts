@@ -98,6 +98,10 @@ export const ISSUE_CODES = {
   'initial-prompt-invalid': { severity: 'warning', summary: 'invalid `initialPrompt` (ignored)' },
   'omit-claude-md-invalid': { severity: 'warning', summary: 'invalid `omitClaudeMd` (ignored)' },
   'experimental-invalid': { severity: 'warning', summary: 'invalid `experimental` (ignored)' },
+  'name-invisible-characters': {
+    severity: 'warning',
+    summary: '`name` holds bidi, zero-width or other invisible characters (Claude Code loads it; it is not the name it appears to be)',
+  },
   'yaml-lenient': { severity: 'warning', summary: 'the YAML loads only through the lenient retry' },
   'name-not-kebab': { severity: 'style', summary: '`name` is not lower-case kebab-case of 1–50 characters' },
   'name-file-mismatch': { severity: 'style', summary: 'the file name differs from `name`' },

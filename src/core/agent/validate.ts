@@ -4,6 +4,7 @@ import type { EffectiveAgent } from './effective.js';
 import { checkFields } from './field-rules.js';
 import { checkConflictMarkers, checkDelimiter, checkEncoding, checkLenient, checkMissingFrontmatter, checkRoot, checkYamlFailure } from './file-rules.js';
 import type { AgentCheck, CheckOptions, Issue, LoadedAgent } from './issues.js';
+import { checkNameCharacters } from './name-characters.js';
 import { type AgentDocument, parseAgentFile } from './parse.js';
 
 export { type EffectiveAgent, type EffectiveHook, resolveAgent, resolveToolGrant, type ToolGrant } from './effective.js';
@@ -53,6 +54,7 @@ export function checkAgentText(text: string, options: CheckOptions = {}): AgentC
       if (document.parse === 'lenient') checkLenient(checker);
       checkRoot(checker);
       effective = checkFields(checker);
+      checkNameCharacters(checker);
     }
   }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { AgentInstallError } from '../errors.js';
 
 /** Claude Code skips agent files larger than this (2.1.332). */
@@ -9,6 +9,23 @@ export type BoundedRead = { bytes: Uint8Array; size: number } | { bytes: null; s
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever. It does not
 // change how regular files are read. (Windows has neither FIFOs nor the flag.)
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+// O_NOFOLLOW: the open fails (ELOOP) when the last component is a symbolic link.
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
+export interface ReadOptions {
+  /** Refuse a symbolic link at `file` itself (a lockfile or journal is read only as the file it is). */
+  noFollow?: boolean;
+  /** A buffer of at least `limit` bytes to read into (see readFileBounded). */
+  scratch?: Buffer;
+}
+
+function symlinkRefused(file: string): AgentInstallError {
+  return new AgentInstallError(`Refusing to read ${file}: it is a symbolic link.`, {
+    code: 'SYMLINK_TARGET',
+    hint: 'agent-install reads and writes this file only as a regular file. Replace the link with a copy of the file it points to.',
+    details: { path: file },
+  });
+}
 
 function notRegular(file: string): AgentInstallError {
   return new AgentInstallError(`Cannot read ${file}: it is not a regular file (a FIFO, socket or device).`, {
@@ -24,15 +41,18 @@ function notRegular(file: string): AgentInstallError {
  * (checked on the open descriptor, so nothing can swap the file in between). Throws
  * AgentInstallError for I/O failures.
  *
- * With `scratch` (of at least `limit` bytes) the bytes are read into it and returned as a view of
+ * With `options.scratch` (of at least `limit` bytes) the bytes are read into it and returned as a view of
  * it, valid until the next read into the same buffer: a run over thousands of files then
  * allocates no buffer per file.
  */
-export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES, scratch?: Buffer): BoundedRead {
+export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES, options: ReadOptions = {}): BoundedRead {
   let fd: number;
   try {
-    fd = openSync(file, OPEN_FLAGS);
+    // Without O_NOFOLLOW (Windows), a link is looked for first.
+    if (options.noFollow && NO_FOLLOW === 0 && lstatSync(file).isSymbolicLink()) throw Object.assign(new Error('symbolic link'), { code: 'ELOOP' });
+    fd = openSync(file, options.noFollow ? OPEN_FLAGS | NO_FOLLOW : OPEN_FLAGS);
   } catch (error) {
+    if (options.noFollow && (error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(file);
     throw new AgentInstallError(`Cannot read ${file}: ${(error as Error).message}`, { code: 'IO', cause: error, details: { path: file } });
   }
   try {
@@ -40,6 +60,7 @@ export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES, scra
     if (!stats.isFile()) throw notRegular(file);
     const size = stats.size;
     if (size > limit) return { bytes: null, size };
+    const scratch = options.scratch;
     const buffer = scratch !== undefined && scratch.length >= size ? scratch : Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
@@ -85,10 +106,10 @@ export function readTextOrNull(file: string, limit: number): string | null {
  * there is none (no such file, or a parent that is not a folder). A FIFO or device, or a file over `limit` bytes, is a clear error at once: such a
  * path is never read (a hostile repository may put `/dev/zero` or a 2 GiB sparse file there).
  */
-export function readTextBounded(file: string, limit: number, what: string): string | null {
+export function readTextBounded(file: string, limit: number, what: string, options: ReadOptions = {}): string | null {
   let read: BoundedRead;
   try {
-    read = readFileBounded(file, limit);
+    read = readFileBounded(file, limit, options);
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;

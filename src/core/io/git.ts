@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { milliseconds } from '../env.js';
 import { AgentInstallError } from '../errors.js';
+import { MAX_AGENT_FILE_BYTES } from './bounded-read.js';
 
 /** Default limit for one git command; `AGENT_INSTALL_GIT_TIMEOUT` (milliseconds) overrides it. */
 export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
@@ -159,8 +160,10 @@ function spawnGit(
     });
     child.once('close', (code) => {
       clearTimeout(timer);
-      if (timedOut) return reject(new GitCommandError(`git ${args[0] ?? ''} timed out after ${options.timeoutMs / 1000} s`, args, err, code, true));
-      if (overflow) return reject(new GitCommandError(`git ${args[0] ?? ''} printed more than ${options.maxBytes} bytes`, args, err, code, false));
+      // The subcommand, past `-c name=value` and `--git-dir=…`.
+      const what = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? '';
+      if (timedOut) return reject(new GitCommandError(`git ${what} timed out after ${options.timeoutMs / 1000} s`, args, err, code, true));
+      if (overflow) return reject(new GitCommandError(`git ${what} printed more than ${options.maxBytes} bytes`, args, err, code, false));
       if (code !== 0) return reject(new GitCommandError(err.trim() || `git exited with ${code}`, args, err, code, false));
       resolve(Buffer.concat(out, outSize));
     });
@@ -324,8 +327,12 @@ export interface FetchedCommit {
   commit: string;
   /** Files (recursively) at `dir` (the root when empty), or the one file at `dir`. */
   listTree(dir: string): Promise<TreeEntry[]>;
-  /** The bytes of these blobs, by id. */
-  readBlobs(oids: string[]): Promise<Map<string, Buffer>>;
+  /**
+   * The bytes of these blobs, by id. Each must be at most `maxBlobBytes` (default 1 MiB, the size
+   * of an agent file; callers check `size` from {@link listTree} first): git's output is bounded by
+   * it, and a larger blob is an error, never read whole.
+   */
+  readBlobs(oids: string[], maxBlobBytes?: number): Promise<Map<string, Buffer>>;
 }
 
 export interface FetchOptions extends GitOptions {
@@ -375,13 +382,24 @@ export async function withFetchedCommit<T>(url: string, want: string, options: F
     const fetched: FetchedCommit = {
       commit,
       async listTree(dirInRepo) {
-        const out = await git(['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(dirInRepo === '' ? [] : ['--', dirInRepo])]);
-        return parseLsTree(out);
+        try {
+          const out = await git(['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(dirInRepo === '' ? [] : ['--', dirInRepo])]);
+          return parseLsTree(out);
+        } catch (error) {
+          throw gitError(error, options.display);
+        }
       },
-      async readBlobs(oids) {
+      async readBlobs(wanted, maxBlobBytes = MAX_AGENT_FILE_BYTES) {
         const blobs = new Map<string, Buffer>();
+        const oids = [...new Set(wanted)]; // a hundred files with the same bytes are one blob, read once
         if (oids.length === 0) return blobs;
-        const out = await git(['cat-file', '--batch'], { input: `${oids.join('\n')}\n` });
+        let out: Buffer;
+        try {
+          // Each blob: a header line, at most maxBlobBytes, a line feed.
+          out = await git(['cat-file', '--batch'], { input: `${oids.join('\n')}\n`, maxBytes: oids.length * (maxBlobBytes + 128) });
+        } catch (error) {
+          throw gitError(error, options.display);
+        }
         let at = 0;
         while (at < out.length) {
           const newline = out.indexOf(0x0a, at);
@@ -390,6 +408,15 @@ export async function withFetchedCommit<T>(url: string, want: string, options: F
           const match = /^([0-9a-f]{40,64}) blob (\d+)$/.exec(header);
           if (!match) throw new AgentInstallError(`Unexpected output from git cat-file: ${header}`, { code: 'GIT_FAILED' });
           const size = Number(match[2]);
+          if (size > maxBlobBytes) {
+            throw new AgentInstallError(
+              `${options.display}: blob ${match[1]} is ${size.toLocaleString('en-US')} bytes, more than ${maxBlobBytes.toLocaleString('en-US')}.`,
+              {
+                code: 'TOO_LARGE',
+                details: { repository: options.display, blob: match[1], size, limit: maxBlobBytes },
+              },
+            );
+          }
           blobs.set(match[1]!, out.subarray(newline + 1, newline + 1 + size));
           at = newline + 1 + size + 1;
         }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
 import { isTempFileOfDeadRun, type PreparedWrite, prepareWrite, removeFile, syncDirectory, tempPathFor, type WriteOptions, writeFileAtomic } from './atomic.js';
@@ -20,6 +20,15 @@ function lstatOrNull(file: string) {
     if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') return null;
     throw ioError('inspect', file, error);
   }
+}
+
+/**
+ * A temporary folder of a dead run: the breaking mutex of the scope lock (scope/lock.ts) is made
+ * as one, holding only its owner file. Anything else in it stays, and so does the folder.
+ */
+function removeTempFolder(folder: string): void {
+  for (const name of readdirSync(folder)) if (/^owner-[0-9a-f]{16}\.json$/.test(name)) unlinkSync(path.join(folder, name));
+  rmdirSync(folder);
 }
 
 function ioError(action: string, target: string, error: unknown): AgentInstallError {
@@ -323,11 +332,13 @@ export class GuardedFolder {
     const removed: string[] = [];
     for (const name of names) {
       if (!isTempFileOfDeadRun(name)) continue;
+      const file = path.join(dir, name);
       try {
-        unlinkSync(path.join(dir, name));
+        if (lstatSync(file).isDirectory()) removeTempFolder(file);
+        else unlinkSync(file);
         removed.push(name);
       } catch {
-        /* someone else cleaned it */
+        /* someone else cleaned it, or a folder that holds more than a lock owner */
       }
     }
     return removed;

@@ -105,7 +105,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
   for (const [name, value] of Object.entries(agentsRaw as Record<string, unknown>)) {
     const problem = nameProblem(name);
     if (problem !== null) throw invalid(file, `agent name ${JSON.stringify(name)} is unusable: ${problem}`);
-    agents[name] = parseEntry(value, `${file}: agents.${name}`);
+    agents[name] = parseLockEntry(value, `${file}: agents.${name}`);
   }
   return { lockfileVersion: LOCKFILE_VERSION, agents: migrate(version, agents) };
 }
@@ -125,7 +125,8 @@ function migrate(_from: number, agents: Record<string, LockEntry>): Record<strin
   return out;
 }
 
-function parseEntry(value: unknown, where: string): LockEntry {
+/** One lock entry, checked as a lockfile's are (`where` names it in errors). */
+export function parseLockEntry(value: unknown, where: string): LockEntry {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(where, 'expected an object');
   const v = value as Record<string, unknown>;
   const str = (key: string, required: boolean): string | undefined => {

@@ -33,9 +33,9 @@ function parseOnce(text: string, file: string): Lockfile {
   return lockfile;
 }
 
-/** Reads and parses a lockfile; a missing one is reported as such (an empty lockfile), a conflicted one with both sides merged. */
+/** Reads and parses a lockfile (never through a symbolic link); a missing one is reported as such (an empty lockfile), a conflicted one with both sides merged. */
 export function loadLockfile(file: string): LockfileState {
-  const text = readTextBounded(file, MAX_LOCKFILE_BYTES, 'lockfile');
+  const text = readTextBounded(file, MAX_LOCKFILE_BYTES, 'lockfile', { noFollow: true });
   if (text === null) return { kind: 'missing', lockfile: emptyLockfile() };
   try {
     return { kind: 'ok', lockfile: parseOnce(text, file), text };

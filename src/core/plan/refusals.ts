@@ -30,6 +30,26 @@ export function folderRefusal(name: string, relative: string): Refusal {
   };
 }
 
+/**
+ * The refusal for an agent file that is there but could not be read (no permission, over 1 MiB, a
+ * FIFO): what it holds is unknown, so it is neither overwritten nor deleted without `--force`.
+ * `why` is the error met reading it, when known.
+ */
+export function unreadableRefusal(name: string, relative: string, why: string | undefined, verb: 'write' | 'delete'): Refusal {
+  return {
+    name,
+    path: relative,
+    code: 'IO',
+    reason: `${relative} cannot be read as an agent file (${why ?? 'over 1 MiB, unreadable or not a regular file'})`,
+    hint: `Make it readable or move it away; --force ${verb === 'write' ? 'overwrites' : 'deletes'} it unread.`,
+  };
+}
+
+/** Why the inspected file could not be read, from its issues. */
+export function readProblem(issues: ReadonlyArray<{ code: string; message: string }> | undefined): string | undefined {
+  return issues?.find((i) => i.code === 'unreadable' || i.code === 'file-too-large')?.message;
+}
+
 /** All refusals of a plan as one error: nothing is written when any agent is refused. */
 export function refusalError(refusals: Refusal[]): AgentInstallError {
   const lines = refusals.map((r) => `${r.name}: refusing to write ${r.path}: ${r.reason}.`);

@@ -2,7 +2,7 @@ import { computeIntegrity } from '../io/integrity.js';
 import { notInstalledError } from '../scope/not-installed.js';
 import type { ScopeSnapshot } from '../scope/snapshot.js';
 import type { Plan, PlanAction } from './plan.js';
-import { type Refusal, symlinkRefusal } from './refusals.js';
+import { type Refusal, readProblem, symlinkRefusal, unreadableRefusal } from './refusals.js';
 
 /**
  * Plans removing agents by name. An owned file is deleted only while it still holds the
@@ -48,6 +48,8 @@ export function planRemove(snapshot: ScopeSnapshot, names: string[], options: { 
       actions.push({ type: 'remove', name, path: entry.path, deleteFile: false, previous: entry, note: 'file already gone; forgetting the lock entry' });
     } else if (current === entry.integrity || options.force) {
       actions.push({ type: 'remove', name, path: entry.path, deleteFile: true, previous: entry });
+    } else if (current === null) {
+      refusals.push(unreadableRefusal(name, entry.path, readProblem(snapshot.agentAt(entry.path)?.issues), 'delete'));
     } else {
       refusals.push({
         name,

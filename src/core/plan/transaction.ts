@@ -1,5 +1,6 @@
 import type { Lockfile } from '../lockfile/lockfile.js';
-import { readScopeLockfile } from '../lockfile/scope-lockfile.js';
+import { readLockfile } from '../lockfile/read.js';
+import { interruptedRunError, journalExists, journalPath } from '../lockfile/scope-lockfile.js';
 import { scopeFolders } from '../scope/folders.js';
 import { readInstalledState, writeInstalledState } from '../scope/installed.js';
 import { knownBytes, NOTHING_KNOWN } from '../scope/known.js';
@@ -21,7 +22,11 @@ export interface TransactionOptions {
    */
   records?: SourceContext;
   onWait?: (holder: string) => void;
+  /** Told when a journal that does not belong to the lockfile is ignored. */
+  warn?: (message: string) => void;
   lockTimeoutMs?: number;
+  /** `install --frozen`: an interrupted run's journal is an error, never recovered. */
+  frozen?: boolean;
   /** Write the lockfile even when no entry changes (to migrate or re-sort it). */
   rewriteLockfile?: boolean;
   /** Plan against this lockfile instead of the one on disk (`install` resolving git conflict markers there). */
@@ -64,20 +69,29 @@ export async function runTransaction(scope: Scope, build: PlanBuilder, options: 
     checkPlanPaths(built.plan, folders);
     return built;
   };
-  const current = () => options.lockfile ?? readScopeLockfile(scope);
+  const current = () => options.lockfile ?? readLockfile(scope.lockfilePath);
   if (options.dryRun) {
+    if (options.frozen && journalExists(scope)) throw interruptedRunError(journalPath(scope));
     const built = await plan(current());
     await built.check?.();
     return built.plan;
   }
   return withScopeLock(
     folders,
-    async () => {
-      recoverScope(scope, folders);
+    async (held) => {
+      const { token, inherited } = held;
+      recoverScope(scope, folders, { inherited, ...(options.frozen ? { frozen: true } : {}), ...(options.warn ? { warn: options.warn } : {}) });
       const lockfile = current();
       const { plan: result, check } = await plan(lockfile);
       let next = lockfile;
-      if (planChangesAnything(result) || options.rewriteLockfile) next = await applyPlan(result, lockfile, folders, check ? { whilePreparing: check } : {});
+      if (planChangesAnything(result) || options.rewriteLockfile)
+        next = await applyPlan(result, lockfile, folders, {
+          token,
+          onJournal: () => {
+            held.wroteJournal = true;
+          },
+          ...(check ? { whilePreparing: check } : {}),
+        });
       else await check?.();
       if (records && state && snapshot) writeInstalledState(records, scope.agentsDir, nextInstalledState(state, snapshot, result, next));
       return result;

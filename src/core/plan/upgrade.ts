@@ -5,7 +5,7 @@ import { type CheckedCandidate, entryFor } from '../resolve/check.js';
 import type { ScopeSnapshot } from '../scope/snapshot.js';
 import { mergeThreeWay } from './merge.js';
 import { type Plan, type PlanAction, sameEntry } from './plan.js';
-import { folderRefusal, type Refusal, sameBytes, symlinkRefusal } from './refusals.js';
+import { folderRefusal, type Refusal, readProblem, sameBytes, symlinkRefusal, unreadableRefusal } from './refusals.js';
 
 /** One agent to upgrade: the bytes it was installed from and the version to move to. */
 export interface UpgradeItem {
@@ -95,13 +95,9 @@ export function planUpgrade(snapshot: ScopeSnapshot, items: UpgradeItem[], optio
         actions.push({ type: 'update', name, path: relative, bytes, entry: next, previous, note: 'unreadable file overwritten (--force)' });
         continue;
       }
-      refusals.push({
-        name,
-        path: relative,
-        code: 'LOCALLY_MODIFIED',
-        reason: `${relative} cannot be read as an agent file (${at.kind === 'other' ? 'not a regular file' : 'over 1 MiB or unreadable'})`,
-        hint: 'Replace it with the agent file, or use --force to overwrite it.',
-      });
+      refusals.push(
+        unreadableRefusal(name, relative, readProblem(snapshot.agentAt(relative)?.issues) ?? (at.kind === 'other' ? 'not a regular file' : undefined), 'write'),
+      );
       continue;
     }
     const local = at.bytes;

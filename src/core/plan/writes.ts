@@ -5,7 +5,7 @@ import { type CheckedCandidate, entryFor } from '../resolve/check.js';
 import type { InstalledAgent } from '../scope/inspect.js';
 import type { ScopeSnapshot } from '../scope/snapshot.js';
 import type { Plan, PlanAction } from './plan.js';
-import { folderRefusal, type Refusal, sameBytes, symlinkRefusal } from './refusals.js';
+import { folderRefusal, type Refusal, readProblem, sameBytes, symlinkRefusal, unreadableRefusal } from './refusals.js';
 
 export interface PlanWriteOptions {
   force: boolean;
@@ -98,6 +98,10 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       continue;
     }
     const found = snapshot.agentAt(relative);
+    if (current === undefined && !link && previous !== undefined && !options.force) {
+      refusals.push(unreadableRefusal(name, relative, readProblem(found?.issues), 'write'));
+      continue;
+    }
     const pristine =
       current !== undefined && ((previous !== undefined && isPristine(found)) || (previous === undefined && found?.status === 'orphaned' && isPristine(found)));
     if (!pristine && !options.force) {

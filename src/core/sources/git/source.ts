@@ -1,6 +1,7 @@
 import path from 'node:path';
 import semver from 'semver';
 import { AgentInstallError } from '../../errors.js';
+import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../../io/bounded-read.js';
 import { type FetchedCommit, gitError, lsRemote, type RemoteRef, type TreeEntry, withFetchedCommit } from '../../io/git.js';
 import type { LockEntry } from '../../lockfile/lockfile.js';
 import { type AgentBytes, defaultAgentDir, keepLoadableAgents, nearbyAgentFiles, selectFiles, type TreeFile } from '../agent-tree.js';
@@ -55,6 +56,17 @@ async function readCandidates({ spec, fetched, resolved, ctx, fileOnly }: ReadOp
         code: 'INVALID_AGENT',
         hint: 'Name the file the link points to; agent-install does not follow links inside repositories.',
       });
+    }
+    if (selection.file.size > MAX_AGENT_BYTES) {
+      // Known from the tree listing: the blob is never read (it could be gigabytes).
+      throw new AgentInstallError(
+        `${inner} in ${at} is ${selection.file.size.toLocaleString('en-US')} bytes; agent files are at most 1 MiB (Claude Code skips larger ones).`,
+        {
+          code: 'INVALID_AGENT',
+          hint: 'Name an agent file, not some other file of the repository.',
+          details: { repository: spec.display, commit: fetched.commit, path: inner, size: selection.file.size },
+        },
+      );
     }
     wanted = [selection.file];
   } else wanted = selection.files;

@@ -9,7 +9,7 @@ import { readFileBounded } from '../../io/bounded-read.js';
 import { isLoopbackHost } from '../../io/http.js';
 import { computeIntegrity } from '../../io/integrity.js';
 import { stringifyDeterministic } from '../../io/json.js';
-import { INDEX_VERSION, type IndexAgent, type IndexVersion, type RegistryIndex } from './index-file.js';
+import { emptyRecord, INDEX_VERSION, type IndexAgent, type IndexVersion, type RegistryIndex } from './index-file.js';
 
 // ---------------------------------------------------------------------------------------------
 // `agent-install registry build`: a folder laid out like the bundled registry → index.json.
@@ -94,7 +94,7 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
     }
   }
   const outDir = path.dirname(path.resolve(options.outFile));
-  const agents: Record<string, IndexAgent> = {};
+  const agents = emptyRecord<IndexAgent>();
   const ignored: string[] = [];
   const warnings: BuiltIndex['warnings'] = [];
   const errors: string[] = [];
@@ -109,7 +109,7 @@ export function buildRegistryIndex(dir: string, options: BuildIndexOptions, chec
       errors.push(`${relativeDir}: unusable agent name (${problem})`);
       continue;
     }
-    const versions: Record<string, IndexVersion> = {};
+    const versions = emptyRecord<IndexVersion>();
     let newest: { version: string; description: string } | undefined;
     for (const fileName of readdirSync(path.join(agentsDir, name)).sort()) {
       const relative = `${relativeDir}/${fileName}`;

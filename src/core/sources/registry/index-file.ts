@@ -40,7 +40,13 @@ export interface IndexAgent {
 /** A static registry's `index.json`. */
 export interface RegistryIndex {
   indexVersion: number;
+  /** By agent name; records without a prototype, so that `constructor` or `__proto__` are names like any other. */
   agents: Record<string, IndexAgent>;
+}
+
+/** An empty record without a prototype, for maps keyed by agent names or versions. */
+export function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 /** A static registry to search: where its index is, and how lock entries name it. */
@@ -76,13 +82,13 @@ export function parseRegistryIndex(text: string, where: string): RegistryIndex {
     });
   }
   if (!isObject(raw.agents)) throw indexInvalid(where, '`agents` must be an object');
-  const agents: Record<string, IndexAgent> = {};
+  const agents = emptyRecord<IndexAgent>();
   for (const [name, value] of Object.entries(raw.agents)) {
     const at = `agents.${name}`;
     const problem = nameProblem(name);
     if (problem !== null) throw indexInvalid(where, `${at}: unusable agent name (${problem})`);
     if (!isObject(value) || !isObject(value.versions)) throw indexInvalid(where, `${at}.versions must be an object`);
-    const versions: Record<string, IndexVersion> = {};
+    const versions = emptyRecord<IndexVersion>();
     for (const [version, file] of Object.entries(value.versions)) {
       if (semver.valid(version) !== version) throw indexInvalid(where, `${at}.versions: "${version}" is not an exact semver version`);
       if (!isObject(file) || typeof file.url !== 'string' || file.url === '')
@@ -197,8 +203,13 @@ async function readIndex(registry: StaticRegistry, ctx: SourceContext): Promise<
   return index;
 }
 
+/** The agent `name` of an index, if it lists one (an own key only, whatever the index was built from). */
+function agentOf(index: RegistryIndex, name: string): IndexAgent | undefined {
+  return Object.hasOwn(index.agents, name) ? index.agents[name] : undefined;
+}
+
 export function versionsOf(index: RegistryIndex, name: string): string[] {
-  return sortValidVersions(Object.keys(index.agents[name]?.versions ?? {}));
+  return sortValidVersions(Object.keys(agentOf(index, name)?.versions ?? {}));
 }
 
 export async function fetchFromIndex(
@@ -209,7 +220,8 @@ export async function fetchFromIndex(
   requested: string,
   ctx: SourceContext,
 ): Promise<Candidate> {
-  const file = index.agents[name]?.versions[version];
+  const versions = agentOf(index, name)?.versions;
+  const file = versions !== undefined && Object.hasOwn(versions, version) ? versions[version] : undefined;
   if (file === undefined) {
     throw new AgentInstallError(`${registry.id} no longer lists ${name}@${version}.`, {
       code: 'VERSION_NOT_FOUND',
