@@ -120,7 +120,7 @@ describe.runIf(canMount)('a multi-agent add on a full disk', () => {
     expect(files(path.join(project, '.claude'))).toEqual(['agents', 'agents.lock.json', 'agents/a1.md']);
   });
 
-  it('the disk is full when the lockfile is written: every file is in place, and the journal records them', async (ctx) => {
+  it('the disk is full when the lockfile is written: every file is in place, the journal records them, verify reports it', async (ctx) => {
     const sb = makeSandbox();
     const project = path.join(sb.root, 'small');
     if (!mountTmpfs(project, '2m')) ctx.skip('this machine does not allow mounting a tmpfs');
@@ -142,10 +142,13 @@ describe.runIf(canMount)('a multi-agent add on a full disk', () => {
     expect(result.stderr).not.toMatch(/nothing was (half-)?written/i);
     const json = await sb.run(['add', ...specs, '--json'], { cwd: project });
     expect(json.exitCode).toBe(1); // still full: the next writer cannot finish the lockfile either
-    // Readers already see the four agents as installed.
+    // Readers read the lockfile alone: the four files are not recorded yet, and verify says a run
+    // was interrupted instead of passing.
     const list = await sb.run(['list', '--project', '--json'], { cwd: project });
-    expect(list.json().filter((r: any) => r.status === 'ok')).toHaveLength(204);
-    expect((await sb.run(['verify'], { cwd: project })).exitCode).toBe(0);
+    expect(list.json().filter((r: any) => r.status === 'ok')).toHaveLength(200);
+    const verify = await sb.run(['verify', '--json'], { cwd: project });
+    expect(verify.exitCode).toBe(3);
+    expect(verify.json().error.code).toBe('INTERRUPTED_RUN');
     // With room again, the next run completes the lockfile.
     rmSync(path.join(project, 'filler'));
     const again = await sb.run(['add', ...specs], { cwd: project });
