@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -116,6 +116,25 @@ describe('the breaking mutex', () => {
     expect(add.json().error).toMatchObject({ code: 'LOCK_TIMEOUT' });
     expect(add.json().error.message).toContain('agents.lock.json.lock.breaking');
     expect(readFileSync(path.join(sb.project, LOCKFILE_LOCK), 'utf8')).toBe(text);
+  });
+
+  it('an owner file that is a FIFO (planted, say, in a clone) is nothing agent-install made: waited on until the timeout, never read', async () => {
+    const sb = makeSandbox();
+    const text = staleLock(sb);
+    mkdirSync(path.join(sb.project, BREAKING), { recursive: true });
+    execFileSync('mkfifo', [path.join(sb.project, BREAKING, 'owner-0123456789abcdef.json')]);
+    const add = await sb.run([NAME, '--json'], { env: SHORT });
+    expect(add.json().error).toMatchObject({ code: 'LOCK_TIMEOUT' });
+    expect(readFileSync(path.join(sb.project, LOCKFILE_LOCK), 'utf8')).toBe(text);
+  });
+
+  it('a lock file that is a FIFO is waited on until the timeout, never read', async () => {
+    const sb = makeSandbox();
+    mkdirSync(path.join(sb.project, '.claude'));
+    execFileSync('mkfifo', [path.join(sb.project, LOCKFILE_LOCK)]);
+    const add = await sb.run([NAME, '--json'], { env: SHORT });
+    expect(add.json().error).toMatchObject({ code: 'LOCK_TIMEOUT' });
+    expect(sb.exists('.claude/agents')).toBe(false);
   });
 
   it('an empty mutex folder, and the temporary folder of a breaker killed mid-way, are cleaned up', async () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { AgentInstallError } from '../errors.js';
 
 // node:crypto costs about 2 ms to load, more than `list` or `add` spend on anything else, so it
@@ -10,15 +9,6 @@ export function computeIntegrity(bytes: Uint8Array | string): string {
   // process.getBuiltinModule is Node ≥ 20.16; the require fallback serves the built CommonJS files on older 20.x.
   crypto ??= process.getBuiltinModule?.('node:crypto') ?? (require('node:crypto') as typeof import('node:crypto'));
   return `sha256-${crypto.createHash('sha256').update(bytes).digest('base64')}`;
-}
-
-/** The integrity of a file's bytes, or null when it cannot be read (missing, a folder). */
-export function hashFile(file: string): string | null {
-  try {
-    return computeIntegrity(readFileSync(file));
-  } catch {
-    return null;
-  }
 }
 
 const INTEGRITY = /^sha256-[A-Za-z0-9+/]{43}=$/;

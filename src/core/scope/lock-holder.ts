@@ -77,7 +77,7 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 export const UNREADABLE_GRACE_MS = 2_000;
 
 /** Lock files are a line of JSON; anything bigger is not one of ours. */
-const MAX_LOCK_BYTES = 4_096;
+export const MAX_LOCK_BYTES = 4_096;
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
 

@@ -1,20 +1,8 @@
-import {
-  closeSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AgentInstallError } from '../errors.js';
 import { tempPathFor, uniqueSuffix } from '../io/atomic.js';
+import { readTextBounded } from '../io/bounded-read.js';
 import { JOURNAL_NAME, SCOPE_LOCK_NAME, type ScopeFolders } from './folders.js';
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
@@ -25,6 +13,7 @@ import {
   inheritedFrom,
   inspectLock,
   type LockState,
+  MAX_LOCK_BYTES,
   parseHolder,
   processStartOf,
   sameId,
@@ -336,10 +325,13 @@ function clearDeadMutex(dir: string): LockState | null {
   let holder: Holder | null = null;
   let text = '';
   try {
-    text = readFileSync(path.join(dir, name), 'utf8');
+    // Bounded and regular files only: a FIFO planted there must not stall every writer.
+    const read = readTextBounded(path.join(dir, name), MAX_LOCK_BYTES, 'lock', { noFollow: true });
+    if (read === null) return null; // released meanwhile
+    text = read;
     holder = parseHolder(text);
   } catch {
-    return null; // released meanwhile
+    return { kind: 'foreign', holder: null, text: '', id: { dev: 0, ino: 0, size: 0, mtimeMs: 0 } };
   }
   const id = { dev: 0, ino: 0, size: 0, mtimeMs: 0 };
   // The owner file is written before the folder is renamed into place: it always names its holder.
