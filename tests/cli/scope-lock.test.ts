@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -126,6 +126,25 @@ describe('the breaking mutex', () => {
     const add = await sb.run([NAME, '--json'], { env: SHORT });
     expect(add.json().error).toMatchObject({ code: 'LOCK_TIMEOUT' });
     expect(readFileSync(path.join(sb.project, LOCKFILE_LOCK), 'utf8')).toBe(text);
+  });
+
+  it.each([
+    ['to nowhere', false],
+    ['to a folder outside holding a dead owner file', true],
+  ])('a breaking mutex that is a link %s ends at the timeout, and nothing is deleted through it', async (_kind, outside) => {
+    const sb = makeSandbox();
+    lockAt(sb, '', HOUR_AGO); // names no holder, unchanged for an hour: stale
+    const target = path.join(sb.root, 'outside');
+    const ownerFile = path.join(target, 'owner-0123456789abcdef.json');
+    if (outside) {
+      mkdirSync(target);
+      writeFileSync(ownerFile, JSON.stringify({ pid: deadPid(), host: hostname(), started: 0, token: '0123456789abcdef' }));
+    }
+    symlinkSync(outside ? target : path.join(sb.root, 'nonexistent'), path.join(sb.project, BREAKING));
+    const add = await sb.run([NAME, '--json'], { env: SHORT });
+    expect(add.json().error).toMatchObject({ code: 'LOCK_TIMEOUT' });
+    expect(add.json().error.hint).toMatch(/not a lock file agent-install wrote/);
+    if (outside) expect(existsSync(ownerFile)).toBe(true);
   });
 
   it('a lock file that is a FIFO is waited on until the timeout, never read', async () => {

@@ -141,13 +141,21 @@ export async function withScopeLock<T>(folders: ScopeFolders, fn: (held: HeldLoc
     // Read back: on a file system without hard links, a lock created empty can be judged stale.
     if (created && inspectLockText(file) === text) break;
     const state = inspectLock(file);
-    if (state.kind === 'free') continue;
+    // Every turn that retries checks the deadline: a lock path that is neither free nor a lock
+    // agent-install can take (a link to nowhere, say) ends at the timeout instead of spinning.
+    if (state.kind === 'free') {
+      if (Date.now() >= deadline) throw timeoutError(file, timeoutMs, FOREIGN);
+      await sleep(1);
+      continue;
+    }
     if (state.kind === 'stale') {
       const inherited = inheritedFrom(state.holder);
       if (await takeOverStaleLock(file, state, holderText(token, inherited), deadline, timeoutMs)) {
         held = { token, inherited, wroteJournal: false };
         break;
       }
+      if (Date.now() >= deadline) throw timeoutError(file, timeoutMs, state);
+      await sleep(1);
       continue;
     }
     if (Date.now() >= deadline) throw timeoutError(file, timeoutMs, state);
@@ -236,6 +244,8 @@ async function takeOverStaleLock(file: string, judged: HeldState, text: string, 
 }
 
 const OWNER = /^owner-([0-9a-f]{16})\.json$/;
+/** A mutex or lock that agent-install did not make (a link, a folder of other files, a FIFO). */
+const FOREIGN: LockState = { kind: 'foreign', holder: null, text: '', id: { dev: 0, ino: 0, size: 0, mtimeMs: 0 } };
 
 /**
  * The breaking mutex `agents.lock.json.lock.breaking` is a folder holding one file,
@@ -278,8 +288,13 @@ async function takeBreakingMutex(dir: string, deadline: number, timeoutMs: numbe
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR' && code !== 'EISDIR') throw lockIoError(path.dirname(dir), error);
     }
     const blocker = clearDeadMutex(dir);
-    if (blocker === null) continue;
-    if (Date.now() >= deadline) throw timeoutError(dir, timeoutMs, blocker);
+    // Every turn checks the deadline, also one that cleared something: a mutex that can be
+    // neither taken nor cleared (a link, a folder agent-install did not make) must not spin.
+    if (Date.now() >= deadline) throw timeoutError(dir, timeoutMs, blocker ?? FOREIGN);
+    if (blocker === null) {
+      await sleep(1);
+      continue;
+    }
     await sleep(delay);
     delay = Math.min(delay * 2, 100);
   }
@@ -303,6 +318,14 @@ function removeTempFolder(temp: string, owner: string): void {
  * null then (try again), or the state of the owner to wait for.
  */
 function clearDeadMutex(dir: string): LockState | null {
+  // Never read or delete through a link: the mutex is a folder agent-install makes, so a link
+  // there (committed to a repository, say) is foreign, and waited on until the timeout.
+  try {
+    if (!lstatSync(dir).isDirectory()) return FOREIGN;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null;
+    return FOREIGN;
+  }
   let names: string[];
   try {
     names = readdirSync(dir);
