@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/errors.js';
+import { journalFolderError } from '../core/lockfile/scope-lockfile.js';
 import { inspectScope } from '../core/scope/inspect.js';
 import { knownBytes } from '../core/scope/known.js';
 import { type VerifyEntry, verifyInstalled } from '../core/scope/verify.js';
@@ -68,6 +69,9 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
       'Some files differ from the installed bytes only in line endings (CRLF vs LF): they count as unmodified. To have git check them out as installed, add `.claude/agents/** -text` to .gitattributes.',
     );
   }
+  // A folder there is nothing a run left (and never removed): say what it is, as writers do.
+  const folder = interrupted === null ? null : journalFolderError(interrupted);
+  if (folder !== null) throw folder;
   const ok = report.drift === 0 && journal === null;
   const failure =
     journal !== null

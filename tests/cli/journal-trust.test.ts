@@ -281,3 +281,19 @@ describe('journal contents are validated like a lockfile', () => {
     expect(sb.exists(JOURNAL)).toBe(false);
   });
 });
+
+describe('a folder at the journal path', () => {
+  it('is never removed, and every command names it instead of failing on EISDIR', async () => {
+    const sb = makeSandbox();
+    expect((await sb.run([NAME])).exitCode).toBe(0);
+    mkdirSync(path.join(sb.project, JOURNAL));
+    writeFileSync(path.join(sb.project, JOURNAL, 'keep.txt'), 'mine\n');
+    for (const argv of [['verify'], ['install'], ['install', '--force'], ['install', '--frozen'], [NAME, '--force'], ['remove', NAME]]) {
+      const result = await sb.run([...argv, '--json']);
+      expect(result.exitCode, argv.join(' ')).toBe(1);
+      expect(result.json().error.code, argv.join(' ')).toBe('PATH_IS_FOLDER');
+      expect(result.json().error.message).toContain('is a folder, not a journal agent-install wrote');
+    }
+    expect(readFileSync(path.join(sb.project, JOURNAL, 'keep.txt'), 'utf8')).toBe('mine\n');
+  });
+});

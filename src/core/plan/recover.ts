@@ -5,7 +5,7 @@ import { readTextBounded } from '../io/bounded-read.js';
 import { type JournalVerdict, lockfileDigest, parseJournal, reconcileJournal, serializeJournal, trustJournal } from '../lockfile/journal.js';
 import { type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
 import { loadLockfile, MAX_LOCKFILE_BYTES } from '../lockfile/read.js';
-import { interruptedRunError, journalExists, journalPath } from '../lockfile/scope-lockfile.js';
+import { interruptedRunError, journalExists, journalFolderError, journalPath } from '../lockfile/scope-lockfile.js';
 import { JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
 import type { Scope } from '../scope/scope.js';
 
@@ -65,6 +65,8 @@ export function recoverScope(scope: Scope, folders: ScopeFolders, options: Recov
   const state = loadLockfile(scope.lockfilePath);
   const lockfile = state.kind === 'conflicted' ? state.merge.lockfile : state.lockfile;
   if (journalExists(scope)) {
+    const folder = journalFolderError(journalPath(scope));
+    if (folder !== null) throw folder;
     if (options.frozen) throw interruptedRunError(journalPath(scope));
     const digest = state.kind === 'missing' ? null : lockfileDigest(state.text);
     const verdict = judgeJournal(scope, digest, lockfile, options.inherited ?? []);
