@@ -231,3 +231,33 @@ describe('bounded reads: FIFOs, devices and huge files are clear errors at once'
     expect(readFileSync(path.join(sb.project, LOCK), 'utf8')).toBe(lockBefore);
   }, 120_000);
 });
+
+describe('bounded parsing: JSON that would cost gigabytes is refused unparsed', () => {
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  it.each([
+    ['nested 2,000,000 levels deep', `{"lockfileVersion":2,"agents":{},"x":${deep(2_000_000)}}`, /nests deeper than 64 levels/],
+    ['holding 3,000,000 empty arrays', `{"lockfileVersion":2,"agents":{},"x":[${Array(3_000_000).fill('[]').join(',')}]}`, /more than 2,000,000 values/],
+  ])(
+    'a lockfile %s',
+    async (_kind, text, message) => {
+      const sb = makeSandbox();
+      mkdirSync(path.join(sb.project, '.claude'));
+      writeFileSync(path.join(sb.project, LOCK), text);
+      for (const argv of [['verify'], ['install', '--frozen'], ['list']]) {
+        const run = await runBin(sb, argv);
+        expect(run.hung, argv.join(' ')).toBe(false);
+        expect(run.exitCode, argv.join(' ')).toBe(1);
+        expect(run.stderr).toMatch(message);
+      }
+    },
+    60_000,
+  );
+
+  it('a registry index and a config file nested too deep', async () => {
+    const sb = makeSandbox();
+    writeFileSync(path.join(sb.root, 'index.json'), `{"indexVersion":1,"agents":${deep(100)}}`);
+    expectClearError(await runBin(sb, ['--registry', path.join(sb.root, 'index.json'), 'no-such-agent']), /nests deeper than 64 levels/);
+    sb.write({ '.claude/agent-install.json': `{"registries":${deep(100)}}` });
+    expectClearError(await runBin(sb, ['search', 'x']), /nests deeper than 64 levels/);
+  }, 30_000);
+});

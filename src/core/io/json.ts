@@ -122,8 +122,54 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-/** JSON.parse that reports `file:line:column` instead of a character offset. */
-export function parseJsonFile(text: string, file: string, code: ErrorCode): unknown {
+/** How deep and how many values agent-install's JSON files may hold (see {@link jsonShapeProblem}). */
+export interface JsonLimits {
+  maxDepth: number;
+  maxValues: number;
+}
+
+/** Enough for a lockfile of 100,000 agents, or a registry index as large as its byte cap allows of real entries. */
+export const DEFAULT_JSON_LIMITS: JsonLimits = { maxDepth: 64, maxValues: 2_000_000 };
+
+/**
+ * Why `text` is too deep or holds too many values to parse, or null. JSON.parse of a few MiB of
+ * `[[[[…` or `[[],[],…` builds millions of objects (gigabytes of memory): one linear scan that
+ * counts containers and separators outside strings refuses such a file before it is parsed.
+ */
+export function jsonShapeProblem(text: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): string | null {
+  let depth = 0;
+  let values = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limits.maxDepth) return `it nests deeper than ${limits.maxDepth} levels`;
+      values++;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c) values++;
+    else continue;
+    if (values > limits.maxValues) return `it holds more than ${limits.maxValues.toLocaleString('en-US')} values`;
+  }
+  return null;
+}
+
+/** JSON.parse that reports `file:line:column` instead of a character offset, and refuses absurd shapes unparsed. */
+export function parseJsonFile(text: string, file: string, code: ErrorCode, limits: JsonLimits = DEFAULT_JSON_LIMITS): unknown {
+  const shape = jsonShapeProblem(text, limits);
+  if (shape !== null) {
+    throw new AgentInstallError(`${file}: not parsed: ${shape}.`, {
+      code,
+      hint: 'No file agent-install reads is shaped like that; restore it from version control.',
+      details: { file },
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { nameProblem } from '../agent/names.js';
 import { readFileBounded } from '../io/bounded-read.js';
 import { computeIntegrity, isIntegrity } from '../io/integrity.js';
-import { stringifyDeterministic } from '../io/json.js';
+import { jsonShapeProblem, stringifyDeterministic } from '../io/json.js';
 import { copyAgents, type LockEntry, type Lockfile, parseLockEntry, sameEntry } from './lockfile.js';
 import { isSafeRelativeAgentPath } from './paths.js';
 
@@ -69,6 +69,8 @@ export type JournalVerdict = { trusted: true; journal: Journal } | { trusted: fa
  * Returns the reason it is not a journal this version writes, or the journal.
  */
 export function parseJournal(text: string): Journal | string {
+  const shape = jsonShapeProblem(text);
+  if (shape !== null) return shape;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

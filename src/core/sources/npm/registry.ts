@@ -4,12 +4,16 @@ import path from 'node:path';
 import { AgentInstallError } from '../../errors.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES } from '../../io/bounded-read.js';
 import { fetchBytes } from '../../io/http.js';
+import { jsonShapeProblem } from '../../io/json.js';
 import { authFor, loadNpmConfig, type NpmConfig, registryFor } from '../../io/npmrc.js';
 import { readTgz, type TarEntry } from '../../io/tar.js';
 import { sortValidVersions } from '../../resolve/versions.js';
 import { offlineMissing } from '../offline.js';
 import type { SourceContext } from '../types.js';
 import type { Packument } from './spec.js';
+
+/** Packuments of popular packages list thousands of versions; still nothing like a JSON bomb. */
+const PACKUMENT_LIMITS = { maxDepth: 64, maxValues: 4_000_000 };
 
 export const offlineMissingFor = (what: string) => offlineMissing(what, { missing: what });
 
@@ -144,7 +148,10 @@ export async function fetchPackument(name: string, ctx: SourceContext): Promise<
       }
       let packument: Packument;
       try {
-        packument = JSON.parse(bytes.toString('utf8')) as Packument;
+        const text = bytes.toString('utf8');
+        const shape = jsonShapeProblem(text, PACKUMENT_LIMITS);
+        if (shape !== null) throw new Error(shape);
+        packument = JSON.parse(text) as Packument;
       } catch (error) {
         throw new AgentInstallError(`${registry} answered for ${name} with something that is not JSON.`, {
           code: 'NPM_REGISTRY_INVALID',
