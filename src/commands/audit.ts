@@ -5,7 +5,6 @@ import { type AuditFinding, FINDING_SEVERITIES, type FindingSeverity, findingsOf
 import { checkAgentBytes, formatGrantsSummary, type Grants, grantsOf, type RiskyGrant, riskyGrants } from '../core/agent/validate.js';
 import { AgentInstallError, ExitCode, isAgentInstallError, UsageError } from '../core/errors.js';
 import { type BoundedRead, MAX_AGENT_FILE_BYTES, readFileBounded } from '../core/io/bounded-read.js';
-import { Spool } from '../core/io/spool.js';
 import { scanTree } from '../core/scope/scan.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, displayPath } from './context.js';
@@ -243,8 +242,10 @@ export async function run(ctx: CommandContext, paths: string[], options: AuditOp
     if (buffered !== '') ctx.stream(buffered);
     buffered = '';
   };
-  const items = ctx.json ? new Spool('agent-install-audit-') : undefined;
-  const agents = ctx.json ? new Spool('agent-install-audit-') : undefined;
+  // The spool is validate's too; loaded only for --json (so validate never loads audit's code for it).
+  const Spool = ctx.json ? (await import('../core/io/spool.js')).Spool : undefined;
+  const items = Spool ? new Spool('agent-install-audit-') : undefined;
+  const agents = Spool ? new Spool('agent-install-audit-') : undefined;
   const paint: Record<FindingSeverity, (text: string) => string> = { high: style.red, medium: style.yellow, low: style.dim };
 
   try {

@@ -192,10 +192,6 @@ const CONCEAL = [
   /\bthe user (?:must not|should not|shouldn't|cannot|can't|won't|will not) (?:know|see|find out|notice|learn)\b/i,
 ];
 
-/** A cheap test first: lines without any of these words never reach the patterns above. */
-const SUSPECT =
-  /curl|wget|\biwr\b|\birm\b|invoke-|aria2c|base64|xxd|openssl|uudecode|powershell|pwsh|frombase64|exec\s*\(|eval|\bnc\b|ncat|netcat|socat|telnet|\/dev\/(?:tcp|udp)|\bscp\b|rsync|\.ssh|id_(?:rsa|dsa|ecdsa|ed25519)|\.aws|netrc|credentials|pypirc|vault-token|\.docker|\.kube|gcloud|\.azure|gnupg|shadow|password-store|keychain|find-(?:generic|internet)|login data|\.env|printenv|\benv\b|environ|env:|token|secret|passw|api_?key|access_key|private_key|https?:\/\/|webhook|ngrok|interact\.sh|oast|burpcollaborator|canarytokens|telegram|transfer\.sh|0x0\.st|termbin|pastebin|ignor|disregard|forget|override|\b(?:do not|don't|never)\s|without (?:tell|inform|notif|alert)|secretly|covertly|surreptitious|silently|\bhide\b|conceal|the user (?:must|should|can|won|will)/i;
-
 /**
  * Words that start every command pattern above: a line that holds none of them needs no closer
  * look. One scan of the whole text; each word must begin a word (`\b`), which keeps the scan
@@ -395,6 +391,12 @@ const HIDDEN = 1;
 const SUSPECT_LINE = 2;
 const COMMENT = 4;
 
+/** `text` holds a suspect word, path or name (the test of {@link SUSPECT_SCAN} on one piece of text). */
+function suspect(text: string): boolean {
+  SUSPECT_SCAN.lastIndex = 0;
+  return SUSPECT_SCAN.test(text);
+}
+
 /** Sets `flag` on the 0-based lines (by their start offsets) where `pattern` (global) matches; one match per line is enough. */
 function markLines(pattern: RegExp, text: string, starts: number[], flags: Uint8Array, flag: number): void {
   pattern.lastIndex = 0;
@@ -516,7 +518,7 @@ function secretSource(text: string, lower: string): { index: number; text: strin
 /** The command patterns of one piece of text (a line, a hook command); `secretBefore`: a secret named just before (a line or three up). */
 function commandHits(text: string, secretBefore: boolean, prechecked = false): { hits: Hit[]; secret: boolean } {
   const hits: Hit[] = [];
-  if (!prechecked && !SUSPECT.test(text)) return { hits, secret: false };
+  if (!prechecked && !suspect(text)) return { hits, secret: false };
   const lower = text.toLowerCase();
   const pipe = holds(lower, PIPE_WORDS) ? first(PIPE_TO_SHELL, text) : null;
   if (pipe) hits.push({ code: 'pipe-to-shell', index: pipe.index, text: pipe[0] });
@@ -906,7 +908,7 @@ export function findingsOf(input: string | Uint8Array, effective: EffectiveAgent
       }
     }
     const clean = hidden ? line.replace(INVISIBLE_STRIP, '') : line;
-    const suspect = (flag & SUSPECT_LINE) !== 0 || (hidden && SUSPECT.test(clean));
+    const suspectLine = (flag & SUSPECT_LINE) !== 0 || (hidden && suspect(clean));
 
     if (inFrontmatter) {
       frontmatterLines.set(lineNo, line);
@@ -914,7 +916,7 @@ export function findingsOf(input: string | Uint8Array, effective: EffectiveAgent
       if (key !== undefined) topKey = key;
       if (topKey !== undefined) blocks.set(lineNo, topKey);
       // hooks and mcpServers are looked at through the grants (what Claude Code keeps of them).
-      if (topKey === 'hooks' || topKey === 'mcpServers' || !suspect) continue;
+      if (topKey === 'hooks' || topKey === 'mcpServers' || !suspectLine) continue;
       const place: Place = hidden ? { kind: 'hidden', why: 'characters' } : { kind: 'prose', frontmatter: true };
       for (const hit of commandHits(clean, false).hits) report(hit, place, lineNo, clean, clean === line);
       continue;
@@ -956,7 +958,7 @@ export function findingsOf(input: string | Uint8Array, effective: EffectiveAgent
         at = open + 4;
       }
     }
-    if (!suspect) {
+    if (!suspectLine) {
       if (secretLines > 0) secretLines--;
       continue;
     }
