@@ -384,3 +384,53 @@ describe('escapeForDisplay', () => {
     expect(shortForDisplay('short', 80)).toBe('short');
   });
 });
+
+describe('grants of files that YAML aliases blow up', () => {
+  /** A mapping of `10^levels` leaves written in a few lines of aliases. */
+  const bomb = (levels: number, leaf = 'x') => {
+    const lines = [`a0: &a0 [${Array(10).fill(leaf).join(', ')}]`];
+    for (let i = 1; i < levels; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    return lines.join('\n');
+  };
+
+  it('a value past the budget is elided with its size and a digest of all of it; the grants stay small', () => {
+    const text = `${bomb(6)}\nhooks:\n  Stop:\n    - hooks:\n        - {type: mcp_tool, server: s, tool: t, input: {data: *a5}}\n`;
+    const grants = grantsFor(text);
+    const json = JSON.stringify(grants);
+    expect(json.length).toBeLessThan(10_000);
+    expect(grants.elided).toEqual({ hooks: 1, mcp: 0 });
+    expect(grants.hooks[0]).toMatchObject({ event: 'Stop', type: 'mcp_tool', server: 's', tool: 't' });
+    expect(grants.hooks[0]!.input).toEqual({
+      elided: '1,111,112 values, 1,222,228 characters once YAML aliases are expanded',
+      sha256: expect.stringMatching(/^sha256-/),
+    });
+    // The digest covers all of it: one leaf changed, another hash.
+    const other = grantsFor(text.replace('a0: &a0 [x,', 'a0: &a0 [y,'));
+    expect((other.hooks[0]!.input as { sha256: string }).sha256).not.toBe((grants.hooks[0]!.input as { sha256: string }).sha256);
+    expect(riskyHashes(other).hooks).not.toBe(riskyHashes(grants).hooks);
+    // A marker written out in the file is not the value it names: the elision count is hashed too.
+    const marker = grants.hooks[0]!.input as { elided: string; sha256: string };
+    const forged = grantsFor(
+      `hooks:\n  Stop:\n    - hooks:\n        - {type: mcp_tool, server: s, tool: t, input: {elided: "${marker.elided}", sha256: "${marker.sha256}"}}\n`,
+    );
+    expect(forged.hooks).toEqual(grants.hooks);
+    expect(riskyHashes(forged).hooks).not.toBe(riskyHashes(grants).hooks);
+  });
+
+  it('thousands of hooks through one alias: kept up to the budget, summaries short, diffs linear', () => {
+    const many = (command: string) => `x: &h {type: command, command: "${command}"}\nhooks:\n  Stop:\n    - hooks: [${Array(60_000).fill('*h').join(', ')}]\n`;
+    const a = grantsFor(many('echo one'));
+    expect(a.hooks).toHaveLength(60_000);
+    expect(a.elided).toEqual({ hooks: 10_000, mcp: 0 }); // one value per hook, 50,000 kept
+    expect(JSON.stringify(a).length).toBeLessThan(5_000_000);
+    expect(riskyGrants(a)[0]!.summary).toBe('60000 hooks: Stop → echo one; Stop → echo one; Stop → echo one; … and 59997 more');
+    const changes = diffGrants(a, grantsFor(many('echo two')));
+    expect(changes).toHaveLength(60_000);
+    expect(changes[0]).toMatchObject({ change: 'changed', aspect: 'hook', text: '~ hook: Stop → echo one → Stop → echo two' });
+  });
+});

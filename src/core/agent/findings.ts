@@ -13,7 +13,7 @@
  */
 import type { EffectiveAgent } from './effective.js';
 import { shortForDisplay } from './escape-display.js';
-import { type Grants, grantsOf, type HookGrant, type McpServerGrant } from './grants.js';
+import { type Grants, grantsOf } from './grants.js';
 
 export type FindingSeverity = 'high' | 'medium' | 'low';
 
@@ -102,8 +102,8 @@ const shellWords = (reach: Reach) =>
 
 /** Where a match sits: a hook or server command (runs unprompted), hidden from a reader, a code example, or plain instructions. */
 type Place =
-  | { kind: 'hook'; hook: HookGrant }
-  | { kind: 'mcp'; server: McpServerGrant }
+  | { kind: 'hook'; event: string }
+  | { kind: 'mcp'; name: string }
   | { kind: 'hidden'; why: 'comment' | 'characters' }
   | { kind: 'code' }
   | { kind: 'prose'; frontmatter: boolean };
@@ -111,9 +111,9 @@ type Place =
 function placeWords(place: Place): string {
   switch (place.kind) {
     case 'hook':
-      return `in a ${place.hook.event} hook, which runs it without asking`;
+      return `in a ${place.event} hook, which runs it without asking`;
     case 'mcp':
-      return `in the command of MCP server ${shortForDisplay(place.server.name, 40)}, started when the agent runs`;
+      return `in the command of MCP server ${shortForDisplay(place.name, 40)}, started when the agent runs`;
     case 'hidden':
       return place.why === 'comment' ? 'inside an HTML comment, hidden from a reader' : 'on a line with invisible characters';
     case 'code':
@@ -981,86 +981,113 @@ export function findingsOf(input: string | Uint8Array, effective: EffectiveAgent
   }
   if (comment) closeComment(-1);
 
-  // Hooks and inline MCP servers: what Claude Code runs, located in the frontmatter.
-  const locate = (block: string, needle: string): number => {
-    const probe = needle.split('\n')[0]!.trim().slice(0, 40);
-    let fallback = 0;
-    for (const [lineNo, key] of blocks) {
-      if (key !== block) continue;
-      if (fallback === 0) fallback = lineNo;
-      if (probe !== '' && frontmatterLines.get(lineNo)?.includes(probe)) return lineNo;
-    }
-    return fallback || 1;
-  };
-  for (const hook of grants.hooks) {
-    const place: Place = { kind: 'hook', hook };
-    if (hook.type === 'command' || hook.type === 'prompt' || hook.type === 'agent') {
-      const command = typeof hook.command === 'string' ? hook.command : typeof hook.prompt === 'string' ? hook.prompt : '';
-      const whole = [command, ...(Array.isArray(hook.args) ? hook.args.filter((a): a is string => typeof a === 'string') : [])].join(' ');
-      const at = hook.type === 'command' ? place : ({ kind: 'prose', frontmatter: true } as Place);
-      const lineNo = locate('hooks', command);
-      for (const piece of whole.split('\n')) {
-        for (const hit of commandHits(piece, false).hits) {
-          const severity = commandSeverity(hit, at, reach);
-          if (severity)
-            out.add({ severity, code: hit.code, message: commandMessage(hit, at, reach), line: lineNo, evidence: excerpt(piece, hit.index, hit.text.length) });
+  // Hooks and inline MCP servers: what Claude Code runs (read from the effective agent, all of it:
+  // grants may have elided values), located in the frontmatter.
+  const blockLines: Record<string, number[]> = { hooks: [], mcpServers: [] };
+  for (const [lineNo, key] of blocks) blockLines[key]?.push(lineNo);
+  const cursor: Record<string, number> = { hooks: 0, mcpServers: 0 };
+  /** The line of `needle` in a block: searched from where the last one was found (hooks come in file order), else the cursor's line. */
+  const locate = (block: 'hooks' | 'mcpServers', needle: string): number => {
+    const list = blockLines[block]!;
+    const probe = needle.split('\n', 1)[0]!.trim().slice(0, 40);
+    if (probe !== '') {
+      for (let i = cursor[block]!; i < list.length; i++) {
+        if (frontmatterLines.get(list[i]!)?.includes(probe)) {
+          cursor[block] = i;
+          return list[i]!;
         }
       }
-    } else if (hook.type === 'http' && typeof hook.url === 'string') {
+    }
+    return list[cursor[block]!] ?? list[0] ?? 1;
+  };
+  // The same text (repeated through YAML aliases) is read once.
+  const read = new Map<string, Hit[]>();
+  const hitsOf = (text: string): Hit[] => {
+    let hits = read.get(text);
+    if (!hits) {
+      hits = text.split('\n').flatMap((piece) => commandHits(piece, false).hits.map((hit) => ({ ...hit, text: excerpt(piece, hit.index, hit.text.length) })));
+      read.set(text, hits);
+    }
+    return hits;
+  };
+  const reportAll = (texts: string[], place: Place, lineNo: number) => {
+    for (const text of texts) {
+      for (const hit of hitsOf(text)) {
+        const severity = commandSeverity(hit, place, reach);
+        if (severity) out.add({ severity, code: hit.code, message: commandMessage(hit, place, reach), line: lineNo, evidence: hit.text });
+      }
+    }
+  };
+  /** The command and its arguments as one text (the first ones), and each further distinct argument on its own. */
+  const commandTexts = (command: string, args: unknown): string[] => {
+    const list = Array.isArray(args) ? args.filter((a): a is string => typeof a === 'string') : [];
+    return [[command, ...list.slice(0, 64)].join(' ').trim(), ...new Set(list.slice(64))];
+  };
+  for (const hook of grants.loaded ? (effective.hooks ?? []) : []) {
+    const place: Place = { kind: 'hook', event: hook.event };
+    const fields = hook.fields;
+    if (hook.type === 'command' || hook.type === 'prompt' || hook.type === 'agent') {
+      const command = typeof fields.command === 'string' ? fields.command : typeof fields.prompt === 'string' ? fields.prompt : '';
+      const at = hook.type === 'command' ? place : ({ kind: 'prose', frontmatter: true } as Place);
+      reportAll(hook.type === 'command' ? commandTexts(command, fields.args) : [command], at, locate('hooks', command));
+    } else if (hook.type === 'http' && typeof fields.url === 'string') {
+      const url = fields.url;
       let host = '';
       try {
-        host = new URL(hook.url).hostname;
+        host = new URL(url).hostname;
       } catch {
         host = '';
       }
       const local = LOOPBACK.test(host);
+      const lineNo = locate('hooks', url);
       out.add({
         severity: local ? 'medium' : 'high',
         code: 'hook-http',
-        message: `a ${hook.event} http hook posts every event it matches (tool names, inputs and outputs) to ${local ? 'a local server' : shortForDisplay(host || hook.url, 60)}`,
-        line: locate('hooks', hook.url),
-        evidence: shortForDisplay(hook.url, 120),
+        message: `a ${hook.event} http hook posts every event it matches (tool names, inputs and outputs) to ${local ? 'a local server' : shortForDisplay(host || url, 60)}`,
+        line: lineNo,
+        evidence: shortForDisplay(url, 120),
       });
-      const exfil = EXFIL_HOST.exec(hook.url);
+      const exfil = EXFIL_HOST.exec(url);
       if (exfil)
         out.add({
           severity: 'high',
           code: 'exfil-endpoint',
           message: commandMessage({ code: 'exfil-endpoint', index: 0, text: exfil[0] }, place, reach),
-          line: locate('hooks', hook.url),
-          evidence: shortForDisplay(hook.url, 120),
+          line: lineNo,
+          evidence: shortForDisplay(url, 120),
         });
     }
   }
-  for (const server of grants.mcpServers) {
-    if (!server.inline) continue;
-    const place: Place = { kind: 'mcp', server };
-    const words = [server.command ?? '', ...(server.args ?? [])];
-    const whole = words.join(' ').trim();
-    const lineNo = locate('mcpServers', server.command ?? server.url ?? server.name);
-    for (const hit of commandHits(whole, false).hits) {
-      const severity = commandSeverity(hit, place, reach);
-      if (severity)
-        out.add({ severity, code: hit.code, message: commandMessage(hit, place, reach), line: lineNo, evidence: excerpt(whole, hit.index, hit.text.length) });
-    }
-    if (server.url !== undefined && EXFIL_HOST.test(server.url)) {
-      out.add({
-        severity: 'high',
-        code: 'exfil-endpoint',
-        message: `MCP server ${shortForDisplay(server.name, 40)} connects to a host that collects requests`,
-        line: lineNo,
-        evidence: shortForDisplay(server.url, 120),
-      });
-    }
-    const unpinned = unpinnedPackage(words);
-    if (unpinned !== null) {
-      out.add({
-        severity: 'medium',
-        code: 'mcp-unpinned-package',
-        message: `MCP server ${shortForDisplay(server.name, 40)} runs the newest ${unpinned} from its registry each time it starts (no pinned version)`,
-        line: lineNo,
-        evidence: shortForDisplay(whole, 120),
-      });
+  for (const item of grants.loaded ? (effective.mcpServers ?? []) : []) {
+    if (typeof item === 'string') continue;
+    for (const [name, raw] of Object.entries(item)) {
+      const config = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+      const command = typeof config.command === 'string' ? config.command : '';
+      const url = typeof config.url === 'string' ? config.url : undefined;
+      const place: Place = { kind: 'mcp', name };
+      const texts = commandTexts(command, config.args);
+      const lineNo = locate('mcpServers', command || url || name);
+      reportAll(texts, place, lineNo);
+      if (url !== undefined && EXFIL_HOST.test(url)) {
+        out.add({
+          severity: 'high',
+          code: 'exfil-endpoint',
+          message: `MCP server ${shortForDisplay(name, 40)} connects to a host that collects requests`,
+          line: lineNo,
+          evidence: shortForDisplay(url, 120),
+        });
+      }
+      const words = [command, ...(Array.isArray(config.args) ? config.args.slice(0, 64).filter((a): a is string => typeof a === 'string') : [])];
+      const unpinned = unpinnedPackage(words);
+      if (unpinned !== null) {
+        out.add({
+          severity: 'medium',
+          code: 'mcp-unpinned-package',
+          message: `MCP server ${shortForDisplay(name, 40)} runs the newest ${unpinned} from its registry each time it starts (no pinned version)`,
+          line: lineNo,
+          evidence: texts[0] ? shortForDisplay(texts[0], 120) : '',
+        });
+      }
     }
   }
   if (grants.permissionMode === 'bypassPermissions') {

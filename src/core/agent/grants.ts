@@ -71,6 +71,18 @@ export interface Grants {
   isolation: string | null;
   background: boolean;
   memory: string | null;
+  /**
+   * Present only when YAML aliases made hooks or servers too large to keep (see {@link MAX_KEPT_VALUES}):
+   * how many values of each were replaced by an {@link ElidedValue}. Part of the risky hashes.
+   */
+  elided?: { hooks: number; mcp: number };
+}
+
+/** A value too large to keep once YAML aliases are expanded: its size, and a digest of all of it. */
+export interface ElidedValue {
+  elided: string;
+  /** `sha256-<base64>` of the whole value (containers digested one by one, see {@link contentDigest}). */
+  sha256: string;
 }
 
 export const WRITE_TOOLS: readonly string[] = ['Write', 'Edit', 'MultiEdit', 'NotebookEdit'];
@@ -192,25 +204,115 @@ function copy<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-function serversOf(items: EffectiveAgent['mcpServers']): McpServerGrant[] {
+/**
+ * YAML aliases let a file of 1 MiB stand for millions of values (Claude Code accepts up to 16 Mi
+ * nodes of expansion). The grants of one agent keep at most this many values and characters of
+ * its hooks and servers; past that, each further value is an {@link ElidedValue}, so that grants,
+ * `--json` and hashes stay small and fast whatever the file.
+ */
+export const MAX_KEPT_VALUES = 50_000;
+export const MAX_KEPT_CHARS = 2 * 1024 * 1024;
+const SIZE_CAP = 1e15;
+
+/** Sizes and digests of YAML values, each container worked out once however often aliases repeat it. */
+class ValueMeter {
+  private readonly sizes = new WeakMap<object, { nodes: number; chars: number }>();
+  private readonly digests = new WeakMap<object, string>();
+
+  size(value: unknown): { nodes: number; chars: number } {
+    if (value === null || typeof value !== 'object') return { nodes: 1, chars: typeof value === 'string' ? value.length : 8 };
+    const known = this.sizes.get(value);
+    if (known) return known;
+    let nodes = 1;
+    let chars = 2;
+    for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+      const inner = this.size(item);
+      nodes = Math.min(SIZE_CAP, nodes + inner.nodes);
+      chars = Math.min(SIZE_CAP, chars + inner.chars + (typeof key === 'string' ? key.length : 0));
+    }
+    const size = { nodes, chars };
+    this.sizes.set(value, size);
+    return size;
+  }
+
+  digest(value: unknown): string {
+    return computeIntegrity(this.digestText(value));
+  }
+
+  /** A leaf's JSON, or `#` and the digest of a container of such texts (no JSON text starts with `#`). */
+  private digestText(value: unknown): string {
+    if (value === null || typeof value !== 'object') return JSON.stringify(typeof value === 'number' && !Number.isFinite(value) ? null : value) ?? 'null';
+    const known = this.digests.get(value);
+    if (known) return known;
+    const text = Array.isArray(value)
+      ? `[${value.map((item) => this.digestText(item)).join(',')}]`
+      : `{${Object.keys(value)
+          .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+          .sort()
+          .map((key) => `${JSON.stringify(key)}:${this.digestText((value as Record<string, unknown>)[key])}`)
+          .join(',')}}`;
+    const digest = `#${computeIntegrity(text)}`;
+    this.digests.set(value, digest);
+    return digest;
+  }
+}
+
+/** Copies values into grants while the budget lasts; elides (and counts) the rest. */
+class Keeper {
+  private nodes = 0;
+  private chars = 0;
+  readonly elided = { hooks: 0, mcp: 0 };
+  private readonly meter = new ValueMeter();
+
+  keep(value: unknown, kind: 'hooks' | 'mcp'): unknown {
+    const size = this.meter.size(value);
+    if (this.nodes + size.nodes <= MAX_KEPT_VALUES && this.chars + size.chars <= MAX_KEPT_CHARS) {
+      this.nodes += size.nodes;
+      this.chars += size.chars;
+      return copy(value);
+    }
+    this.elided[kind]++;
+    const elided: ElidedValue = {
+      elided: `${size.nodes.toLocaleString('en-US')} values, ${size.chars.toLocaleString('en-US')} characters once YAML aliases are expanded`,
+      sha256: this.meter.digest(value),
+    };
+    return elided;
+  }
+}
+
+function serversOf(items: EffectiveAgent['mcpServers'], keeper: Keeper): McpServerGrant[] {
   const out: McpServerGrant[] = [];
   for (const item of items ?? []) {
     if (typeof item === 'string') {
-      out.push({ name: item, inline: false });
+      const name = keeper.keep(item, 'mcp');
+      out.push({ name: typeof name === 'string' ? name : `(elided name ${(name as ElidedValue).sha256})`, inline: false });
       continue;
     }
-    for (const [name, raw] of Object.entries(item)) {
-      const config = isObject(raw) ? copy(raw) : {};
+    for (const [key, raw] of Object.entries(item)) {
+      const kept = keeper.keep(key, 'mcp');
+      const name = typeof kept === 'string' ? kept : `(elided name ${(kept as ElidedValue).sha256})`;
+      const config = (isObject(raw) ? keeper.keep(raw, 'mcp') : {}) as Record<string, unknown>;
       const server: McpServerGrant = { name, inline: true, type: typeof config.type === 'string' ? config.type : 'stdio', config };
       if (typeof config.command === 'string') server.command = config.command;
       if (Array.isArray(config.args)) server.args = config.args.filter((a): a is string => typeof a === 'string');
       if (typeof config.url === 'string') server.url = config.url;
       // Keys in one order whatever the file's order: name, inline, type, command, args, url, config.
-      const { config: kept, ...rest } = server;
-      out.push({ ...rest, config: kept });
+      const { config: kept2, ...rest } = server;
+      out.push({ ...rest, config: kept2 });
     }
   }
   return out;
+}
+
+function hooksOf(hooks: EffectiveAgent['hooks'], keeper: Keeper): HookGrant[] {
+  return (hooks ?? []).map((hook) => {
+    const grant: HookGrant = { event: hook.event, type: hook.type };
+    if (hook.matcher !== undefined) grant.matcher = keeper.keep(hook.matcher, 'hooks') as string;
+    for (const [field, value] of Object.entries(hook.fields)) if (value !== undefined) grant[field] = keeper.keep(value, 'hooks');
+    // Keys in one order: event, matcher, type, then the fields.
+    const { event, matcher, type, ...fields } = grant;
+    return { event, ...(matcher !== undefined ? { matcher } : {}), type, ...fields };
+  });
 }
 
 const NOT_LOADED: Grants = {
@@ -238,24 +340,25 @@ const NOT_LOADED: Grants = {
 /** The grants of an effective agent (docs/grants.md). An agent Claude Code would not load grants nothing. */
 export function grantsOf(effective: EffectiveAgent): Grants {
   if (!effective.loaded) return copy(NOT_LOADED);
-  return {
+  const keeper = new Keeper();
+  const grants: Grants = {
     loaded: true,
     tools: toolGrants(effective),
     permissionMode: effective.permissionMode ?? null,
-    hooks: (effective.hooks ?? []).map((hook) => ({
-      event: hook.event,
-      ...(hook.matcher !== undefined ? { matcher: hook.matcher } : {}),
-      type: hook.type,
-      ...copy(hook.fields),
-    })),
-    mcpServers: serversOf(effective.mcpServers),
+    hooks: hooksOf(effective.hooks, keeper),
+    mcpServers: serversOf(effective.mcpServers, keeper),
     isolation: effective.isolation ?? null,
     background: effective.background === true,
     memory: effective.memory ?? null,
   };
+  if (keeper.elided.hooks + keeper.elided.mcp > 0) grants.elided = { ...keeper.elided };
+  return grants;
 }
 
 // ---------------------------------------------------------------- risky grants
+
+/** Hooks and servers shown one by one up to this many (summaries); then how many more. */
+const MAX_ITEMS = 3;
 
 export type RiskyKind = 'hooks' | 'mcp' | 'bypass';
 export const RISKY_KINDS: readonly RiskyKind[] = ['hooks', 'mcp', 'bypass'];
@@ -288,10 +391,14 @@ export function riskyContent(grants: Grants, kind: RiskyKind): unknown {
   if (!grants.loaded) return undefined;
   switch (kind) {
     case 'hooks':
-      return grants.hooks.length > 0 ? grants.hooks : undefined;
+      if (grants.hooks.length === 0) return undefined;
+      // With elided values the count is part of the content: a file cannot pass off a written-out
+      // elision marker as the elided value it names.
+      return grants.elided?.hooks ? { hooks: grants.hooks, elided: grants.elided.hooks } : grants.hooks;
     case 'mcp': {
       const inline = grants.mcpServers.filter((s) => s.inline).map((s) => ({ name: s.name, config: s.inline ? s.config : {} }));
-      return inline.length > 0 ? inline : undefined;
+      if (inline.length === 0) return undefined;
+      return grants.elided?.mcp ? { servers: inline, elided: grants.elided.mcp } : inline;
     }
     case 'bypass':
       return grants.permissionMode === 'bypassPermissions' ? { permissionMode: grants.permissionMode, tools: grants.tools.effective } : undefined;
@@ -320,13 +427,18 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/** The first three, then how many more. */
+function firstFew(texts: string[]): string {
+  return texts.length > MAX_ITEMS ? `${texts.slice(0, MAX_ITEMS).join('; ')}; … and ${texts.length - MAX_ITEMS} more` : texts.join('; ');
+}
+
 function riskySummary(grants: Grants, kind: RiskyKind): string {
   switch (kind) {
     case 'hooks':
-      return `${plural(grants.hooks.length, 'hook')}: ${grants.hooks.map((hook) => describeHook(hook)).join('; ')}`;
+      return `${plural(grants.hooks.length, 'hook')}: ${firstFew(grants.hooks.map((hook) => describeHook(hook)))}`;
     case 'mcp': {
       const inline = grants.mcpServers.filter((s) => s.inline);
-      return `${plural(inline.length, 'inline MCP server')}: ${inline.map((server) => describeServer(server)).join('; ')}`;
+      return `${plural(inline.length, 'inline MCP server')}: ${firstFew(inline.map((server) => describeServer(server)))}`;
     }
     case 'bypass':
       return `permissionMode: bypassPermissions with ${describeTools(grants.tools)}`;
@@ -337,15 +449,17 @@ function riskySummary(grants: Grants, kind: RiskyKind): string {
 
 /** What a hook does, in one line: `PreToolUse Bash → curl … | sh`. */
 export function describeHook(hook: HookGrant, max = 80): string {
+  const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined ? '' : '(elided)');
   const what =
     hook.type === 'command'
-      ? [hook.command, ...(Array.isArray(hook.args) ? hook.args : [])].filter((part) => typeof part === 'string').join(' ')
+      ? [text(hook.command), ...(Array.isArray(hook.args) ? hook.args.map(text) : [])].join(' ')
       : hook.type === 'http'
-        ? `POST ${String(hook.url ?? '')}`
+        ? `POST ${text(hook.url)}`
         : hook.type === 'mcp_tool'
-          ? `MCP tool ${String(hook.server ?? '')}/${String(hook.tool ?? '')}`
-          : `${hook.type} hook: ${String(hook.prompt ?? '')}`;
-  const where = hook.matcher !== undefined && hook.matcher !== '' ? `${hook.event} ${hook.matcher}` : hook.event;
+          ? `MCP tool ${text(hook.server)}/${text(hook.tool)}`
+          : `${hook.type} hook: ${text(hook.prompt)}`;
+  const matcher = text(hook.matcher);
+  const where = matcher !== '' ? `${hook.event} ${matcher}` : hook.event;
   return `${shortForDisplay(where, 40)} → ${shortForDisplay(what, max)}`;
 }
 
@@ -384,9 +498,6 @@ export interface SummaryStyle {
 }
 
 const PLAIN: SummaryStyle = { red: (t) => t, yellow: (t) => t, dim: (t) => t };
-
-/** Hooks and servers shown one per line up to this many; then one line says how many more. */
-const MAX_ITEMS = 3;
 
 /**
  * A short human summary, 1 to 6 lines (more only when an agent has several hooks or servers):
@@ -469,24 +580,43 @@ function diffItems<T>(
   aspect: GrantAspect,
   risky: (item: T) => RiskyKind | null,
 ): GrantChange[] {
-  const remaining = [...a];
+  // Exact equals cancel out (by canonical JSON), then the rest pair up by key; maps keep it linear.
+  const byText = new Map<string, number[]>();
+  a.forEach((item, index) => {
+    const text = canonicalJson(item);
+    const list = byText.get(text);
+    if (list) list.push(index);
+    else byText.set(text, [index]);
+  });
+  const gone = new Set<number>();
   const added: T[] = [];
   for (const item of b) {
-    const text = canonicalJson(item);
-    const at = remaining.findIndex((old) => canonicalJson(old) === text);
-    if (at === -1) added.push(item);
-    else remaining.splice(at, 1);
+    const at = byText.get(canonicalJson(item))?.find((index) => !gone.has(index));
+    if (at === undefined) added.push(item);
+    else gone.add(at);
   }
+  const byKey = new Map<string, number[]>();
+  a.forEach((item, index) => {
+    if (gone.has(index)) return;
+    const k = key(item);
+    const list = byKey.get(k);
+    if (list) list.push(index);
+    else byKey.set(k, [index]);
+  });
   const out: GrantChange[] = [];
   for (const item of added) {
-    const at = remaining.findIndex((old) => key(old) === key(item));
-    if (at === -1) out.push(change('added', aspect, risky(item), undefined, describe(item)));
+    const list = byKey.get(key(item));
+    const at = list?.shift();
+    if (at === undefined) out.push(change('added', aspect, risky(item), undefined, describe(item)));
     else {
-      const [old] = remaining.splice(at, 1);
-      out.push(change('changed', aspect, risky(old!) ?? risky(item), describe(old!), describe(item)));
+      gone.add(at);
+      const old = a[at]!;
+      out.push(change('changed', aspect, risky(old) ?? risky(item), describe(old), describe(item)));
     }
   }
-  for (const old of remaining) out.push(change('removed', aspect, risky(old), describe(old)));
+  a.forEach((old, index) => {
+    if (!gone.has(index)) out.push(change('removed', aspect, risky(old), describe(old)));
+  });
   return out;
 }
 
