@@ -19,27 +19,27 @@ export type FindingSeverity = 'high' | 'medium' | 'low';
 
 export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['high', 'medium', 'low'];
 
-/** Every finding code, with what it means (docs/grants.md has the severity rules). */
-export const FINDING_CODES = {
-  'hidden-bidi': 'bidirectional control characters that reorder how text is shown (Trojan Source)',
-  'hidden-zero-width': 'zero-width or blank characters outside emoji sequences (text split or hidden from a reader)',
-  'hidden-tag-chars': 'Unicode tag characters outside a flag emoji: invisible ASCII that the model reads',
-  'hidden-variation-selectors': 'a run of variation selectors: invisible bytes attached to a character',
-  'hidden-control': 'terminal control characters (escape sequences, backspace, a lone carriage return) that hide text when the file is shown',
-  'html-comment': 'an HTML comment in the prompt: invisible when the Markdown is rendered, read by the model',
-  'conceal-instruction': 'an instruction to hide something from the user or to ignore earlier instructions',
-  'pipe-to-shell': 'downloads a script and runs it in a shell (`curl … | sh`)',
-  'download-exec': 'downloads a file and runs it (`curl -o x … && ./x`)',
-  'decode-to-shell': 'decodes a blob and runs it (`… | base64 -d | sh`, `powershell -enc …`)',
-  'secret-read': 'reads private keys, cloud credentials, tokens or .env files',
-  'secret-send': 'sends secrets or the environment to another host (`cat ~/.aws/credentials | curl …`)',
-  'exfil-endpoint': 'a host that collects requests (webhook.site, ngrok, Discord webhooks, …)',
-  'hook-http': 'an http hook: every event it matches is posted to a URL',
-  'mcp-unpinned-package': 'an inline MCP server started from a package registry without a pinned version (`npx -y x`)',
-  'bypass-permissions': '`permissionMode: bypassPermissions`: the agent runs every tool without asking',
-} as const;
+/** Every finding code; what each means and how its severity is decided: docs/grants.md, "Findings". */
+export const FINDING_CODES = [
+  'hidden-bidi',
+  'hidden-zero-width',
+  'hidden-tag-chars',
+  'hidden-variation-selectors',
+  'hidden-control',
+  'html-comment',
+  'conceal-instruction',
+  'pipe-to-shell',
+  'download-exec',
+  'decode-to-shell',
+  'secret-read',
+  'secret-send',
+  'exfil-endpoint',
+  'hook-http',
+  'mcp-unpinned-package',
+  'bypass-permissions',
+] as const;
 
-export type FindingCode = keyof typeof FINDING_CODES;
+export type FindingCode = (typeof FINDING_CODES)[number];
 
 export interface AuditFinding {
   severity: FindingSeverity;
@@ -266,41 +266,6 @@ const SUSPECT_WORDS = [
   'silently',
   'hide',
   'conceal',
-  'do not tell',
-  'do not mention',
-  'do not reveal',
-  'do not inform',
-  'do not disclose',
-  'do not notify',
-  'do not alert',
-  'do not show',
-  "don't tell",
-  "don't mention",
-  "don't reveal",
-  "don't inform",
-  "don't disclose",
-  "don't notify",
-  "don't alert",
-  "don't show",
-  'never tell',
-  'never mention',
-  'never reveal',
-  'never inform',
-  'never disclose',
-  'never notify',
-  'never alert',
-  'never show',
-  'without telling',
-  'without informing',
-  'without notifying',
-  'without alerting',
-  'the user must',
-  'the user should',
-  "the user shouldn't",
-  'the user cannot',
-  "the user can't",
-  "the user won't",
-  'the user will not',
   'token',
   'secret',
   'passw',
@@ -319,6 +284,11 @@ const SUSPECT_WORDS = [
   'env>',
   'env)',
   'env`',
+  ...['do not', "don't", 'never'].flatMap((no) =>
+    ['tell', 'mention', 'reveal', 'inform', 'disclose', 'notify', 'alert', 'show'].map((verb) => `${no} ${verb}`),
+  ),
+  ...['telling', 'informing', 'notifying', 'alerting'].map((verb) => `without ${verb}`),
+  ...['must', 'should', "shouldn't", 'cannot', "can't", "won't", 'will not'].map((verb) => `the user ${verb}`),
 ];
 /** Paths whose first character is `.` or `/`: `~/.ssh`, `.env`, `/dev/tcp`. */
 const SUSPECT_PATHS = [
