@@ -277,7 +277,7 @@ export async function run(ctx: CommandContext, paths: string[], options: AuditOp
       lines.push(
         `${style.bold(escapeForDisplay(agent.file))}  ${agent.name === null ? style.dim('(no name)') : escapeForDisplay(agent.name)}${where ? style.dim(`  (${where})`) : ''}`,
       );
-      if (agent.error) lines.push(`  ${style.red('error')}  ${agent.error.message}`);
+      if (agent.error) lines.push(`  ${style.red('error')}  ${escapeForDisplay(agent.error.message)}`);
       else for (const line of formatGrantsSummary(agent.grants, style)) lines.push(`  ${line}`);
       for (const f of findings) {
         lines.push(
