@@ -117,6 +117,21 @@ const COMMANDS = [
     run: async (ctx, { args, options }) => (await import('../commands/validate.js')).run(ctx, args.path, options),
   }),
   defineCommand({
+    name: 'audit',
+    description: 'show what agents may do (tools, hooks, MCP servers) and what their text hides; exit 3 on findings',
+    args: [{ name: 'path', variadic: true, description: 'agent files or folders (default: the agents folders of both scopes, managed or not)' }],
+    options: {
+      failOn: {
+        type: 'string',
+        placeholder: 'severity',
+        default: 'high',
+        description: 'exit 3 when a finding is this severe or more: high, medium, low or none',
+      },
+      project: { type: 'boolean', description: 'without paths: the project scope only' },
+    },
+    run: async (ctx, { args, options }) => (await import('../commands/audit.js')).run(ctx, args.path, options),
+  }),
+  defineCommand({
     name: 'new',
     description: 'scaffold an agent file from a template (not recorded in the lockfile)',
     args: [{ name: 'name', required: true, description: 'the agent name: lower-case letters, digits and -, 3-50 characters' }],

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import semver from 'semver';
-import { reportInstalledFile } from '../core/agent/installed-report.js';
+import { inspectInstalledFile } from '../core/agent/installed-report.js';
 import { type AgentReport, agentReportLines } from '../core/agent/report.js';
+import { formatGrantsSummary, type Grants } from '../core/agent/validate.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
 import { readLockfile } from '../core/lockfile/read.js';
@@ -30,6 +31,8 @@ export interface InstalledInfo {
   path: string;
   /** The installed file as Claude Code would load it; null when the file is missing. */
   agent: AgentReport | null;
+  /** What the installed file lets the agent do (docs/grants.md); null when the file is missing. */
+  grants: Grants | null;
 }
 
 /** `info --json`. */
@@ -46,6 +49,8 @@ export interface AgentInfo {
   /** null: all tools. */
   tools: string[] | null;
   color: string | null;
+  /** What this version lets the agent do as Claude Code applies it (docs/grants.md); null when only the index could be read. */
+  grants: Grants | null;
   registry: string;
   /**
    * `file`: description, model, tools and color come from the agent file; `index`: only the
@@ -90,9 +95,17 @@ async function entryOf(makeScope: () => Scope, name: string, ctx: CommandContext
   if (lock === undefined) return { entry: null };
   // The file as it is now (edited or not): what Claude Code would load from it.
   const file = path.join(scope.agentsDir, ...lock.path.split('/'));
-  const agent = await reportInstalledFile({ file, display: displayPath(ctx, file) });
+  const inspected = await inspectInstalledFile({ file, display: displayPath(ctx, file) });
   return {
-    entry: { version: lock.version ?? null, requested: lock.requested, source: lock.source, registry: lock.registry ?? null, path: lock.path, agent },
+    entry: {
+      version: lock.version ?? null,
+      requested: lock.requested,
+      source: lock.source,
+      registry: lock.registry ?? null,
+      path: lock.path,
+      agent: inspected?.report ?? null,
+      grants: inspected?.grants ?? null,
+    },
   };
 }
 
@@ -164,6 +177,7 @@ export async function run(ctx: CommandContext, raw: string): Promise<CommandResu
     model: details?.model ?? null,
     tools: details ? details.tools : null,
     color: details?.color ?? null,
+    grants: details?.grants ?? null,
     registry: agent.registry,
     detailsFrom: details ? 'file' : 'index',
     installed: { project: project.entry, user: user.entry },
@@ -172,6 +186,7 @@ export async function run(ctx: CommandContext, raw: string): Promise<CommandResu
 
   const { style } = ctx;
   const unknown = 'unknown (agent file not available)';
+  const grantLines = details ? formatGrantsSummary(details.grants, style) : [unknown];
   const field = (label: string, value: string) => `${style.dim(label.padEnd(10))}${value}`;
   const lines = [
     `${style.bold(agent.name)}@${version}${version === agent.latest ? '' : style.dim(` (latest: ${agent.latest})`)}`,
@@ -180,6 +195,7 @@ export async function run(ctx: CommandContext, raw: string): Promise<CommandResu
     field('model', details ? (details.model ?? 'not set (Claude Code’s default)') : unknown),
     field('tools', details ? toolsText(details.tools) : unknown),
     field('color', details ? (details.color ?? 'none') : unknown),
+    ...grantLines.map((line, index) => (index === 0 ? field('grants', line) : `${' '.repeat(10)}${line}`)),
     field('registry', agent.registry),
     field('project', installedText(project, agent)),
     ...effectiveLines(ctx, project.entry),

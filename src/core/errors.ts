@@ -73,6 +73,7 @@ export const ERROR_CODES = {
   OUTDATED: '`outdated --exit-code` found newer versions',
   MERGE_CONFLICT: '`upgrade` met conflicting local edits',
   INTERRUPTED_RUN: 'an interrupted run left its journal; `install` finishes or undoes it',
+  AUDIT_FINDINGS: '`audit` found findings at or above `--fail-on`',
   // network and other programs
   OFFLINE_MISSING: '`--offline` and the cache lacks what is needed',
   NETWORK: 'a connection failed or timed out',

@@ -148,6 +148,7 @@ describe('info', () => {
       model: 'sonnet',
       tools: FASTAPI_110_TOOLS,
       color: 'pink',
+      grants: expect.objectContaining({ loaded: true, tools: expect.objectContaining({ effective: { kind: 'list', names: FASTAPI_110_TOOLS } }) }),
       registry: 'bundled',
       detailsFrom: 'file',
       installed: { project: null, user: null },
@@ -164,6 +165,7 @@ describe('info', () => {
     expect(lines).toContain(`tools     ${FASTAPI_110_TOOLS.join(', ')}`);
     expect(lines).toContain('model     sonnet');
     expect(lines).toContain('color     pink');
+    expect(lines).toContain(`grants    tools: ${FASTAPI_110_TOOLS.join(', ')} (unrestricted Bash)`);
     expect(lines).toContain('registry  bundled');
     expect(lines).toContain('project   not installed');
     expect(lines).toContain('**Examples:**');
@@ -200,6 +202,7 @@ describe('info', () => {
         registry: 'bundled',
         path: `${FASTAPI}.md`,
         agent: expect.objectContaining(effective),
+        grants: expect.objectContaining({ loaded: true, hooks: [] }),
       },
       user: {
         version: '1.1.0',
@@ -208,6 +211,7 @@ describe('info', () => {
         registry: 'bundled',
         path: `${FASTAPI}.md`,
         agent: expect.objectContaining(effective),
+        grants: expect.objectContaining({ loaded: true, hooks: [] }),
       },
     });
     const lines = (await sb.run(['info', FASTAPI])).stdout.split('\n');
@@ -217,6 +221,24 @@ describe('info', () => {
     expect(lines).toContain('  model       sonnet');
     // In the user scope the install command says so.
     expect((await sb.run(['info', FASTAPI, '-g', '--json'])).json().install).toBe(`agent-install add ${FASTAPI} -g`);
+  });
+
+  it('shows the grants of the version it describes; --json gives them, and those of each installed file, as data', async () => {
+    const sb = makeSandbox();
+    const old = await sb.run(['info', `${FASTAPI}@1.0.0`]);
+    expect(old.stdout.split('\n')).toContain('grants    tools: all (incl. unrestricted Bash)');
+    expect((await sb.run(['info', `${FASTAPI}@1.0.0`, '--json'])).json().grants.tools).toMatchObject({
+      declared: 'all',
+      effective: { kind: 'all' },
+      bash: { access: 'unrestricted', patterns: [] },
+    });
+    // An installed file edited to add a hook: its grants say so.
+    expect((await sb.run(['add', FASTAPI])).exitCode).toBe(0);
+    const file = `.claude/agents/${FASTAPI}.md`;
+    sb.write({ [file]: sb.read(file).replace(/^name: .*$/m, (line) => `${line}\nhooks:\n  Stop:\n    - hooks: [{type: command, command: make notify}]`) });
+    const json = (await sb.run(['info', FASTAPI, '--json'])).json();
+    expect(json.installed.project.grants.hooks).toEqual([{ event: 'Stop', type: 'command', command: 'make notify' }]);
+    expect(json.grants.hooks).toEqual([]);
   });
 
   it('shows the installed file as Claude Code would load it, edits and all', async () => {

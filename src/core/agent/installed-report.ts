@@ -8,7 +8,7 @@ import path from 'node:path';
 import { isAgentInstallError } from '../errors.js';
 import { readFileBounded } from '../io/bounded-read.js';
 import { loadValidate } from './load.js';
-import type { AgentReport, NamedFile } from './validate.js';
+import type { AgentReport, Grants, NamedFile } from './validate.js';
 
 /** A file of an agents folder: where it is, and how it is shown (in messages naming it). */
 export interface InstalledFile {
@@ -21,13 +21,24 @@ export async function reportInstalledFile(file: InstalledFile): Promise<AgentRep
   return (await reportInstalledFiles([file]))[0] ?? null;
 }
 
+/** The report of one file and its grants (docs/grants.md); null when there is no file at `file`. */
+export async function inspectInstalledFile(file: InstalledFile): Promise<{ report: AgentReport; grants: Grants } | null> {
+  return (await inspectInstalledFiles([file]))[0] ?? null;
+}
+
 /**
  * The reports of files of one agents folder, in order; null for a file that is not there. A file
  * that cannot be read is not loaded, with the reason.
  */
 export async function reportInstalledFiles(files: InstalledFile[]): Promise<Array<AgentReport | null>> {
-  const { agentReport, checkAgentBytes, duplicateNameIssues, reportOf, shadowed } = await loadValidate();
-  const reports: Array<AgentReport | null> = [];
+  return (await inspectInstalledFiles(files)).map((inspected) => inspected?.report ?? null);
+}
+
+/** {@link reportInstalledFiles} with each file's grants: nothing for a file Claude Code would not load. */
+export async function inspectInstalledFiles(files: InstalledFile[]): Promise<Array<{ report: AgentReport; grants: Grants } | null>> {
+  const { agentReport, checkAgentBytes, duplicateNameIssues, grantsOf, reportOf, shadowed } = await loadValidate();
+  const nothing = grantsOf({ loaded: false, tools: { kind: 'none' }, dropped: [] });
+  const reports: Array<{ report: AgentReport; grants: Grants } | null> = [];
   const named: NamedFile[] = [];
   files.forEach(({ file, display }, index) => {
     let read: ReturnType<typeof readFileBounded>;
@@ -36,16 +47,19 @@ export async function reportInstalledFiles(files: InstalledFile[]): Promise<Arra
     } catch (error) {
       if (!isAgentInstallError(error)) throw error;
       const missing = (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-      reports.push(missing ? null : agentReport({ loaded: false, tools: { kind: 'all' }, dropped: [] }, `unreadable: ${error.message}`));
+      reports.push(
+        missing ? null : { report: agentReport({ loaded: false, tools: { kind: 'all' }, dropped: [] }, `unreadable: ${error.message}`), grants: nothing },
+      );
       return;
     }
     const check = checkAgentBytes(read.bytes ?? new Uint8Array(0), { fileName: path.basename(file), size: read.size });
-    reports.push(reportOf(check));
+    const report = reportOf(check);
+    reports.push({ report, grants: report.loaded ? grantsOf(check.effective) : nothing });
     if (check.agent)
       named.push({ file: display, sortKey: file, name: check.agent.name, at: check.document.keyPosition('name') ?? { line: 1, column: 1 }, index });
   });
   for (const { index, winner, issue } of duplicateNameIssues(named)) {
-    reports[index!] = shadowed(reports[index!]!, winner, `duplicate-name: ${issue.message}`);
+    reports[index!] = { report: shadowed(reports[index!]!.report, winner, `duplicate-name: ${issue.message}`), grants: nothing };
   }
   return reports;
 }

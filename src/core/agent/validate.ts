@@ -10,6 +10,18 @@ import { type AgentDocument, parseAgentFile } from './parse.js';
 export { type EffectiveAgent, type EffectiveHook, resolveAgent, resolveToolGrant, type ToolGrant } from './effective.js';
 export { toKebabCase, unescapeDescription } from './field-rules.js';
 export { type FixResult, fixAgentText } from './fix.js';
+export {
+  describeTools,
+  diffGrants,
+  formatGrantsSummary,
+  type GrantChange,
+  type Grants,
+  grantsOf,
+  type RiskyGrant,
+  type RiskyKind,
+  riskyGrants,
+  riskyHashes,
+} from './grants.js';
 export { type AgentCheck, type CheckOptions, ISSUE_CODES, type Issue, type IssueCode, type LoadedAgent, type Severity } from './issues.js';
 export { type AgentReport, agentReport, agentReportLines, reportOf, shadowed, type ToolsReport } from './report.js';
 

@@ -27,8 +27,9 @@ function symlinkRefused(file: string): AgentInstallError {
   });
 }
 
-function notRegular(file: string): AgentInstallError {
-  return new AgentInstallError(`Cannot read ${file}: it is not a regular file (a FIFO, socket or device).`, {
+function notRegular(file: string, stats?: { isDirectory(): boolean }): AgentInstallError {
+  const what = stats?.isDirectory() ? 'a folder' : 'a FIFO, socket or device';
+  return new AgentInstallError(`Cannot read ${file}: it is not a regular file (${what}).`, {
     code: 'IO',
     hint: 'Replace it with a regular file; agent-install never reads from pipes or devices.',
     details: { path: file },
@@ -57,7 +58,7 @@ export function readFileBounded(file: string, limit = MAX_AGENT_FILE_BYTES, opti
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw notRegular(file);
+    if (!stats.isFile()) throw notRegular(file, stats);
     const size = stats.size;
     if (size > limit) return { bytes: null, size };
     const scratch = options.scratch;

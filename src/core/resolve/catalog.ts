@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkAgentBytes } from '../agent/validate.js';
+import { checkAgentBytes, type Grants, grantsOf } from '../agent/validate.js';
 import { rankSuggestions } from '../did-you-mean.js';
 import { AgentInstallError } from '../errors.js';
 import { readFileBounded } from '../io/bounded-read.js';
@@ -21,6 +21,8 @@ export interface AgentDetails {
   tools: string[] | null;
   /** null: none, or one Claude Code drops. */
   color: string | null;
+  /** What the agent may do as Claude Code applies the file (docs/grants.md). */
+  grants: Grants;
 }
 
 /** An agent the registries offer: the registry that owns its name and every version there. */
@@ -55,7 +57,8 @@ export interface Catalog {
 }
 
 function detailsOf(bytes: Uint8Array, name: string, version: string): AgentDetails | undefined {
-  const agent = checkAgentBytes(bytes, { fileName: `${name}.md` }).agent;
+  const check = checkAgentBytes(bytes, { fileName: `${name}.md` });
+  const agent = check.agent;
   if (agent === null) return undefined;
   return {
     version,
@@ -63,6 +66,7 @@ function detailsOf(bytes: Uint8Array, name: string, version: string): AgentDetai
     model: agent.model ?? null,
     tools: agent.tools ?? null,
     color: agent.color ?? null,
+    grants: grantsOf(check.effective),
   };
 }
 
