@@ -63,8 +63,9 @@ describe('the published package', () => {
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.optionalDependencies ?? {}).toEqual({});
     expect(manifest.peerDependencies ?? {}).toEqual({});
-    // 200 KB, counted the strict way (the package is about 197 KB since the YAML library left it).
-    expect(packed.size).toBeLessThanOrEqual(200_000);
+    // 240 KB, counted the strict way. The budget grows with features only, each time stated: 200 KB
+    // held until `audit` (grants and findings, about 20 KB) took the package to 220 KB.
+    expect(packed.size).toBeLessThanOrEqual(240_000);
     const licences = readFileSync(path.join(REPO_ROOT, 'dist', 'THIRD-PARTY-LICENSES.md'), 'utf8');
     for (const name of ['zod', 'semver', 'diff']) expect(licences).toContain(`## ${name}@`);
     expect(licences).not.toContain('## yaml@');
