@@ -76,8 +76,9 @@ async function validateFetched(fetched: Array<{ name: string; entry: LockEntry; 
 }
 
 /** Under --frozen, anything that would change a file or the lockfile is a difference (exit 3). */
-function assertFrozen(actions: PlanAction[], refusals: Refusal[]): void {
+function assertFrozen(actions: PlanAction[], refusals: Refusal[], hidden: string[]): void {
   const drift = [
+    ...hidden,
     ...refusals.filter((r) => DRIFT.has(r.code)).map((r) => `${r.name}: ${r.reason}`),
     ...actions.flatMap((a) => {
       if (a.type === 'update') return [`${a.name}: ${a.path} would be rewritten${a.note ? ` (${a.note})` : ''}`];
@@ -151,7 +152,13 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     const candidates: CheckedCandidate[] = fetched.map(({ name, candidate }) => ({ candidate, agent: { name }, warnings: [] }));
     const result = planWrites(snapshot, candidates, { force: options.force === true && !frozen });
     const actions = [...kept, ...result.plan.actions, ...planPrune(snapshot)];
-    if (frozen) assertFrozen(actions, result.refusals);
+    // A locked agent that Claude Code would not load, because another file of its scope has the
+    // same name and wins: install cannot fix it (that file is not ours), so --frozen fails on it.
+    const hidden = snapshot.installed
+      .filter((a) => a.entry !== undefined && a.shadowedBy !== undefined)
+      .map((a) => `${a.name}: Claude Code loads ${a.shadowedBy} instead of ${a.path} (same name)`);
+    if (frozen) assertFrozen(actions, result.refusals, hidden);
+    else for (const line of hidden) ctx.warn(line);
     const plan: Plan = { scope, actions: actions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
     return { plan, refusals: result.refusals, check: () => validateFetched(fetched) };
   };

@@ -27,6 +27,8 @@ export interface ListedAgent {
   edited?: true;
   /** For `invalid`: why Claude Code would not load it (`line:column message`), e.g. that it cannot be read. */
   reason?: string;
+  /** Claude Code loads this file of the same scope under the same name instead. */
+  shadowedBy?: string;
   scope: 'project' | 'user';
   source: string | null;
   status: InstalledAgent['status'];
@@ -43,9 +45,10 @@ function toListed(agent: InstalledAgent): ListedAgent {
     version: agent.entry?.version ?? null,
     scope: agent.scope,
     source: agent.entry?.source ?? null,
-    status: agent.status,
+    status: agent.shadowedBy !== undefined ? 'shadowed' : agent.status,
     path: agent.path,
     requested: agent.entry?.requested ?? null,
+    ...(agent.shadowedBy !== undefined ? { shadowedBy: agent.shadowedBy } : {}),
     ...(agent.fileVersion !== undefined ? { fileVersion: agent.fileVersion } : {}),
     ...(agent.lineEndings ? { lineEndings: agent.lineEndings } : {}),
     ...(agent.accepted ? { accepted: true as const } : {}),
@@ -73,6 +76,13 @@ function listNotes(agents: ListedAgent[]): string[] {
   if (orphaned.length) notes.push(`No longer in the lockfile: ${orphaned.join(', ')}; \`agent-install install\` removes what was not edited.`);
   if (agents.some((a) => a.lineEndings)) notes.push('Line endings (CRLF vs LF) are the only difference for some files; they count as unmodified.');
   const invalid = agents.filter((a) => a.status === 'invalid' && a.reason !== undefined);
+  const hidden = agents.filter((a) => a.shadowedBy !== undefined);
+  if (hidden.length) {
+    notes.push(
+      'Claude Code loads another file of the same name instead:',
+      ...hidden.map((a) => `  ${a.path}${a.scope === 'user' ? ' (user scope)' : ''}  hidden by ${a.shadowedBy}`),
+    );
+  }
   if (invalid.length) {
     notes.push('Claude Code would not load:', ...invalid.map((a) => `  ${a.path}${a.scope === 'user' ? ' (user scope)' : ''}  ${a.reason}`));
   }

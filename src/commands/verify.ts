@@ -20,6 +20,7 @@ function describe(e: VerifyEntry): string {
   if (e.accepted) text += ' (accepted edits)';
   if (e.conflictMarkers) text += ' (unresolved conflict markers)';
   if (e.reason) text += ` (${e.reason})`;
+  if (e.shadowedBy !== undefined) text += ` (Claude Code loads ${e.shadowedBy} instead: same name)`;
   return text;
 }
 
@@ -32,6 +33,10 @@ function hintFor(entries: VerifyEntry[]): string {
   if (drift.some((e) => e.status === 'modified' || e.status === 'invalid' || e.conflictMarkers))
     parts.push(
       "Edited files: `agent-install diff --base` shows the edits; `agent-install accept <name>` records them as the team's version; `agent-install install --force` restores the locked bytes; --allow-modified tolerates them.",
+    );
+  if (drift.some((e) => e.status === 'shadowed'))
+    parts.push(
+      'Another file names itself like a locked agent, and Claude Code loads that one: rename or remove it (it is not in the lockfile, so agent-install leaves it alone).',
     );
   return parts.join(' ');
 }

@@ -25,6 +25,9 @@ import type { Scope, ScopeKind } from './scope.js';
  * - unmanaged: a valid agent file the lockfile does not record
  * - invalid: a file Claude Code would not load
  * - shadowed: a user agent hidden by a project agent of the same name
+ *
+ * Within one scope, a file that Claude Code does not load because a later file has its name
+ * keeps its status and gets `shadowedBy` (commands show it as shadowed).
  */
 export type AgentStatus = 'ok' | 'modified' | 'behind' | 'ahead' | 'missing' | 'moved' | 'orphaned' | 'unmanaged' | 'invalid' | 'shadowed';
 
@@ -52,6 +55,8 @@ export interface InstalledAgent {
   issues?: Issue[];
   /** The file still holds git-style conflict markers (from `upgrade --merge-markers`). */
   conflictMarkers?: boolean;
+  /** Claude Code loads this other file of the scope (path) under the same name instead of this one. */
+  shadowedBy?: string;
 }
 
 /** A file of the agents tree and how to get its bytes (from disk, or from a snapshot that already read them). */
@@ -177,9 +182,31 @@ export async function inspectFiles(
       out.push({ name, scope: scope.kind, path: entry.path, status: 'missing', entry });
     }
   }
+  markDuplicates(out, files);
   // Code-point order, not localeCompare: the first localeCompare loads ICU collation data (~5 ms).
   const byCodePoint = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return out.sort((a, b) => byCodePoint(a.name ?? a.path, b.name ?? b.path) || byCodePoint(a.path, b.path));
+}
+
+/**
+ * Of the loadable files that share a name, Claude Code loads the last in its order (the scan's)
+ * and not the others: those get `shadowedBy`, naming the winner. A locked agent hidden so is drift
+ * (`verify`, `install --frozen`): what Claude Code runs under that name is not what the lockfile
+ * pins.
+ */
+function markDuplicates(agents: InstalledAgent[], files: AgentFile[]): void {
+  const order = new Map(files.map((file, index) => [file.scanned.relative, index] as const));
+  const winners = new Map<string, InstalledAgent>();
+  for (const agent of agents) {
+    if (agent.name === null || !isLoadable(agent) || !order.has(agent.path)) continue;
+    const current = winners.get(agent.name);
+    if (current === undefined || order.get(agent.path)! > order.get(current.path)!) winners.set(agent.name, agent);
+  }
+  for (const agent of agents) {
+    if (agent.name === null || !isLoadable(agent) || !order.has(agent.path)) continue;
+    const winner = winners.get(agent.name)!;
+    if (winner !== agent) agent.shadowedBy = winner.path;
+  }
 }
 
 /** Statuses under which Claude Code loads the file. */

@@ -19,6 +19,8 @@ export interface VerifyEntry {
   edited?: true;
   /** For `invalid`: why Claude Code would not load it. */
   reason?: string;
+  /** For `shadowed`: the file of the same name that Claude Code loads instead. */
+  shadowedBy?: string;
   /** Does this entry fail the check? */
   drift: boolean;
 }
@@ -34,7 +36,8 @@ export interface VerifyReport {
  * Compares installed files with the lockfile. Modified, missing, moved, behind and ahead entries
  * fail the check (modified ones not with `allowModified`), and so do orphaned files (installed,
  * no longer locked); a locked file that no longer loads or still holds conflict markers always
- * fails; unmanaged and invalid unlocked files are reported but are not drift. A file that differs
+ * fails, as does one that Claude Code would not load because another file of its name wins;
+ * unmanaged and invalid unlocked files are reported but are not drift. A file that differs
  * from its locked bytes only in line endings matches.
  */
 export function verifyInstalled(installed: InstalledAgent[], options: { allowModified: boolean }): VerifyReport {
@@ -48,13 +51,14 @@ export function verifyInstalled(installed: InstalledAgent[], options: { allowMod
           agent.status === 'behind' ||
           agent.status === 'ahead' ||
           agent.status === 'invalid' ||
+          agent.shadowedBy !== undefined ||
           agent.conflictMarkers === true ||
           (agent.status === 'modified' && !options.allowModified)));
     const reason = agent.status === 'invalid' ? agent.issues?.[0] : undefined;
     return {
       name: agent.name,
       path: agent.path,
-      status: agent.status,
+      status: agent.shadowedBy !== undefined ? 'shadowed' : agent.status,
       ...(agent.entry ? { integrity: agent.entry.integrity } : {}),
       ...(agent.movedTo ? { movedTo: agent.movedTo } : {}),
       ...(agent.conflictMarkers ? { conflictMarkers: true } : {}),
@@ -63,6 +67,7 @@ export function verifyInstalled(installed: InstalledAgent[], options: { allowMod
       ...(agent.accepted ? { accepted: true as const } : {}),
       ...(agent.edited ? { edited: true as const } : {}),
       ...(reason ? { reason: `${reason.line}:${reason.column} ${reason.message}` } : {}),
+      ...(agent.shadowedBy !== undefined ? { shadowedBy: agent.shadowedBy } : {}),
       drift,
     };
   });
