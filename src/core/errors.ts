@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   PACKAGE_NOT_FOUND: 'an npm package that does not exist',
   REPO_NOT_FOUND: 'a git repository that does not exist',
   REF_NOT_FOUND: 'a git ref that does not exist',
+  LOCAL_PATH_OUTSIDE: "a project's local source outside the project and the folder holding it",
+  FOLDER_TOO_LARGE: 'a local folder with more than 50,000 entries',
   // what an agent is
   INVALID_AGENT: 'a file Claude Code would not load',
   INVALID_AGENTS: 'validation found errors',

@@ -125,6 +125,9 @@ function migrate(_from: number, agents: Record<string, LockEntry>): Record<strin
   return out;
 }
 
+// C0 controls, DEL and C1 controls: never part of a path, URL, spec or version.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** One lock entry, checked as a lockfile's are (`where` names it in errors). */
 export function parseLockEntry(value: unknown, where: string): LockEntry {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(where, 'expected an object');
@@ -133,6 +136,8 @@ export function parseLockEntry(value: unknown, where: string): LockEntry {
     const x = v[key];
     if (x === undefined && !required) return undefined;
     if (typeof x !== 'string' || x === '') throw invalid(where, `\`${key}\` must be a non-empty string`);
+    // Lock entries are echoed in messages: a newline or escape there could forge a line of output.
+    if (CONTROL.test(x)) throw invalid(where, `\`${key}\` holds a control character (a line break, tab or escape)`);
     return x;
   };
   const entry: LockEntry = {

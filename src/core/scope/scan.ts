@@ -44,9 +44,12 @@ function kindOf(entry: Dirent): EntryKind {
  * (or links to them) count: a FIFO or device is never opened. Files over 1 MiB are listed too
  * (Claude Code skips them; validation reports them). A missing folder is empty.
  */
-export function scanTree(root: string): ScannedTree {
+export class TooManyEntries extends Error {}
+
+export function scanTree(root: string, options: { maxEntries?: number } = {}): ScannedTree {
   const found: Array<ScannedFile & { lstatKey: string }> = [];
   const entries = new Map<string, EntryKind>();
+  const maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
   const visited = new Set<string>();
   const walk = (dir: string, prefix: string): void => {
     let listing: Dirent[];
@@ -65,6 +68,7 @@ export function scanTree(root: string): ScannedTree {
       const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       const kind = kindOf(entry);
       entries.set(relative, kind);
+      if (entries.size > maxEntries) throw new TooManyEntries(root);
       const isMd = entry.name.endsWith('.md');
       if (kind === 'other' && !isMd) continue;
       if (kind === 'file' && !isMd) continue;
@@ -124,6 +128,6 @@ export function scanTree(root: string): ScannedTree {
 }
 
 /** The agent files of a folder, as {@link scanTree} finds them. */
-export function scanAgentsTree(root: string): ScannedFile[] {
-  return scanTree(root).files;
+export function scanAgentsTree(root: string, options: { maxEntries?: number } = {}): ScannedFile[] {
+  return scanTree(root, options).files;
 }

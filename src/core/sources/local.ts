@@ -1,4 +1,4 @@
-import { type Stats, statSync } from 'node:fs';
+import { realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { type CheckAgentBytes, loadValidate } from '../agent/load.js';
 import { nameProblem } from '../agent/names.js';
@@ -6,7 +6,8 @@ import { AgentInstallError } from '../errors.js';
 import { MAX_AGENT_FILE_BYTES as MAX_AGENT_BYTES, readFileBounded } from '../io/bounded-read.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
 import { expandPath, lockPath, resolveLockPath } from '../lockfile/paths.js';
-import { scanAgentsTree } from '../scope/scan.js';
+import { scanAgentsTree, TooManyEntries } from '../scope/scan.js';
+import { resolveScope } from '../scope/scope.js';
 import type { Candidate, Source, SourceContext, SourceSpec } from './types.js';
 
 export interface LocalSpec extends SourceSpec {
@@ -82,6 +83,41 @@ function readAgentFile(file: string, what: string): Uint8Array {
   return read.bytes;
 }
 
+function realOrSelf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * A project's lockfile is committed, and a clone runs what it names: a local source there must be
+ * a file in the project or in a folder beside it (`./agents`, `../team-agents`), where every clone
+ * can have it. Anything else (`~`, `/`, `../../..`, or a committed link that leads out) would let
+ * a cloned repository make `install` or `upgrade` read the user's own files into the project, or
+ * walk the whole disk. Checked on the real path, for the command line and the lockfile alike.
+ */
+function checkShareable(absolute: string, raw: string, ctx: SourceContext): void {
+  if (ctx.global) return;
+  const root = resolveScope(ctx, false).root;
+  const allowed = realOrSelf(path.dirname(root));
+  const real = realOrSelf(absolute);
+  const relative = path.relative(allowed, real);
+  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) return;
+  throw new AgentInstallError(
+    `${raw} is ${real === absolute ? '' : `${real}, `}outside the project and the folder that holds it; a project's lockfile names only local files that every clone can have.`,
+    {
+      code: 'LOCAL_PATH_OUTSIDE',
+      hint: `Copy the agent into the project (e.g. ./agents/) or a folder beside it (${path.join(allowed, 'team-agents')}), or add it to your user scope with -g.`,
+      details: { path: real, allowed },
+    },
+  );
+}
+
+// A folder to install from is a few agents, or a registry's few thousand: not a disk.
+const MAX_FOLDER_ENTRIES = 50_000;
+
 /**
  * The file an agent is installed as, `<name>.md`: the upstream file name does not survive the
  * install, so validation should not warn that it differs from `name`.
@@ -102,7 +138,21 @@ function resolveFolder(dir: string, spec: LocalSpec, requested: string, ctx: Sou
   const found: Candidate[] = [];
   const names: string[] = [];
   const skipped: string[] = [];
-  for (const scanned of scanAgentsTree(dir)) {
+  let scannedFiles: ReturnType<typeof scanAgentsTree>;
+  try {
+    scannedFiles = scanAgentsTree(dir, { maxEntries: MAX_FOLDER_ENTRIES });
+  } catch (error) {
+    if (!(error instanceof TooManyEntries)) throw error;
+    throw new AgentInstallError(
+      `${spec.raw} holds more than ${MAX_FOLDER_ENTRIES.toLocaleString('en-US')} files and folders; agent-install reads agents from a folder of agents, not a whole tree.`,
+      {
+        code: 'FOLDER_TOO_LARGE',
+        hint: 'Point at the folder that holds the agent files, or at one file.',
+        details: { path: dir, maxEntries: MAX_FOLDER_ENTRIES },
+      },
+    );
+  }
+  for (const scanned of scannedFiles) {
     if (scanned.size > MAX_AGENT_BYTES) {
       skipped.push(`${scanned.relative}: over 1 MiB`);
       continue;
@@ -155,6 +205,7 @@ export const localSource: Source<LocalSpec> = {
     const absolute = expandPath(spec.target, ctx.cwd, ctx.home);
     const stats = statOrNull(absolute);
     if (stats === null) throw notFound(absolute, spec.raw);
+    checkShareable(absolute, spec.raw, ctx);
     const recorded = lockPath(absolute, ctx);
     const requested = `${recorded}${spec.pick !== undefined ? `#${spec.pick}` : ''}`;
     // A project lockfile is committed: a home folder path (`~/…`) is one person's machine. A
@@ -194,6 +245,7 @@ export const localSource: Source<LocalSpec> = {
         details: { path: absolute },
       });
     }
+    checkShareable(absolute, entry.source, ctx);
     const bytes = readAgentFile(absolute, entry.source);
     const { checkAgentBytes } = await loadValidate();
     const fileName = installedFileName(path.basename(absolute), checkAgentBytes(bytes).name);
