@@ -20,9 +20,13 @@ const VERBS = {
   skip: ['skip', 'skipped'],
 } as const;
 
-/** One line per action (with `verbose`, also its source and integrity); pure, so `--dry-run` and the real run print the same plan. */
-export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean; verbose?: boolean }): string[] {
+/**
+ * One line per action (with `verbose`, also its source and integrity; with `quiet`, only the
+ * actions that change something); pure, so `--dry-run` and the real run print the same plan.
+ */
+export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean; verbose?: boolean; quiet?: boolean }): string[] {
   return plan.actions.flatMap((action) => {
+    if (options.quiet && action.type === 'unchanged') return [];
     const [future, past] = VERBS[action.type];
     const verb = options.dryRun ? `would ${future}` : past;
     const sign = {

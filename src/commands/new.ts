@@ -157,21 +157,17 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   const json = { ok: true, written: !dryRun, dryRun, scope: scopeJson(scope), path: target, ...summary, managed: false };
   const header = `${dryRun ? 'Would create in' : 'Creating in'} ${scope.agentsDir} (${scope.kind} scope)`;
   if (dryRun) {
-    return {
-      json,
-      text: [header, `${ctx.style.green('+')} would create  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`, 'Dry run: nothing was written.'].join(
-        '\n',
-      ),
-    };
+    const row = `${ctx.style.green('+')} would create  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`;
+    return { json, text: (ctx.quiet ? [row] : [header, row, 'Dry run: nothing was written.']).join('\n') };
   }
   ctx.out(header);
   ensureScopeFolders(folders);
   folders.agents.createFile(fileName, text, () => existsError(shown));
-  const lines = [
-    `${ctx.style.green('+')} created  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`,
-    'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
-  ];
+  const lines = [`${ctx.style.green('+')} created  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`];
   if (!ctx.quiet)
-    lines.push(`Next: write the prompt${/TODO/.test(text) ? ' (replace the TODOs)' : ''}, then check it with \`agent-install validate ${shown}\`.`);
+    lines.push(
+      'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
+      `Next: write the prompt${/TODO/.test(text) ? ' (replace the TODOs)' : ''}, then check it with \`agent-install validate ${shown}\`.`,
+    );
   return { json, text: lines.join('\n') };
 }
