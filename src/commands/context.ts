@@ -43,6 +43,11 @@ export interface CommandResult {
   failure?: { code: ErrorCode; message: string; hint?: string };
 }
 
+/** `1 agent differs`, `2 agents differ`: the count and the words that agree with it. */
+export function counted(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 /** `target` lies strictly below `folder`: the relative path, else null. */
 function below(folder: string, target: string): string | null {
   const rel = path.relative(folder, target);

@@ -7,7 +7,7 @@ import { fetchLockedCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
 import { scopeFolders } from '../core/scope/folders.js';
 import { knownBytes } from '../core/scope/known.js';
-import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, counted, displayPath, scopeJson } from './context.js';
 import { lockfileFor } from './lockfile-state.js';
 import { selectLocked } from './select.js';
 
@@ -141,6 +141,8 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     json: { ok: true, scope: scopeJson(scope), different, agents: results },
     text: blocks.length ? blocks.join('\n\n') : 'No agents are locked in this scope.',
     exitCode: options.exitCode && different ? ExitCode.differences : ExitCode.ok,
-    ...(options.exitCode && different ? { failure: { code: 'DIFFERENCES', message: `${results.filter((r) => !r.identical).length} agent(s) differ.` } } : {}),
+    ...(options.exitCode && different
+      ? { failure: { code: 'DIFFERENCES', message: `${counted(results.filter((r) => !r.identical).length, 'agent differs', 'agents differ')}.` } }
+      : {}),
   };
 }
