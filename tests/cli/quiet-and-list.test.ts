@@ -90,3 +90,17 @@ describe('info of an agent installed from a static registry', () => {
     expect(gone.stderr).toBe('');
   });
 });
+
+describe('new --template code-reviewer', () => {
+  it('without Bash, the prompt never tells the agent to run git or the checks', async () => {
+    const sb = makeSandbox();
+    const noBash = (await sb.run(['new', 'api-reviewer', '--template', 'code-reviewer', '--tools', 'Read, Grep, Glob', '--print'])).stdout;
+    expect(noBash).toContain('tools: Read, Grep, Glob\n');
+    expect(noBash).not.toMatch(/run `git|git diff|\{\{/);
+    expect(noBash).toContain('you cannot run\ngit, linters or tests');
+    const withBash = (await sb.run(['new', 'api-reviewer', '--template', 'code-reviewer', '--print'])).stdout;
+    expect(withBash).toContain('tools: Read, Grep, Glob, Bash\n');
+    expect(withBash).toContain('run `git status` and `git diff`');
+    expect(withBash).not.toContain('{{');
+  });
+});
