@@ -127,7 +127,8 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     hunk: ctx.style.cyan,
     header: ctx.style.bold,
   };
-  const blocks = results.map((r) => {
+  // -q: the agents that differ alone.
+  const blocks = (ctx.quiet ? results.filter((r) => !r.identical) : results).map((r) => {
     if (r.note) return `${r.name}: ${r.note}`;
     if (r.identical) return `${r.name}: no differences (${r.from.label} = ${r.to.label})`;
     const lines = [ctx.style.bold(`${r.name}: ${r.from.label} → ${r.to.label}`)];

@@ -50,7 +50,8 @@ function kindOf(action: PlanAction): keyof typeof VERBS {
  */
 export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean; verbose?: boolean; quiet?: boolean }): string[] {
   return plan.actions.flatMap((action) => {
-    if (options.quiet && action.type === 'unchanged') return [];
+    // -q: a kept file whose lock entry changes (adopted, accepted, relocked) is a change too.
+    if (options.quiet && action.type === 'unchanged' && action.previous !== undefined && sameEntry(action.entry, action.previous)) return [];
     const [future, past] = VERBS[kindOf(action)];
     const verb = options.dryRun ? `would ${future}` : past;
     const sign = {
