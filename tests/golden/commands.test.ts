@@ -34,6 +34,12 @@ function editBundled(sb: Sandbox): void {
   writeFileSync(file, readFileSync(file, 'utf8').replace('color: pink\n', 'color: pink\neffort: high\n'));
 }
 
+/** Both agents, the bundled one with a local edit. */
+async function edited(sb: Sandbox): Promise<void> {
+  await twoAgents(sb);
+  editBundled(sb);
+}
+
 interface Case {
   /** The golden file, tests/fixtures/golden/<file>.txt. */
   file: string;
@@ -72,7 +78,7 @@ const CASES: Case[] = [
       editBundled(sb);
     },
   },
-  { file: 'accept', argv: ['accept', NAME], setup: async (sb) => (await twoAgents(sb), editBundled(sb)) },
+  { file: 'accept', argv: ['accept', NAME], setup: edited },
   {
     file: 'list',
     argv: ['list'],
@@ -110,11 +116,11 @@ const CASES: Case[] = [
       sb.write({ 'agents/my-reviewer.md': agentText('my-reviewer', 'tools: Read, Grep, Glob\nmodel: sonnet\n', 'You review code.\n') });
     },
   },
-  { file: 'diff', argv: ['diff', '--base', NAME], setup: async (sb) => (await twoAgents(sb), editBundled(sb)) },
-  { file: 'upgrade', argv: ['upgrade', '--latest'], setup: async (sb) => (await twoAgents(sb), editBundled(sb)), modes: [...MODES, '--dry-run'] },
+  { file: 'diff', argv: ['diff', '--base', NAME], setup: edited },
+  { file: 'upgrade', argv: ['upgrade', '--latest'], setup: edited, modes: [...MODES, '--dry-run'] },
   { file: 'upgrade', argv: ['upgrade'], setup: twoAgents },
   { file: 'remove', argv: ['remove', 'my-reviewer'], setup: twoAgents, modes: [...MODES, '--dry-run'] },
-  { file: 'remove', argv: ['remove', NAME], setup: async (sb) => (await twoAgents(sb), editBundled(sb)) },
+  { file: 'remove', argv: ['remove', NAME], setup: edited },
   { file: 'search', argv: ['search', 'backend'] },
   { file: 'search', argv: ['search', 'fastpi'] },
   { file: 'info', argv: ['info', NAME], setup: twoAgents },
