@@ -5,7 +5,6 @@ import { rememberCandidate } from '../core/resolve/locked.js';
 import { parseSpec } from '../core/sources/index.js';
 import type { Candidate } from '../core/sources/types.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
-import { warnOtherScope } from './cross-scope.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
 
@@ -60,12 +59,9 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     (snapshot) => planWrites(snapshot, checked, { force: options.force === true, ...(dir ? { dir } : {}) }),
     { dryRun },
   );
-  if (!dryRun)
-    warnOtherScope(
-      ctx,
-      scope,
-      plan.actions.filter((a) => 'entry' in a && a.type !== 'conflict' && !('previous' in a && a.previous)).map((a) => a.name),
-    );
+  // Loaded only here: reading the other scope's files is no part of planning.
+  const added = plan.actions.filter((a) => 'entry' in a && a.type !== 'conflict' && !('previous' in a && a.previous)).map((a) => a.name);
+  if (!dryRun && added.length > 0) await (await import('./cross-scope.js')).warnOtherScope(ctx, scope, added);
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
   for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });

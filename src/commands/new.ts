@@ -117,14 +117,14 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   const target = folders.agents.resolve(fileName);
   const shown = displayPath(ctx, target);
   if (occupied(target)) throw existsError(shown);
-  const sameName = filesNamed(scope, name);
+  const sameName = await filesNamed(scope, name);
   if (sameName.length > 0) {
     throw new AgentInstallError(`An agent named ${JSON.stringify(name)} already exists in ${displayPath(ctx, scope.agentsDir)}: ${sameName.join(', ')}.`, {
       code: 'AGENT_NAME_TAKEN',
       hint: 'Claude Code identifies agents by `name`, not by file name, and loads only one of two with the same name. Choose another name.',
     });
   }
-  warnOtherScope(ctx, scope, [name]);
+  await warnOtherScope(ctx, scope, [name]);
 
   const dryRun = options.dryRun === true;
   const json = { ok: true, written: !dryRun, dryRun, scope: scopeJson(scope), path: target, ...summary, managed: false };
