@@ -6,6 +6,7 @@ import { counted, displayPath } from '../../src/commands/context.js';
 import { seconds } from '../../src/core/duration.js';
 import { loadNpmConfig } from '../../src/core/io/npmrc.js';
 import { readTar } from '../../src/core/io/tar.js';
+import { selectFiles } from '../../src/core/sources/agent-tree.js';
 import { writeTree } from '../helpers/sandbox.js';
 
 function tarEntry(name: string, data = '', type = '0'): Buffer {
@@ -50,6 +51,21 @@ describe('messages say what they mean', () => {
   it('a path twice in a tarball is its own error', () => {
     const tar = Buffer.concat([tarEntry('package/agents/x.md', 'a'), tarEntry('package/agents/x.md', 'b'), Buffer.alloc(1024)]);
     expect(() => readTar(tar, { strip: 1, what: 'the tarball of pkg@1.0.0' })).toThrow('"agents/x.md" appears twice in it');
+  });
+
+  it('a hard link in a package is called a hard link, not a symbolic link', () => {
+    const files = [
+      { path: 'agents/a.md', size: 10 },
+      { path: 'agents/b.md', size: 0, special: 'hardlink' as const },
+      { path: 'agents/c.md', size: 0, special: 'symlink' as const },
+    ];
+    expect(selectFiles(files, 'agents')).toMatchObject({
+      files: [{ path: 'agents/a.md' }],
+      skipped: [
+        { path: 'agents/b.md', reason: 'a hard link (not followed)' },
+        { path: 'agents/c.md', reason: 'a symbolic link (not followed)' },
+      ],
+    });
   });
 
   describe('the npm hint names the .npmrc of the scope, not the global one', () => {
