@@ -32,8 +32,8 @@ export async function run(ctx: CommandContext, names: string[], options: AcceptO
     { dryRun },
   );
   if (!dryRun) for (const { bytes } of accepted) cachePut(ctx, bytes);
-  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });
   const summary = planSummary(plan, { dryRun });
-  lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}; commit it together with the agent files.`);
+  if (!ctx.quiet) lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}; commit it together with the agent files.`);
   return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan) }, text: lines.join('\n') };
 }

@@ -59,12 +59,14 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     (snapshot) => planWrites(snapshot, checked, { force: options.force === true, ...(dir ? { dir } : {}) }),
     { dryRun },
   );
+  // Loaded only here: reading the other scope's files is no part of planning.
+  const added = plan.actions.filter((a) => 'entry' in a && a.type !== 'conflict' && !('previous' in a && a.previous)).map((a) => a.name);
+  if (!dryRun && added.length > 0) await (await import('./cross-scope.js')).warnOtherScope(ctx, scope, added);
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
   for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
-  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });
   const summary = planSummary(plan, { dryRun });
-  if (summary) lines.push(summary);
-  else lines.push(`Locked in ${displayPath(ctx, scope.lockfilePath)}`);
+  if (!ctx.quiet) lines.push(summary || `Locked in ${displayPath(ctx, scope.lockfilePath)}`);
   return {
     json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan), warnings },
     text: lines.join('\n'),

@@ -138,7 +138,7 @@ function scopeTargets(ctx: CommandContext, options: AuditOptions): Target[] {
       ctx.warn(`${error.message} (audit cannot tell managed agents from unmanaged ones in ${displayPath(ctx, scope.agentsDir)})`);
       managed = null;
     }
-    targets.push(...folderTargets(scope.agentsDir, displayPath(ctx, scope.agentsDir), scope.kind, managed));
+    targets.push(...folderTargets(scope.agentsDir, displayPath({ cwd: ctx.cwd }, scope.agentsDir), scope.kind, managed));
   }
   return targets;
 }

@@ -43,10 +43,28 @@ export interface CommandResult {
   failure?: { code: ErrorCode; message: string; hint?: string };
 }
 
-/** A path for humans: relative to the working directory when inside it. */
-export function displayPath(ctx: Pick<Context, 'cwd'>, target: string): string {
-  const rel = path.relative(ctx.cwd, target);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : target;
+/** `1 agent differs`, `2 agents differ`: the count and the words that agree with it. */
+export function counted(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** `target` lies strictly below `folder`: the relative path, else null. */
+function below(folder: string, target: string): string | null {
+  const rel = path.relative(folder, target);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : null;
+}
+
+/**
+ * A path for humans: relative to the working directory when inside it, else `~/…` when inside the
+ * home folder (so the user scope reads `~/.claude/…`, also from the home folder itself, where a
+ * relative `.claude/…` would look like a project's), else absolute.
+ */
+export function displayPath(ctx: Pick<Context, 'cwd'> & Partial<Pick<Context, 'home'>>, target: string): string {
+  const home = ctx.home ? below(ctx.home, target) : null;
+  const cwdInHome = ctx.home !== undefined && below(ctx.home, ctx.cwd) !== null;
+  const rel = below(ctx.cwd, target);
+  if (rel !== null && (home === null || cwdInHome)) return rel;
+  return home !== null ? `~/${home.split(path.sep).join('/')}` : target;
 }
 
 export function commandScope(ctx: CommandContext): Scope {

@@ -7,7 +7,7 @@ import { fetchLockedCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
 import { scopeFolders } from '../core/scope/folders.js';
 import { knownBytes } from '../core/scope/known.js';
-import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
+import { type CommandContext, type CommandResult, commandScope, counted, displayPath, scopeJson } from './context.js';
 import { lockfileFor } from './lockfile-state.js';
 import { selectLocked } from './select.js';
 
@@ -127,7 +127,8 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     hunk: ctx.style.cyan,
     header: ctx.style.bold,
   };
-  const blocks = results.map((r) => {
+  // -q: the agents that differ alone.
+  const blocks = (ctx.quiet ? results.filter((r) => !r.identical) : results).map((r) => {
     if (r.note) return `${r.name}: ${r.note}`;
     if (r.identical) return `${r.name}: no differences (${r.from.label} = ${r.to.label})`;
     const lines = [ctx.style.bold(`${r.name}: ${r.from.label} → ${r.to.label}`)];
@@ -141,6 +142,8 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     json: { ok: true, scope: scopeJson(scope), different, agents: results },
     text: blocks.length ? blocks.join('\n\n') : 'No agents are locked in this scope.',
     exitCode: options.exitCode && different ? ExitCode.differences : ExitCode.ok,
-    ...(options.exitCode && different ? { failure: { code: 'DIFFERENCES', message: `${results.filter((r) => !r.identical).length} agent(s) differ.` } } : {}),
+    ...(options.exitCode && different
+      ? { failure: { code: 'DIFFERENCES', message: `${counted(results.filter((r) => !r.identical).length, 'agent differs', 'agents differ')}.` } }
+      : {}),
   };
 }

@@ -13,6 +13,8 @@ function label(action: PlanAction): string {
 const VERBS = {
   create: ['create', 'created'],
   update: ['update', 'updated'],
+  restore: ['restore', 'restored'],
+  downgrade: ['downgrade', 'downgraded'],
   merge: ['merge', 'merged'],
   remove: ['remove', 'removed'],
   unchanged: ['keep', 'unchanged'],
@@ -20,10 +22,37 @@ const VERBS = {
   skip: ['skip', 'skipped'],
 } as const;
 
-/** One line per action (with `verbose`, also its source and integrity); pure, so `--dry-run` and the real run print the same plan. */
-export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean; verbose?: boolean }): string[] {
+/** `1.2.3` before `1.10.0`; null when either is no plain x.y.z version. */
+function comparePlain(a: string, b: string): number | null {
+  const parse = (v: string) => (/^\d+\.\d+\.\d+$/.test(v) ? v.split('.').map(Number) : null);
+  const [x, y] = [parse(a), parse(b)];
+  if (x === null || y === null) return null;
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}
+
+/**
+ * An update that writes the bytes the lock entry already records is a restore (local edits
+ * dropped, `install --force`); one to an older version a downgrade; any other an update.
+ */
+function kindOf(action: PlanAction): keyof typeof VERBS {
+  if (action.type !== 'update' || action.previous === undefined) return action.type;
+  // Same entry: the locked bytes again. Over another version agent-install can name (its note says
+  // which) that is an update to the locked version; over edits a restore.
+  if (action.previous.integrity === action.entry.integrity) return action.note?.startsWith('the file held') ? 'update' : 'restore';
+  const order = action.previous.version && action.entry.version ? comparePlain(action.entry.version, action.previous.version) : null;
+  return order !== null && order < 0 ? 'downgrade' : 'update';
+}
+
+/**
+ * One line per action (with `verbose`, also its source and integrity; with `quiet`, only the
+ * actions that change something); pure, so `--dry-run` and the real run print the same plan.
+ */
+export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean; verbose?: boolean; quiet?: boolean }): string[] {
   return plan.actions.flatMap((action) => {
-    const [future, past] = VERBS[action.type];
+    // -q: a kept file whose lock entry changes (adopted, accepted, relocked) is a change too.
+    if (options.quiet && action.type === 'unchanged' && action.previous !== undefined && sameEntry(action.entry, action.previous)) return [];
+    const [future, past] = VERBS[kindOf(action)];
     const verb = options.dryRun ? `would ${future}` : past;
     const sign = {
       create: style.green('+'),

@@ -17,7 +17,7 @@ import {
 } from '../core/resolve/catalog.js';
 import { pickVersion } from '../core/resolve/versions.js';
 import { projectScope, type Scope, userScope } from '../core/scope/scope.js';
-import { staticRegistries } from '../core/sources/registry/index-file.js';
+import { loadRegistryIndex, lockedRegistry, staticRegistries, versionsOf } from '../core/sources/registry/index-file.js';
 import { BUNDLED, parseRegistrySpec } from '../core/sources/registry/spec.js';
 import { type CommandContext, type CommandResult, displayPath } from './context.js';
 import { reportFailures } from './search.js';
@@ -95,7 +95,7 @@ async function entryOf(makeScope: () => Scope, name: string, ctx: CommandContext
   if (lock === undefined) return { entry: null };
   // The file as it is now (edited or not): what Claude Code would load from it.
   const file = path.join(scope.agentsDir, ...lock.path.split('/'));
-  const inspected = await inspectInstalledFile({ file, display: displayPath(ctx, file) });
+  const inspected = await inspectInstalledFile({ file, display: displayPath({ cwd: ctx.cwd }, file) }); // as --json has always given it
   return {
     entry: {
       version: lock.version ?? null,
@@ -125,10 +125,25 @@ function installedText(found: { entry: InstalledInfo | null; note?: string }, ag
   return `${entry.version}${from}${newer}`;
 }
 
-/** `--registry` values that name `registry`, so that the printed install command finds it too. */
+/**
+ * `--registry` values that name `registry`, so that the printed install command finds it too (a
+ * registry known only from the lockfile: its id, a URL or a path from the project root).
+ */
 function registryFlag(ctx: CommandContext, registry: string): string | undefined {
   if (registry === BUNDLED) return undefined;
-  return (ctx.registries ?? []).find((raw) => staticRegistries({ ...ctx, registries: [raw] })[0]?.id === registry);
+  const flag = (ctx.registries ?? []).find((raw) => staticRegistries({ ...ctx, registries: [raw] })[0]?.id === registry);
+  if (flag !== undefined) return flag;
+  return staticRegistries(ctx).some((r) => r.id === registry) ? undefined : registry;
+}
+
+/** The agent as the static registry a lock entry records lists it; undefined when it no longer does. */
+async function lockedAgent(ctx: CommandContext, name: string, id: string): Promise<CatalogAgent | undefined> {
+  const registry = lockedRegistry(id, ctx);
+  const index = await loadRegistryIndex(registry, ctx);
+  const versions = versionsOf(index, name);
+  const latest = versions.at(-1);
+  if (latest === undefined) return undefined;
+  return { name, registry: registry.id, versions, latest, description: index.agents[name]?.description ?? '' };
 }
 
 function installCommand(ctx: CommandContext, name: string, range: string | undefined, registry: string): string {
@@ -150,10 +165,23 @@ export async function run(ctx: CommandContext, raw: string): Promise<CommandResu
   if (spec === null) {
     throw new UsageError(`info: "${raw}" is not an agent name (name or name@range).`, { hint: 'Browse names with `agent-install search`.' });
   }
-  const catalog = await loadCatalog(ctx);
-  const agent = findCatalogAgent(catalog, spec.name);
-  if (agent === undefined) throw notFound(spec.name, catalog);
-  reportFailures(ctx, catalog.failures);
+  const project = await entryOf(() => projectScope(ctx), spec.name, ctx);
+  const user = await entryOf(() => userScope(ctx), spec.name, ctx);
+  // An installed agent is shown from the registry its lock entry records, as outdated and upgrade
+  // use it (the current scope's entry first); else the name is looked up the way `add` does.
+  const locked = (ctx.global ? [user, project] : [project, user]).find((f) => f.entry?.registry != null && f.entry.registry !== BUNDLED)?.entry;
+  let agent = locked ? await lockedAgent(ctx, spec.name, locked.registry!) : undefined;
+  if (agent === undefined) {
+    const catalog = await loadCatalog(ctx);
+    agent = findCatalogAgent(catalog, spec.name);
+    if (agent === undefined) throw notFound(spec.name, catalog);
+    // A registry that could not be read matters only when it comes before the one that answered (it might own the name).
+    const owner = catalog.registries.indexOf(agent.registry);
+    reportFailures(
+      ctx,
+      catalog.failures.filter((f) => catalog.registries.indexOf(f.registry) < owner),
+    );
+  }
   const version = pickVersion(agent.name, agent.versions, spec.range);
 
   let details: AgentDetails | undefined;
@@ -165,8 +193,6 @@ export async function run(ctx: CommandContext, raw: string): Promise<CommandResu
     ctx.warn(`${agent.name}@${version}: showing the registry index only (${error.message})`);
   }
 
-  const project = await entryOf(() => projectScope(ctx), agent.name, ctx);
-  const user = await entryOf(() => userScope(ctx), agent.name, ctx);
   const result: AgentInfo = {
     ok: true,
     name: agent.name,

@@ -163,10 +163,10 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     return { plan, refusals: result.refusals, check: () => validateFetched(fetched) };
   };
   const plan = await runWritingPlan(ctx, scope, header, build, { dryRun, rewriteLockfile: rewrite, frozen, ...(merged ? { lockfile } : {}) });
-  const lines = [...notes, ...formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose })];
+  const lines = [...(ctx.quiet ? [] : notes), ...formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet })];
   const summary = planSummary(plan, { dryRun });
-  if (summary === 'Nothing to do.') lines.push(rewrite && !dryRun ? `Rewrote ${displayPath(ctx, scope.lockfilePath)}.` : 'Everything matches the lockfile.');
-  else if (summary) lines.push(summary);
-  else lines.push(`Installed from ${displayPath(ctx, scope.lockfilePath)}`);
+  const nothing = rewrite && !dryRun ? `Rewrote ${displayPath(ctx, scope.lockfilePath)}.` : 'Everything matches the lockfile.';
+  // -q: only the rows of what changed (nothing when nothing did).
+  if (!ctx.quiet) lines.push(summary === 'Nothing to do.' ? nothing : summary || `Installed from ${displayPath(ctx, scope.lockfilePath)}`);
   return { json: { ok: true, dryRun, frozen, scope: scopeJson(scope), actions: planJson(plan), notes }, text: lines.join('\n') };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { reportInstalledFiles } from '../core/agent/installed-report.js';
 import type { AgentReport } from '../core/agent/report.js';
 import { agentReportLines, shadowed } from '../core/agent/report.js';
+import { UsageError } from '../core/errors.js';
 import { HashCache } from '../core/scope/hash-cache.js';
 import { type InstalledAgent, inspectScope, isLoadable, markShadowed } from '../core/scope/inspect.js';
 import { knownBytes } from '../core/scope/known.js';
@@ -121,7 +122,7 @@ async function withEffective(ctx: CommandContext, scope: Scope | undefined, agen
   const present = agents.filter((a) => a.status !== 'missing' && a.status !== 'moved');
   const files = present.map((a) => {
     const file = path.join(scope.agentsDir, ...a.path.split('/'));
-    return { file, display: displayPath(ctx, file) };
+    return { file, display: displayPath({ cwd: ctx.cwd }, file) }; // as --json has always given it
   });
   const reports = await reportInstalledFiles(files);
   present.forEach((agent, index) => {
@@ -131,14 +132,39 @@ async function withEffective(ctx: CommandContext, scope: Scope | undefined, agen
   return out;
 }
 
-/** The effective agent under a row of the table. */
-function effectiveLines(ctx: CommandContext, agent: ListedAgent): string[] {
-  if (!agent.agent) return [];
-  return agentReportLines(agent.agent).map(([label, value]) => `    ${ctx.style.dim(label.padEnd(12))}${value}`);
+/** Width of the SOURCE column; `-v` and `--json` show the whole source. */
+const SOURCE_WIDTH = 48;
+
+/**
+ * A source for the SOURCE column: commit ids cut to 7 characters (as `git log --oneline` does),
+ * then anything still wider than {@link SOURCE_WIDTH} cut in the middle, keeping the start (the
+ * host or package) and the end (the file).
+ */
+export function shortSource(source: string, width = SOURCE_WIDTH): string {
+  const short = source.replace(/#([0-9a-f]{7})(?:[0-9a-f]{33}|[0-9a-f]{57})(?![0-9a-f])/g, '#$1');
+  const chars = [...short];
+  if (chars.length <= width) return short;
+  const head = Math.ceil((width - 1) / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (width - 1 - head)).join('')}`;
+}
+
+/** `-v`: under a row, where its file is (and the whole source), then the effective agent. */
+function verboseLines(ctx: CommandContext, agent: ListedAgent, file: string | undefined): string[] {
+  const line = (label: string, value: string) => `    ${ctx.style.dim(label.padEnd(12))}${value}`;
+  const lines: string[] = [];
+  if (file !== undefined) lines.push(line('file', `${displayPath(ctx, file)}${agent.status === 'missing' || agent.status === 'moved' ? ' (gone)' : ''}`));
+  if (agent.source !== null && shortSource(agent.source) !== agent.source) lines.push(line('source', agent.source));
+  if (agent.agent) lines.push(...agentReportLines(agent.agent).map(([label, value]) => line(label, value)));
+  return lines;
 }
 
 /** Both scopes by default (`-g`: user only, `--project`: project only). */
 export async function run(ctx: CommandContext, options: ListOptions): Promise<CommandResult> {
+  if (ctx.global && options.project) {
+    throw new UsageError('-g (the user scope) and --project (the project scope) exclude each other.', {
+      hint: 'Without either, `agent-install list` shows both scopes.',
+    });
+  }
   const wantProject = !ctx.global;
   const wantUser = !options.project;
   const project = wantProject ? await inspectIfAny(ctx, () => projectScope(ctx), options.project === true) : { agents: [] };
@@ -172,12 +198,22 @@ export async function run(ctx: CommandContext, options: ListOptions): Promise<Co
     invalid: ctx.style.red,
     shadowed: ctx.style.dim,
   };
-  const rows = agents.map((a) => [a.name ?? `(${a.path})`, versionColumn(a), a.scope, a.source ?? '-', a.status]);
+  const rows = agents.map((a) => [a.name ?? `(${a.path})`, versionColumn(a), a.scope, a.source === null ? '-' : shortSource(a.source), a.status]);
+  const installed = [...project.agents, ...user.agents];
+  const fileOf = (i: number): string | undefined => {
+    const scope = installed[i]?.scope === 'user' ? user.scope : project.scope;
+    return scope ? path.join(scope.agentsDir, ...agents[i]!.path.split('/')) : undefined;
+  };
   const table = formatTable(['NAME', 'VERSION', 'SCOPE', 'SOURCE', 'STATUS'], rows, ctx.style);
   // Colour the status column after padding so widths stay right.
   const lines = table
     .split('\n')
-    .flatMap((line, i) => (i === 0 ? [line] : [line.replace(/(\S+)$/, (s) => colour[agents[i - 1]!.status](s)), ...effectiveLines(ctx, agents[i - 1]!)]));
-  const notes = listNotes(agents);
+    .flatMap((line, i) =>
+      i === 0
+        ? [line]
+        : [line.replace(/(\S+)$/, (s) => colour[agents[i - 1]!.status](s)), ...(ctx.verbose ? verboseLines(ctx, agents[i - 1]!, fileOf(i - 1)) : [])],
+    );
+  // -q: the table alone.
+  const notes = ctx.quiet ? [] : listNotes(agents);
   return { json: agents, text: [...lines, ...notes].join('\n') };
 }

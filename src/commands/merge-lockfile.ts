@@ -5,7 +5,7 @@ import { GuardedFolder } from '../core/io/guarded-folder.js';
 import { emptyLockfile, type Lockfile, parseLockfile, serializeLockfile } from '../core/lockfile/lockfile.js';
 import { mergeLockfiles } from '../core/lockfile/merge.js';
 import { MAX_LOCKFILE_BYTES } from '../core/lockfile/read.js';
-import type { CommandContext, CommandResult } from './context.js';
+import { type CommandContext, type CommandResult, counted } from './context.js';
 
 function readSide(ctx: CommandContext, file: string, label: string): Lockfile {
   const absolute = path.resolve(ctx.cwd, file);
@@ -34,6 +34,6 @@ export async function run(ctx: CommandContext, base: string, ours: string, their
     json: { ok: clean, notes: merged.notes, conflicts: merged.conflicts },
     text: lines.join('\n'),
     exitCode: clean ? ExitCode.ok : ExitCode.failed,
-    ...(clean ? {} : { failure: { code: 'LOCKFILE_CONFLICT', message: `${merged.conflicts.length} agent(s) could not be merged.` } }),
+    ...(clean ? {} : { failure: { code: 'LOCKFILE_CONFLICT', message: `${counted(merged.conflicts.length, 'agent', 'agents')} could not be merged.` } }),
   };
 }

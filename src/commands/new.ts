@@ -1,5 +1,4 @@
 import { lstatSync } from 'node:fs';
-import path from 'node:path';
 import {
   assertNewAgentName,
   buildAgentSpec,
@@ -13,13 +12,11 @@ import {
   parseToolsOption,
   renderAgent,
 } from '../core/agent/scaffold.js';
-import { checkAgentBytes, checkAgentText } from '../core/agent/validate.js';
+import { checkAgentText } from '../core/agent/validate.js';
 import { AgentInstallError } from '../core/errors.js';
-import { type BoundedRead, readFileBounded } from '../core/io/bounded-read.js';
 import { ensureScopeFolders, scopeFolders } from '../core/scope/folders.js';
-import { scanAgentsTree } from '../core/scope/scan.js';
-import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
+import { filesNamed, warnOtherScope } from './cross-scope.js';
 
 export interface NewOptions {
   template?: string;
@@ -53,23 +50,6 @@ function toNewAgentOptions(options: NewOptions): NewAgentOptions {
   if (color !== undefined) out.color = color;
   const memory = optional(options.memory, checkMemoryOption);
   if (memory !== undefined) out.memory = memory;
-  return out;
-}
-
-/** Files in the scope's tree whose `name` is `name` (Claude Code keys agents on it, not on the file name). */
-function filesNamed(scope: Scope, name: string): string[] {
-  const out: string[] = [];
-  for (const scanned of scanAgentsTree(scope.agentsDir)) {
-    let read: BoundedRead;
-    try {
-      read = readFileBounded(scanned.file);
-    } catch {
-      continue;
-    }
-    if (read.bytes === null) continue;
-    const check = checkAgentBytes(read.bytes, { fileName: path.basename(scanned.file) });
-    if (check.name === name) out.push(scanned.relative);
-  }
   return out;
 }
 
@@ -137,41 +117,30 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   const target = folders.agents.resolve(fileName);
   const shown = displayPath(ctx, target);
   if (occupied(target)) throw existsError(shown);
-  const sameName = filesNamed(scope, name);
+  const sameName = await filesNamed(scope, name);
   if (sameName.length > 0) {
     throw new AgentInstallError(`An agent named ${JSON.stringify(name)} already exists in ${displayPath(ctx, scope.agentsDir)}: ${sameName.join(', ')}.`, {
       code: 'AGENT_NAME_TAKEN',
       hint: 'Claude Code identifies agents by `name`, not by file name, and loads only one of two with the same name. Choose another name.',
     });
   }
-  const other = optionalScope(() => (scope.kind === 'project' ? userScope(ctx) : projectScope(ctx)));
-  if (other && other.agentsDir !== scope.agentsDir && filesNamed(other, name).length > 0) {
-    ctx.warn(
-      scope.kind === 'project'
-        ? `a user agent named ${name} exists too; Claude Code will use this project agent instead of it in this project`
-        : `a project agent named ${name} exists in ${displayPath(ctx, other.agentsDir)}; there it takes precedence over this user agent`,
-    );
-  }
+  await warnOtherScope(ctx, scope, [name]);
 
   const dryRun = options.dryRun === true;
   const json = { ok: true, written: !dryRun, dryRun, scope: scopeJson(scope), path: target, ...summary, managed: false };
   const header = `${dryRun ? 'Would create in' : 'Creating in'} ${scope.agentsDir} (${scope.kind} scope)`;
   if (dryRun) {
-    return {
-      json,
-      text: [header, `${ctx.style.green('+')} would create  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`, 'Dry run: nothing was written.'].join(
-        '\n',
-      ),
-    };
+    const row = `${ctx.style.green('+')} would create  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`;
+    return { json, text: (ctx.quiet ? [row] : [header, row, 'Dry run: nothing was written.']).join('\n') };
   }
   ctx.out(header);
   ensureScopeFolders(folders);
   folders.agents.createFile(fileName, text, () => existsError(shown));
-  const lines = [
-    `${ctx.style.green('+')} created  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`,
-    'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
-  ];
+  const lines = [`${ctx.style.green('+')} created  ${shown}  ${ctx.style.dim(`(template: ${templateName})`)}`];
   if (!ctx.quiet)
-    lines.push(`Next: write the prompt${/TODO/.test(text) ? ' (replace the TODOs)' : ''}, then check it with \`agent-install validate ${shown}\`.`);
+    lines.push(
+      'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
+      `Next: write the prompt${/TODO/.test(text) ? ' (replace the TODOs)' : ''}, then check it with \`agent-install validate ${shown}\`.`,
+    );
   return { json, text: lines.join('\n') };
 }

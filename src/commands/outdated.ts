@@ -22,7 +22,9 @@ export async function run(ctx: CommandContext, options: OutdatedOptions): Promis
   const text = table.length ? formatTable(['NAME', 'CURRENT', 'WANTED', 'LATEST', 'REQUESTED', 'WHAT'], table, ctx.style) : 'All agents are up to date.';
   const lines = [text];
   if (rows.length === 0 && unchecked.length > 0) lines.push('Every agent that could be checked offline is up to date.');
-  if (rows.length > 0) lines.push('`agent-install upgrade` takes what WANTED shows (and new agents of a folder source); `upgrade --latest` takes LATEST.');
+  if (ctx.quiet)
+    lines.splice(0, lines.length, ...(table.length ? [text] : [])); // -q: the table alone, nothing when all is up to date
+  else if (rows.length > 0) lines.push('`agent-install upgrade` takes what WANTED shows (and new agents of a folder source); `upgrade --latest` takes LATEST.');
   return {
     json: { ok: true, scope: scopeJson(scope), outdated: rows, ...(unchecked.length > 0 ? { unchecked } : {}) },
     text: lines.join('\n'),

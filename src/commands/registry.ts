@@ -25,10 +25,11 @@ export async function run(ctx: CommandContext, dir: string, options: RegistryBui
   if (!dryRun) GuardedFolder.open(path.dirname(outFile)).writeFile(path.basename(outFile), built.text);
   const agents = Object.entries(built.index.agents).map(([name, agent]) => ({ name, versions: sortValidVersions(Object.keys(agent.versions)) }));
   const count = agents.reduce((n, a) => n + a.versions.length, 0);
-  const lines = agents.map((a) => `  ${a.name}  ${a.versions.join(', ')}`);
-  lines.push(
-    `${dryRun ? 'Would write' : 'Wrote'} ${displayPath(ctx, outFile)}: ${agents.length} agent${agents.length === 1 ? '' : 's'}, ${count} version${count === 1 ? '' : 's'}.`,
-  );
+  const lines = ctx.quiet ? [] : agents.map((a) => `  ${a.name}  ${a.versions.join(', ')}`);
+  if (!ctx.quiet)
+    lines.push(
+      `${dryRun ? 'Would write' : 'Wrote'} ${displayPath(ctx, outFile)}: ${agents.length} agent${agents.length === 1 ? '' : 's'}, ${count} version${count === 1 ? '' : 's'}.`,
+    );
   return {
     json: { ok: true, dryRun, out: outFile, agents, ignored: built.ignored, warnings: built.warnings.map(({ file, issue }) => ({ file, ...issue })) },
     text: lines.join('\n'),

@@ -18,8 +18,8 @@ export async function run(ctx: CommandContext, names: string[], options: RemoveO
     (snapshot) => planRemove(snapshot, names, { force: options.force === true }),
     { dryRun },
   );
-  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });
   const summary = planSummary(plan, { dryRun });
-  lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);
+  if (!ctx.quiet) lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);
   return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan) }, text: lines.join('\n') };
 }

@@ -113,7 +113,7 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
   }
   const conflicts = plan.actions.filter((a) => a.type === 'conflict');
   const markers = plan.actions.filter((a) => a.type === 'merge' && a.conflictMarkers);
-  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose });
+  const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });
   if (dryRun) {
     const { diffHunks, formatUnifiedDiff } = await import('../core/diff/text-diff.js');
     const painter = { add: ctx.style.green, remove: ctx.style.red, hunk: ctx.style.cyan, header: ctx.style.bold };
@@ -124,9 +124,9 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
     }
   }
   if (conflicts.length > 0) lines.push('', ...formatConflicts(plan, ctx.style));
-  lines.push(...dropped, ...notes);
+  lines.push(...dropped, ...(ctx.quiet ? [] : notes));
   const summary = planSummary(plan, { dryRun });
-  lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);
+  if (!ctx.quiet) lines.push(summary || `Updated ${displayPath(ctx, scope.lockfilePath)}`);
   if (markers.length > 0) lines.push('Conflict markers were written: edit the files, then check them with `agent-install verify`.');
   const failed = conflicts.length > 0 || (markers.length > 0 && !dryRun);
   return {

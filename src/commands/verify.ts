@@ -86,9 +86,11 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
           hint: 'Until then the lockfile and the files may not agree.',
         }
       : { code: 'DRIFT' as const, message: summary, hint: hintFor(report.entries) };
+  // -q, as `git status --porcelain`: the drifted rows alone, nothing at all when everything matches.
+  const quiet = [...table.split('\n').filter((_, i) => report.entries[i - 1]?.drift === true), journal ?? ''].filter(Boolean);
   return {
     json: { ok, scope: scopeJson(scope), drift: report.drift, agents: report.entries, ...(interrupted !== null ? { interrupted } : {}) },
-    text: lines.join('\n'),
+    text: (ctx.quiet ? quiet : lines).join('\n'),
     exitCode: ok ? ExitCode.ok : ExitCode.differences,
     ...(ok ? {} : { failure }),
   };

@@ -115,7 +115,8 @@ describe('list -v: each file as Claude Code would load it', () => {
 
     const text = (await sb.run(['list', '-v'])).stdout.split('\n');
     const block = text.slice(text.findIndex((line) => line.startsWith('fastapi-backend-builder') && line.includes('project')) + 1);
-    expect(block.slice(0, 3)).toEqual([
+    expect(block.slice(0, 4)).toEqual([
+      '    file        .claude/agents/fastapi-backend-builder.md',
       '    loaded      yes',
       '    name        fastapi-backend-builder',
       expect.stringMatching(/^ {4}description Use this agent /),
@@ -126,7 +127,8 @@ describe('list -v: each file as Claude Code would load it', () => {
     );
     // A file Claude Code does not load shows why, and nothing it would not use.
     const shadowedRow = text.findIndex((line) => line.startsWith('mine ')) + 1;
-    expect(text.slice(shadowedRow, shadowedRow + 3)).toEqual([
+    expect(text.slice(shadowedRow, shadowedRow + 4)).toEqual([
+      '    file        .claude/agents/mine.md',
       '    loaded      no: duplicate-name: the agent name `mine` is also used by .claude/agents/zz/mine.md, whose path sorts later: Claude Code loads that one and not this file',
       '    name        mine',
       expect.stringMatching(/^mine /),

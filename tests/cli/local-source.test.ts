@@ -45,7 +45,7 @@ describe('local paths', () => {
     });
     const result = await sb.run(['./team/']);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/skipping README\.md: .*Claude Code would not load it/);
+    expect(result.stderr).toMatch(/skipping README\.md: .*Claude Code ignores it\n/);
     expect(readdirSync(path.join(sb.project, '.claude/agents')).sort()).toEqual(['reviewer.md', 'tester.md']);
     expect(lock(sb)).toMatchObject({
       reviewer: { source: './team/reviewer.md', requested: './team', path: 'reviewer.md' },

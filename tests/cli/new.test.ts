@@ -171,7 +171,7 @@ describe('new: never overwrites, never duplicates a name', () => {
     sb.write({ '.claude/agents/shared-name.md': agentText('shared-name') }, sb.home);
     const result = await sb.run(['new', 'shared-name']);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain('a user agent named shared-name exists too');
+    expect(result.stderr).toContain('shared-name: your user agent ~/.claude/agents/');
   });
 
   it('leaves no temporary file behind', async () => {

@@ -106,7 +106,8 @@ describe('human output shows control and invisible characters from agent text as
         expect(result.stdout).toContain('zero\\u200bwidth');
       }
     }
-    expect((await sb.run(['list'])).stdout).toContain('code-reviewer@1.0.0\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]0;pwned\\x07');
+    // The SOURCE column is cut to its width; -v shows the whole source.
+    expect((await sb.run(['list', '-v'])).stdout).toContain('code-reviewer@1.0.0\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]0;pwned\\x07');
     // Widths are measured on what is shown: every row's STATUS starts in the header's column.
     const lines = (await sb.run(['list', '--project'])).stdout.trimEnd().split('\n');
     const column = lines[0]!.indexOf('STATUS');

@@ -411,6 +411,13 @@ describe('search and info with static registries', () => {
     // Without the flag, the config's registry owns it; test-writer comes from there too.
     const fromConfig = (await sb.run(['search', 'writer', '--json'])).json();
     expect(fromConfig).toEqual([expect.objectContaining({ name: 'test-writer', registry: index })]);
+    // info of the installed agent: the registry its lock entry records, as outdated and upgrade use it.
+    expect((await sb.run(['info', 'code-reviewer', '--json'])).json()).toMatchObject({
+      version: '5.0.0',
+      registry: '../local-registry/index.json',
+      install: 'agent-install add code-reviewer --registry ../local-registry/index.json',
+    });
+    expect((await sb.run(['remove', 'code-reviewer'])).exitCode).toBe(0);
     expect((await sb.run(['info', 'code-reviewer', '--json'])).json()).toMatchObject({
       version: '1.1.0',
       registry: index,
@@ -423,7 +430,7 @@ describe('search and info with static registries', () => {
     const search = await sb.run(['search', '--offline', '--registry', index]);
     expect(search.exitCode).toBe(0);
     expect(tableRows(search.stdout).map((r) => r[0])).toEqual([FASTAPI]);
-    expect(search.stderr).toContain(`skipped ${index}: --offline: the registry index ${index} is not in the cache.`);
+    expect(search.stderr).toContain(`skipped ${index}: --offline: the registry index ${index}: not in the cache.`);
     const json = await sb.run(['search', '--offline', '--registry', index, '--json']);
     expect(json.json().map((a: any) => a.name)).toEqual([FASTAPI]);
     const info = await sb.run(['info', 'code-reviewer', '--offline', '--registry', index, '--json']);

@@ -114,7 +114,9 @@ describe('planWrites', () => {
     },
     { case: 'the path of another locked agent', tree: { 'rev.md': V1 }, locked: { other: { ...entryOf('other', V1), path: 'rev.md' } }, refused: 'PATH_TAKEN' },
     { case: 'the same name in another file', tree: { 'team/x.md': V1 }, refused: 'NAME_TAKEN' },
-    { case: 'the same name in another file, --force', tree: { 'team/x.md': V1 }, force: true, actions: ['create rev.md'] },
+    // --force replaces the file of that name in place (already the bytes: adopted there), never a second file of one name.
+    { case: 'the same name in another file, --force', tree: { 'team/x.md': V1 }, force: true, actions: ['unchanged team/x.md'] },
+    { case: 'the same name in another file with other bytes, --force', tree: { 'team/x.md': V2 }, force: true, actions: ['update team/x.md'] },
     {
       case: 'the locked file moved elsewhere: followed, the lock path updated',
       tree: { 'team/x.md': V1 },

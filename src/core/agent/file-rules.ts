@@ -76,7 +76,9 @@ export function checkMissingFrontmatter(checker: Checker): void {
         indented
           ? 'the opening `---` is indented; Claude Code needs it at the very start of the file and sees no frontmatter'
           : 'blank lines come before the opening `---`; Claude Code needs it at the very start of the file and sees no frontmatter',
-        indented ? 'remove the indentation of the frontmatter block, so that `---` starts line 1' : `delete the ${at.line - 1} line(s) before \`---\``,
+        indented
+          ? 'remove the indentation of the frontmatter block, so that `---` starts line 1'
+          : `delete the ${at.line - 1 === 1 ? 'line' : `${at.line - 1} lines`} before \`---\``,
       );
       return;
     }

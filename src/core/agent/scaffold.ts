@@ -188,6 +188,17 @@ export function renderAgent(spec: AgentSpec): string {
   return `${lines.join('\n')}\n${body}\n`;
 }
 
+/**
+ * A template's tool-dependent text: `{{#tool Bash}}…{{/tool}}` is kept only when the agent gets
+ * that tool (all tools included), `{{^tool Bash}}…{{/tool}}` only when it does not, so that a
+ * prompt never tells an agent to run commands it cannot run. Sections do not nest.
+ */
+export function applyToolSections(text: string, tools: string[] | undefined): string {
+  return text.replace(/\{\{([#^])tool ([\w*]+)\}\}([\s\S]*?)\{\{\/tool\}\}/g, (_, mode: string, tool: string, inner: string) =>
+    (tools === undefined || tools.includes(tool)) === (mode === '#') ? inner : '',
+  );
+}
+
 /** Replaces `{{name}}` and `{{description}}` in one pass (a description holding `{{name}}` stays as written). */
 export function substitutePlaceholders(text: string, values: { name: string; description: string }): string {
   return text.replace(/\{\{\s*(name|description)\s*\}\}/g, (_, key: 'name' | 'description') => values[key]);
@@ -268,8 +279,8 @@ export interface NewAgentOptions {
  */
 export function buildAgentSpec(name: string, template: AgentTemplate, options: NewAgentOptions): AgentSpec {
   const description = options.description ?? substitutePlaceholders(template.description, { name, description: '' });
-  const spec: AgentSpec = { name, description, body: substitutePlaceholders(template.body, { name, description }) };
   const tools = options.tools === 'template' ? template.tools : options.tools;
+  const spec: AgentSpec = { name, description, body: substitutePlaceholders(applyToolSections(template.body, tools), { name, description }) };
   if (tools !== undefined) spec.tools = tools;
   const pick = <T>(chosen: T | null | undefined, fallback: T | undefined): T | undefined => (chosen === null ? undefined : (chosen ?? fallback));
   const model = pick(options.model, template.model);

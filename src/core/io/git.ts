@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { seconds } from '../duration.js';
 import { milliseconds } from '../env.js';
 import { AgentInstallError } from '../errors.js';
 import { MAX_AGENT_FILE_BYTES } from './bounded-read.js';
@@ -162,7 +163,7 @@ function spawnGit(
       clearTimeout(timer);
       // The subcommand, past `-c name=value` and `--git-dir=…`.
       const what = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? '';
-      if (timedOut) return reject(new GitCommandError(`git ${what} timed out after ${options.timeoutMs / 1000} s`, args, err, code, true));
+      if (timedOut) return reject(new GitCommandError(`git ${what} timed out after ${seconds(options.timeoutMs)}`, args, err, code, true));
       if (overflow) return reject(new GitCommandError(`git ${what} printed more than ${options.maxBytes} bytes`, args, err, code, false));
       if (code !== 0) return reject(new GitCommandError(err.trim() || `git exited with ${code}`, args, err, code, false));
       resolve(Buffer.concat(out, outSize));

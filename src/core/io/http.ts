@@ -11,11 +11,11 @@ import type http from 'node:http';
 import type https from 'node:https';
 import { isIP } from 'node:net';
 import type tls from 'node:tls';
+import { seconds } from '../duration.js';
 import { milliseconds } from '../env.js';
 import { AgentInstallError } from '../errors.js';
 import { offlineMissing } from '../sources/offline.js';
 import type { SourceContext } from '../sources/types.js';
-
 import { readTextBounded } from './bounded-read.js';
 import { loadNet, type NetModules } from './net.js';
 import { proxyFor, tunnel } from './proxy.js';
@@ -116,7 +116,7 @@ function describeNetworkError(error: NodeJS.ErrnoException, url: URL, proxy: URL
     case 'ETIMEDOUT':
     case 'ESOCKETTIMEDOUT':
     case 'EDEADLINE':
-      return `no complete answer from ${where} within ${ms / 1000} s`;
+      return `no complete answer from ${where} within ${seconds(ms)}`;
     default:
       if (/certificate|self.signed|CERT_|unable to (get|verify)/i.test(`${error.code ?? ''} ${error.message}`)) {
         return `the TLS certificate of ${url.hostname} is not trusted (${error.message})`;

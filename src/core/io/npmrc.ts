@@ -92,6 +92,11 @@ export interface NpmConfig {
   settings: Map<string, NpmSetting>;
   /** The `.npmrc` files that were read, lowest precedence first. */
   files: string[];
+  /**
+   * Where a registry or token for this scope belongs, for hints (`~/` for the home folder): the
+   * project's `.npmrc` (npm's local prefix), the user's for the user scope.
+   */
+  configFile?: string;
 }
 
 export interface LoadNpmConfigOptions {
@@ -180,12 +185,14 @@ export function loadNpmConfig(options: LoadNpmConfigOptions): NpmConfig {
   layer(fromEnv.get('globalconfig')?.value ?? (prefix ? path.join(prefix, 'etc', 'npmrc') : undefined));
   const userconfig = path.resolve(options.cwd, fromEnv.get('userconfig')?.value ?? path.join(home, '.npmrc'));
   layer(userconfig);
+  let configFile = userconfig;
   if (!options.global) {
     const project = path.join(npmLocalPrefix(options.cwd), '.npmrc');
     if (path.resolve(project) !== userconfig) layer(project);
+    configFile = path.resolve(project);
   }
   for (const [key, setting] of fromEnv) settings.set(key, setting);
-  return { settings, files };
+  return { settings, files, configFile: displayFile(configFile, home) };
 }
 
 function withSlash(url: string): string {

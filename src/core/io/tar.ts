@@ -99,6 +99,7 @@ export function readTar(archive: Uint8Array, options: ReadTarOptions = {}): TarE
   const maxEntries = options.maxEntries ?? 100_000;
   const strip = options.strip ?? 0;
   const entries: TarEntry[] = [];
+  const seen = new Set<string>();
   let pax: Record<string, string> = {};
   let globalPax: Record<string, string> = {};
   let longName: string | undefined;
@@ -152,6 +153,9 @@ export function readTar(archive: Uint8Array, options: ReadTarOptions = {}): TarE
               ? 'hardlink'
               : 'other';
     const entry: TarEntry = { path: entryPath.replace(/\/$/, ''), type, size: type === 'file' ? size : 0 };
+    // Unpacked, the later copy would replace the earlier one: which bytes count is not for us to guess.
+    if (type !== 'directory' && seen.has(entry.path)) throw invalid(what, `${JSON.stringify(entry.path)} appears twice in it`);
+    if (type !== 'directory') seen.add(entry.path);
     if (type === 'file' && size <= maxFileBytes) entry.bytes = data;
     entries.push(entry);
   }

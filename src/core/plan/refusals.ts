@@ -52,10 +52,10 @@ export function readProblem(issues: ReadonlyArray<{ code: string; message: strin
 
 /** All refusals of a plan as one error: nothing is written when any agent is refused. */
 export function refusalError(refusals: Refusal[]): AgentInstallError {
-  const lines = refusals.map((r) => `${r.name}: refusing to write ${r.path}: ${r.reason}.`);
+  const lines = refusals.map((r) => `${r.name}: ${r.reason}.`);
   return new AgentInstallError(lines.join('\n'), {
     code: refusals.length === 1 ? refusals[0]!.code : 'REFUSED',
-    hint: `${[...new Set(refusals.map((r) => r.hint))].join(' ')} Nothing was written.`,
+    hint: `${[...new Set(refusals.map((r) => r.hint))].join(' ')} Nothing was changed.`,
     details: { refusals },
   });
 }

@@ -46,7 +46,13 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
     // A locked file moved (same bytes) elsewhere in the tree: follow it, and record the new path.
     const named = snapshot.agentsNamed(name);
     const moved = previous === undefined ? undefined : named.find((a) => a.status === 'moved');
-    const relative = moved?.movedTo ?? previous?.path ?? (options.dir ? `${options.dir}/${agentFileName(name)}` : agentFileName(name));
+    let relative = moved?.movedTo ?? previous?.path ?? (options.dir ? `${options.dir}/${agentFileName(name)}` : agentFileName(name));
+    // --force over another file of the name (not ours): replace that file, the one Claude Code
+    // loads, rather than write a second agent of one name beside it (README, add --force).
+    const sameName = named.filter((a) => a.status !== 'moved' && a.path !== relative && a.status !== 'missing' && a.status !== 'invalid');
+    const replaced =
+      previous === undefined && options.force && sameName.length > 0 ? (sameName.find((a) => a.shadowedBy === undefined) ?? sameName.at(-1)!) : undefined;
+    if (replaced !== undefined) relative = replaced.path;
     const entry = entryFor(candidate, relative);
     const refuse = (code: Refusal['code'], reason: string, hint: string) => refusals.push({ name, path: relative, code, reason, hint });
 
@@ -56,12 +62,12 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       continue;
     }
     // A locked file that moved elsewhere in the tree still loads there: writing it again would make two.
-    const clash = named.find((a) => a.status !== 'moved' && a.path !== relative && a.status !== 'missing' && a.status !== 'invalid');
+    const clash = sameName[0];
     if (clash && !options.force) {
       refuse(
         'NAME_TAKEN',
         `an agent named "${name}" already exists in ${clash.movedTo ?? clash.path}`,
-        'Claude Code identifies agents by `name`, so one would hide the other. Remove or rename that file, or use --force to install anyway.',
+        'Claude Code identifies agents by `name`, so one would hide the other. Remove or rename that file, or use --force to replace it with this one.',
       );
       continue;
     }
@@ -125,11 +131,13 @@ export function planWrites(snapshot: ScopeSnapshot, items: CheckedCandidate[], o
       ...(previous ? { previous } : {}),
       ...(current ? { current } : {}),
       ...(link ? { replaceSymlink: true } : {}),
-      ...(found?.status === 'behind' || found?.status === 'ahead'
-        ? { note: `the file held ${found.fileVersion ?? 'another version'}, not an edit` }
-        : found?.lineEndings
-          ? { note: 'line endings aside, the file held the locked bytes' }
-          : {}),
+      ...(replaced !== undefined
+        ? { note: `replaced with --force: that file was named ${name} too` }
+        : found?.status === 'behind' || found?.status === 'ahead'
+          ? { note: `the file held ${found.fileVersion ?? 'another version'}, not an edit` }
+          : found?.lineEndings
+            ? { note: 'line endings aside, the file held the locked bytes' }
+            : {}),
     });
   }
   return { plan: { scope, actions }, refusals };

@@ -1,5 +1,6 @@
 import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { seconds } from '../duration.js';
 import { AgentInstallError } from '../errors.js';
 import { tempPathFor, uniqueSuffix } from '../io/atomic.js';
 import { readTextBounded } from '../io/bounded-read.js';
@@ -107,7 +108,7 @@ function timeoutError(file: string, timeoutMs: number, state: LockState): AgentI
         : state.kind === 'live'
           ? `${who} is still running (a stopped job? see \`jobs\`); agent-install never breaks the lock of a running process. Let it finish or end it, then run the command again.`
           : `If no other agent-install is running, delete ${file} and run the command again.`;
-  return new AgentInstallError(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${file} (held by ${who}).`, {
+  return new AgentInstallError(`Timed out after ${seconds(timeoutMs)} waiting for ${file} (held by ${who}).`, {
     code: 'LOCK_TIMEOUT',
     hint,
     details: { lock: file, ...(state.kind !== 'free' && state.holder ? { holder: state.holder } : {}) },

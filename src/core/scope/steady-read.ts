@@ -1,5 +1,6 @@
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
+import { seconds } from '../duration.js';
 import { AgentInstallError } from '../errors.js';
 import { type LockfileState, loadLockfile } from '../lockfile/read.js';
 import { journalPath } from '../lockfile/scope-lockfile.js';
@@ -61,14 +62,11 @@ export async function readSteadily<T>(scope: Scope, read: (reading: ScopeReading
     const lock = inspectLock(lockFile);
     if (!settled(lock)) {
       if (Date.now() >= deadline) {
-        throw new AgentInstallError(
-          `Timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${describeHolder(lock)} to finish writing ${scope.claudeDir}.`,
-          {
-            code: 'LOCK_TIMEOUT',
-            hint: `A run that writes this scope holds ${lockFile}; its files are half-way until it finishes. Run the command again when it is done (\`AGENT_INSTALL_LOCK_TIMEOUT\` sets how long to wait, in ms).`,
-            details: { lock: lockFile },
-          },
-        );
+        throw new AgentInstallError(`Timed out after ${seconds(options.timeoutMs)} waiting for ${describeHolder(lock)} to finish writing ${scope.claudeDir}.`, {
+          code: 'LOCK_TIMEOUT',
+          hint: `A run that writes this scope holds ${lockFile}; its files are half-way until it finishes. Run the command again when it is done (\`AGENT_INSTALL_LOCK_TIMEOUT\` sets how long to wait, in ms).`,
+          details: { lock: lockFile },
+        });
       }
       if (!told) {
         told = true;

@@ -16,9 +16,16 @@ export interface TreeFile {
   /** `/`-separated, relative to the tree's root. */
   path: string;
   size: number;
-  /** Not a regular file (a symbolic link, a submodule): never read, reported when asked for. */
-  special?: 'symlink' | 'submodule';
+  /** Not a regular file (a symbolic link, a tar hard link, a submodule): never read, reported when asked for. */
+  special?: 'symlink' | 'hardlink' | 'submodule';
 }
+
+/** Why a file that is no regular file is skipped. */
+const SPECIAL: Record<NonNullable<TreeFile['special']>, string> = {
+  symlink: 'a symbolic link (not followed)',
+  hardlink: 'a hard link (not followed)',
+  submodule: 'a submodule',
+};
 
 /**
  * A path inside a repository or package as written in a spec, normalised (no leading or
@@ -56,7 +63,7 @@ export function selectFiles(files: TreeFile[], inner: string): Selection | null 
   const skipped: Array<{ path: string; reason: string }> = [];
   for (const file of below) {
     if (!isAgentFileName(path.posix.basename(file.path))) continue;
-    if (file.special) skipped.push({ path: file.path, reason: file.special === 'symlink' ? 'a symbolic link (not followed)' : 'a submodule' });
+    if (file.special) skipped.push({ path: file.path, reason: SPECIAL[file.special] });
     else if (file.size > MAX_AGENT_BYTES) skipped.push({ path: file.path, reason: 'over 1 MiB (Claude Code skips it)' });
     else if (normalizeInnerPath(file.path) !== file.path) skipped.push({ path: file.path, reason: 'its path cannot be written in a spec' });
     else chosen.push(file);

@@ -174,7 +174,8 @@ function resolveFolder(dir: string, spec: LocalSpec, requested: string, ctx: Sou
     names.push(check.agent.name);
     found.push(candidateFor(scanned.file, bytes, requested, ctx, check.agent.name));
   }
-  for (const line of skipped) ctx.warn?.(`${spec.raw}: skipping ${line} (Claude Code would not load it)`);
+  // Each reason already says why Claude Code would not load the file ("…; Claude Code ignores it").
+  for (const line of skipped) ctx.warn?.(`${spec.raw}: skipping ${line}${/Claude Code (ignores|skips)/.test(line) ? '' : ' (Claude Code would not load it)'}`);
   if (found.length > 0) return found;
   if (spec.pick !== undefined) {
     throw new AgentInstallError(`No agent named "${spec.pick}" in ${dir}.`, {

@@ -6,5 +6,5 @@ export function offlineMissing(
   details: Record<string, unknown>,
   hint = 'Run once without --offline to fetch it and fill the cache.',
 ): AgentInstallError {
-  return new AgentInstallError(`--offline: ${what} is not in the cache.`, { code: 'OFFLINE_MISSING', hint, details });
+  return new AgentInstallError(`--offline: ${what}: not in the cache.`, { code: 'OFFLINE_MISSING', hint, details });
 }

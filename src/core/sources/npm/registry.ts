@@ -104,7 +104,7 @@ function rethrowHttp(error: unknown, state: RunState, name: string, url: string,
   if (!(error instanceof AgentInstallError)) throw error;
   const auth = authFor(state.config, url, registry);
   const host = new URL(registry).host;
-  const configHint = `Configure it in an .npmrc (${state.config.files.join(', ') || 'none was found'}): \`@scope:registry=<url>\` and \`//${host}/:_authToken=<token>\` (use \${NPM_TOKEN} to keep the token out of the file).`;
+  const configHint = `Configure it in ${state.config.configFile ?? 'an .npmrc'}: \`@scope:registry=<url>\` and \`//${host}/:_authToken=<token>\` (use \${NPM_TOKEN} to keep the token out of the file).`;
   if (error.code === 'NOT_FOUND') {
     throw new AgentInstallError(`npm package ${name} not found in ${registry}.`, {
       code: 'PACKAGE_NOT_FOUND',

@@ -51,8 +51,8 @@ async function readCandidates({ name, version, inner, requested, ctx, fileOnly }
   const what = `${name}@${version}`;
   const entries = await fetchPackageFiles(name, version, ctx);
   const all: TreeFile[] = entries
-    .filter((e) => e.type === 'file' || e.type === 'symlink' || e.type === 'hardlink')
-    .map((e) => ({ path: e.path, size: e.size, ...(e.type !== 'file' ? { special: 'symlink' as const } : {}) }));
+    .flatMap((e) => (e.type === 'file' || e.type === 'symlink' || e.type === 'hardlink' ? [{ ...e, type: e.type }] : []))
+    .map((e) => ({ path: e.path, size: e.size, ...(e.type !== 'file' ? { special: e.type } : {}) }));
   const { dir, files } = inner === undefined ? packageDefaultDir(entries, all, what) : { dir: inner, files: all };
   const selection = selectFiles(files, dir);
   if (selection === null || (fileOnly && selection.kind !== 'file')) {
@@ -67,7 +67,7 @@ async function readCandidates({ name, version, inner, requested, ctx, fileOnly }
   if (selection.kind === 'file') {
     const file = selection.file;
     if (file.special) {
-      throw new AgentInstallError(`${file.path} in ${what} is a link, not an agent file.`, {
+      throw new AgentInstallError(`${file.path} in ${what} is ${file.special === 'hardlink' ? 'a hard link' : 'a symbolic link'}, not an agent file.`, {
         code: 'INVALID_AGENT',
         hint: 'Name the file the link points to.',
       });

@@ -144,6 +144,25 @@ export function lockedRegistry(id: string, ctx: SourceContext): StaticRegistry {
   return isUrl(id) ? { location: id, id } : { location: resolveLockPath(id, ctx), id };
 }
 
+/** Why a file an index lists could not be read, as a sentence (no raw `ENOENT: …, open '…'`). */
+function localProblem(file: string, error: unknown): string {
+  let cause: unknown = error;
+  // The system error below the wrapping ones (it alone has a `syscall`).
+  while (cause instanceof Error && (cause as NodeJS.ErrnoException).syscall === undefined && cause.cause !== undefined) cause = cause.cause;
+  switch ((cause as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `${file} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${file} is not readable (permission denied)`;
+    case 'EISDIR':
+      return `${file} is a folder, not an agent file`;
+    default:
+      return (error as Error)?.message ?? String(error);
+  }
+}
+
 /** Copies of remote indexes, so that `--offline` can still resolve names and list versions. */
 function indexCachePath(ctx: SourceContext, url: string): string | null {
   // One file per index URL, named by the URL's sha256 in hex.
@@ -252,7 +271,12 @@ export async function fetchFromIndex(
         if (read.bytes === null) throw new Error(`the file is ${read.size.toLocaleString('en-US')} bytes; Claude Code skips agent files over 1 MiB`);
         bytes = read.bytes;
       } catch (error) {
-        throw new AgentInstallError(`Cannot read ${what}: ${(error as Error).message}`, { code: 'NOT_FOUND', cause: error, details: { path: local } });
+        throw new AgentInstallError(`Cannot read ${what}: ${localProblem(local, error)}.`, {
+          code: 'NOT_FOUND',
+          hint: 'The index lists a file that is not there as it says: restore the file, or rebuild the index with `agent-install registry build`.',
+          cause: error,
+          details: { path: local },
+        });
       }
       origin = local;
     }
