@@ -126,7 +126,7 @@ async function validateFetched(ctx: CommandContext, fetched: Fetched[], kept: Ke
         hint: 'Fix the lockfile entry by hand, or remove it and add the agent again.',
       });
     }
-    if (upstream === candidate) subject(name, entry, checked.risky, checked.grants);
+    if (entry.accepted === undefined) subject(name, entry, checked.risky, checked.grants);
     else {
       const { risky, grants } = await riskyOfBytes(upstream.bytes, upstream.fileName);
       subject(name, entry, risky, grants);
@@ -225,7 +225,12 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
         const at = snapshot.at(entry.path);
         const bytes = entry.accepted === undefined ? (at.kind === 'file' ? (at.bytes ?? null) : null) : cacheGet(ctx, entry.integrity);
         keptBytes.push({ name, entry, bytes });
-      } else fetched.push({ name, entry, ...(await fetchForEntry(name, entry, ctx)) });
+      } else {
+        const { candidate, upstream } = await fetchForEntry(name, entry, ctx);
+        // The entry written for it keeps its approval (checked against the bytes in `check`).
+        const approved = entry.approved ? { approved: entry.approved } : {};
+        fetched.push({ name, entry, candidate: { ...candidate, ...approved }, upstream });
+      }
     }
     // Planned under the names the lockfile records; validated (and their approvals checked) while the files are written.
     const candidates: CheckedCandidate[] = fetched.map(({ name, candidate }) => ({ candidate, agent: { name }, warnings: [], risky: {} }));
