@@ -133,8 +133,7 @@ const COMMANDS = [
       failOn: {
         type: 'string',
         placeholder: 'severity',
-        default: 'high',
-        description: 'exit 3 when a finding is this severe or more: high, medium, low or none',
+        description: 'exit 3 when a finding is this severe or more: high, medium, low or none (default: grants.failOn of the config, else high)',
       },
       project: { type: 'boolean', description: 'without paths: the project scope only' },
     },
