@@ -108,8 +108,10 @@ export async function approveGrants(ctx: CommandContext, subjects: ApprovalSubje
   }
   if (ctx.confirm !== undefined) {
     for (const item of pending) {
-      const grants = item.subject.grants ? formatGrantsSummary(item.subject.grants, ctx.style).map((line) => `    ${line}`) : [];
-      const lines = [...describe(item), ...(item.subject.changes === undefined && grants.length > 0 ? ['  grants:', ...grants] : [])];
+      const { subject } = item;
+      const changes = subject.changes?.filter((c) => c.risky !== null && item.kinds.includes(c.risky)) ?? [];
+      const body = changes.length > 0 ? changes.map((c) => c.text) : subject.grants ? formatGrantsSummary(subject.grants, ctx.style) : [];
+      const lines = [`${describe(item)[0]!.replace('): ', ') needs approval of: ')}`, ...body.map((line) => `  ${line}`)];
       const yes = await ctx.confirm(lines, `Approve ${item.kinds.join(', ')} for ${item.subject.name}? [y/N] `);
       if (!yes) {
         throw new AgentInstallError(`${item.subject.name}: risky grants not approved; nothing was written.`, {
