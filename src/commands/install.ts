@@ -102,7 +102,7 @@ async function checkApprovals(ctx: CommandContext, subjects: ApprovalSubject[], 
     await approveGrants(noPrompt, subjects, { command: 'install', allow: new Set(), policy });
   } catch (error) {
     if (!frozen || !(error instanceof AgentInstallError) || error.code !== 'APPROVAL_REQUIRED') throw error;
-    throw new DifferencesFoundError(error.message.replace('nothing was written', 'the lockfile does not approve them'), {
+    throw new DifferencesFoundError(error.message.replace('that are not approved; nothing was written', 'that its lock entry does not approve'), {
       code: 'FROZEN_DRIFT',
       hint: 'The lock entry does not approve the risky grants of the locked bytes (edited by hand, or other bytes). Restore the lockfile from version control, or review the agent and re-approve it with `agent-install upgrade <name> --allow <kinds>` and commit the lockfile.',
       ...(error.details ? { details: error.details } : {}),

@@ -299,7 +299,7 @@ describe('install from the lockfile trusts its approvals', () => {
       const r = await sb.run(['install', '--frozen']);
       expect(r.exitCode).toBe(3);
       expect(r.stderr).toContain('formatter (../upstream/formatter.md): hooks (changed since approved)');
-      expect(r.stderr).toContain('the lockfile does not approve them');
+      expect(r.stderr).toContain('that its lock entry does not approve');
       expect(sb.exists('.claude/agents/formatter.md')).toBe(present);
       const json = await sb.run(['install', '--frozen', '--json']);
       expect(json.json().error.code).toBe('FROZEN_DRIFT');
