@@ -148,7 +148,9 @@ describe('add: the prompt on a terminal', () => {
     const r = await sb.run(['add', '../upstream/formatter.md'], { env: { ...NO_CI, NO_COLOR: '1' }, tty: { answers: ['y'], asked } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(asked).toEqual(['Approve hooks for formatter? [y/N] ']);
-    expect(r.stderr).toContain('formatter (../upstream/formatter.md) needs approval of: hooks\n  tools: Read, Edit\n  hooks: PostToolUse Edit → ./scripts/format.sh\n');
+    expect(r.stderr).toContain(
+      'formatter (../upstream/formatter.md) needs approval of: hooks\n  tools: Read, Edit\n  hooks: PostToolUse Edit → ./scripts/format.sh\n',
+    );
     expect(r.stderr.indexOf('PostToolUse Edit')).toBeLessThan(r.stderr.indexOf('Approve hooks'));
     expect(sb.read('.claude/agents/formatter.md')).toBe(FORMATTER);
     expect(lock(sb).agents.formatter.approved).toEqual(riskyOf(FORMATTER));
