@@ -7,7 +7,7 @@ import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js'
 import { rememberCandidate } from '../core/resolve/locked.js';
 import { parseSpec } from '../core/sources/index.js';
 import type { Candidate } from '../core/sources/types.js';
-import { approveGrants, policyOf } from './approve.js';
+import { approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
@@ -93,9 +93,11 @@ export async function approveCandidates(
   allow: ReadonlySet<ApprovalKind>,
   dryRun = false,
 ): Promise<void> {
-  const risky = checked.filter((c) => Object.keys(c.risky).length > 0);
-  if (risky.length === 0) return;
+  // Nearly every agent has a kind a policy may make risky (unrestricted Bash): the policy decides.
+  if (checked.every((c) => Object.keys(c.risky).length === 0)) return;
   const policy = policyOf(ctx);
+  const risky = checked.filter((c) => Object.keys(riskyUnder(policy, c.risky)).length > 0 || policy.deny.size > 0);
+  if (risky.length === 0) return;
   // The earlier approvals (read without the scope lock: prompting must not hold it).
   const locked = readLockfile(lockfilePath).agents;
   const approved = await approveGrants(

@@ -16,7 +16,7 @@ export interface ApprovalSubject {
   name: string;
   /** What it is installed from, for people (`../upstream/formatter.md`, `name@1.2.0`). */
   source: string;
-  /** riskyHashes of its upstream bytes. */
+  /** allRiskyHashes of its upstream bytes (the policy decides which kinds count). */
   risky: Approved;
   /** Its grants, for the summary; absent for a bundled agent without risky grants. */
   grants?: Grants;
@@ -42,6 +42,13 @@ export function policyOf(ctx: CommandContext): Policy {
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The hashes of the kinds that are risky under the policy (hooks, mcp, bypass, and what `grants.risky` adds). */
+export function riskyUnder(policy: Policy, hashes: Approved): Approved {
+  const out: Approved = {};
+  for (const kind of riskyKinds(hashes)) if (policy.risky.has(kind)) out[kind] = hashes[kind]!;
+  return out;
 }
 
 /** Denied kinds refuse the agent whatever approved it: `--allow`, an earlier approval, the user's `allow`. */
@@ -75,25 +82,26 @@ export async function approveGrants(ctx: CommandContext, subjects: ApprovalSubje
   const pending: Array<{ subject: ApprovalSubject; kinds: ApprovalKind[] }> = [];
   const ignored = new Set<string>();
   for (const subject of subjects) {
-    const kinds = unapprovedKinds(subject.risky, subject.previous).filter((kind) => !allow.has(kind) && !policy.allow.has(kind));
+    const risky = riskyUnder(policy, subject.risky);
+    const kinds = unapprovedKinds(risky, subject.previous).filter((kind) => !allow.has(kind) && !policy.allow.has(kind));
     for (const kind of kinds) {
       const file = policy.ignoredAllow.get(kind);
       if (file !== undefined) ignored.add(file);
     }
     if (kinds.length > 0) pending.push({ subject, kinds });
-    approved.set(subject.name, { ...subject.risky });
+    approved.set(subject.name, risky);
   }
   for (const file of ignored)
     ctx.warn(
       `${displayPath(ctx, file)} lists grants.allow, which only your user config may set: a project's config comes with the repository, and a repository cannot approve its own agents' grants.`,
     );
   if (pending.length === 0) return approved;
-  const { riskyGrants, formatGrantsSummary } = await loadValidate();
+  const { riskyGrants, policyRiskyGrants, formatGrantsSummary } = await loadValidate();
   const describe = ({ subject, kinds }: (typeof pending)[number]): string[] => {
     const lines = [
       `${subject.name} (${subject.source}): ${kinds.map((k) => (subject.previous?.[k] !== undefined ? `${k} (changed since approved)` : k)).join(', ')}`,
     ];
-    const risky = subject.grants ? riskyGrants(subject.grants).filter((r) => kinds.includes(r.kind)) : [];
+    const risky = subject.grants ? [...riskyGrants(subject.grants), ...policyRiskyGrants(subject.grants)].filter((r) => kinds.includes(r.kind)) : [];
     const changes = subject.changes?.filter((c) => c.risky !== null && kinds.includes(c.risky)) ?? [];
     if (changes.length > 0) for (const change of changes) lines.push(`    ${change.text}`);
     else for (const r of risky) lines.push(`    ${r.kind}: ${r.summary}`);

@@ -1,8 +1,9 @@
 import { loadValidate } from '../core/agent/load.js';
 import { mayDeclareRiskyGrants } from '../core/approvals.js';
+import type { Policy } from '../core/config.js';
 import { AgentInstallError, DifferencesFoundError, UsageError } from '../core/errors.js';
 import { cacheGet } from '../core/io/cache.js';
-import { type Approved, type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
+import { type Approved, CORE_APPROVAL_KINDS, type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
 import { conflictError, loadLockfile } from '../core/lockfile/read.js';
 import type { Plan, PlanAction } from '../core/plan/plan.js';
 import { planPrune } from '../core/plan/prune.js';
@@ -80,12 +81,15 @@ interface Kept {
   bytes: Uint8Array | null;
 }
 
-/** riskyHashes (and grants) of upstream bytes; files that cannot declare a risky grant are not parsed. */
-async function riskyOfBytes(bytes: Uint8Array, fileName: string): Promise<{ risky: Approved; grants?: ApprovalSubject['grants'] }> {
-  if (!mayDeclareRiskyGrants(bytes)) return { risky: {} };
-  const { checkAgentBytes, grantsOf, riskyHashes } = await loadValidate();
+/**
+ * allRiskyHashes (and grants) of upstream bytes. Unless the policy makes tools risky, files that
+ * cannot declare a hook, server or bypass are not parsed.
+ */
+async function riskyOfBytes(bytes: Uint8Array, fileName: string, policy: Policy): Promise<{ risky: Approved; grants?: ApprovalSubject['grants'] }> {
+  if (policy.risky.size === CORE_APPROVAL_KINDS.length && !mayDeclareRiskyGrants(bytes)) return { risky: {} };
+  const { checkAgentBytes, grantsOf, allRiskyHashes } = await loadValidate();
   const grants = grantsOf(checkAgentBytes(bytes, { fileName }).effective);
-  return { risky: riskyHashes(grants), grants };
+  return { risky: allRiskyHashes(grants), grants };
 }
 
 /**
@@ -94,9 +98,8 @@ async function riskyOfBytes(bytes: Uint8Array, fileName: string): Promise<{ risk
  * a hand-edited `approved`) are refused: APPROVAL_REQUIRED, or a difference (FROZEN_DRIFT, exit
  * 3) under --frozen. The user's `grants.allow` still approves, and a config's deny still refuses.
  */
-async function checkApprovals(ctx: CommandContext, subjects: ApprovalSubject[], frozen: boolean): Promise<void> {
+async function checkApprovals(ctx: CommandContext, subjects: ApprovalSubject[], frozen: boolean, policy: Policy): Promise<void> {
   if (subjects.length === 0) return;
-  const policy = policyOf(ctx);
   const { confirm: _, ...noPrompt } = ctx;
   try {
     await approveGrants(noPrompt, subjects, { command: 'install', allow: new Set(), policy });
@@ -112,6 +115,7 @@ async function checkApprovals(ctx: CommandContext, subjects: ApprovalSubject[], 
 
 /** Each fetched agent is one Claude Code would load, under the name the lockfile records it by; every locked agent's risky grants are approved. */
 async function validateFetched(ctx: CommandContext, fetched: Fetched[], kept: Kept[], frozen: boolean): Promise<void> {
+  const policy = policyOf(ctx);
   const subjects: ApprovalSubject[] = [];
   const subject = (name: string, entry: LockEntry, risky: Approved, grants: ApprovalSubject['grants']) => {
     if (Object.keys(risky).length === 0) return;
@@ -128,7 +132,7 @@ async function validateFetched(ctx: CommandContext, fetched: Fetched[], kept: Ke
     }
     if (entry.accepted === undefined) subject(name, entry, checked.risky, checked.grants);
     else {
-      const { risky, grants } = await riskyOfBytes(upstream.bytes, upstream.fileName);
+      const { risky, grants } = await riskyOfBytes(upstream.bytes, upstream.fileName, policy);
       subject(name, entry, risky, grants);
     }
     // Let the file writes that run meanwhile make progress.
@@ -137,11 +141,11 @@ async function validateFetched(ctx: CommandContext, fetched: Fetched[], kept: Ke
   for (let i = 0; i < kept.length; i++) {
     const { name, entry, bytes } = kept[i]!;
     if (bytes === null) continue;
-    const { risky, grants } = await riskyOfBytes(bytes, entry.path.split('/').pop()!);
+    const { risky, grants } = await riskyOfBytes(bytes, entry.path.split('/').pop()!, policy);
     subject(name, entry, risky, grants);
     if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
   }
-  await checkApprovals(ctx, subjects, frozen);
+  await checkApprovals(ctx, subjects, frozen, policy);
 }
 
 /** Under --frozen, anything that would change a file or the lockfile is a difference (exit 3). */

@@ -11,7 +11,7 @@ import type { CheckedCandidate } from '../core/resolve/check.js';
 import { fetchLockedCandidate, rememberCandidate } from '../core/resolve/locked.js';
 import { resolveRequested, resolveTarget } from '../core/resolve/target.js';
 import { isNewer, isPlainVersion } from '../core/resolve/versions.js';
-import { type ApprovalSubject, approveGrants, policyOf } from './approve.js';
+import { type ApprovalSubject, approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
 import { lockfileFor } from './lockfile-state.js';
@@ -174,13 +174,17 @@ async function approveUpgrades(
   allow: ReadonlySet<import('../core/lockfile/lockfile.js').ApprovalKind>,
   dryRun: boolean,
 ): Promise<void> {
-  const risky = [...items.map((item) => item.theirs), ...added].filter((c) => Object.keys(c.risky).length > 0);
+  if ([...items.map((item) => item.theirs), ...added].every((c) => Object.keys(c.risky).length === 0)) return;
+  const policy = policyOf(ctx);
+  // What is risky under the policy, or could be denied; the rest needs nothing.
+  const counts = (c: CheckedCandidate) => Object.keys(riskyUnder(policy, c.risky)).length > 0 || policy.deny.size > 0;
+  const risky = [...items.map((item) => item.theirs), ...added].filter(counts);
   if (risky.length === 0) return;
   const { checkAgentBytes, diffGrants, grantsOf } = await loadValidate();
   const subjects: ApprovalSubject[] = [];
   for (const item of items) {
     const theirs = item.theirs;
-    if (Object.keys(theirs.risky).length === 0) continue;
+    if (!counts(theirs)) continue;
     const subject: ApprovalSubject = {
       name: item.name,
       source: theirs.candidate.version !== undefined ? `${item.name}@${theirs.candidate.version}` : theirs.candidate.requested,
@@ -195,9 +199,8 @@ async function approveUpgrades(
     subjects.push(subject);
   }
   for (const c of added)
-    if (Object.keys(c.risky).length > 0)
-      subjects.push({ name: c.agent.name, source: c.candidate.requested, risky: c.risky, ...(c.grants ? { grants: c.grants } : {}) });
-  const approved = await approveGrants(ctx, subjects, { command: 'upgrade', allow, policy: policyOf(ctx), dryRun });
+    if (counts(c)) subjects.push({ name: c.agent.name, source: c.candidate.requested, risky: c.risky, ...(c.grants ? { grants: c.grants } : {}) });
+  const approved = await approveGrants(ctx, subjects, { command: 'upgrade', allow, policy, dryRun });
   for (const c of risky) {
     const record = approved.get(c.agent.name);
     if (record) c.candidate.approved = record;

@@ -4,7 +4,7 @@ import { didYouMean } from './did-you-mean.js';
 import { AgentInstallError } from './errors.js';
 import { readTextBounded } from './io/bounded-read.js';
 import { parseJsonFile } from './io/json.js';
-import { APPROVAL_KINDS, type ApprovalKind } from './lockfile/lockfile.js';
+import { APPROVAL_KINDS, type ApprovalKind, CORE_APPROVAL_KINDS } from './lockfile/lockfile.js';
 import { optionalScope, projectScope } from './scope/scope.js';
 
 /**
@@ -31,10 +31,12 @@ export const FAIL_ON_VALUES = ['high', 'medium', 'low', 'none'] as const;
 export type FailOnValue = (typeof FAIL_ON_VALUES)[number];
 
 export interface GrantsConfig {
-  /** Kinds of risky grant refused whatever else says (`all` expanded). */
-  deny: ApprovalKind[];
-  /** Kinds approved without asking (`all` expanded); honoured from the user's file only. */
-  allow: ApprovalKind[];
+  /** Kinds of risky grant refused whatever else says (`all`: every kind that is risky under the policy). */
+  deny: Array<ApprovalKind | 'all'>;
+  /** Kinds approved without asking (`all` as for deny); honoured from the user's file only. */
+  allow: Array<ApprovalKind | 'all'>;
+  /** Kinds made risky beyond hooks, mcp and bypass: `unrestricted-bash`, `all-tools`. */
+  risky: ApprovalKind[];
   /** The least finding severity that fails `audit` by default. */
   failOn?: FailOnValue;
 }
@@ -49,9 +51,11 @@ export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: 
 /** The keys a configuration file may have; any other is an error. */
 const CONFIG_KEYS: readonly string[] = ['registries', 'grants'];
 /** The keys of `grants`. */
-const GRANTS_KEYS: readonly string[] = ['deny', 'allow', 'failOn'];
+const GRANTS_KEYS: readonly string[] = ['deny', 'allow', 'risky', 'failOn'];
 /** What `grants.deny` and `grants.allow` may list. */
 const GRANT_KIND_WORDS: readonly string[] = [...APPROVAL_KINDS, 'all'];
+/** What `grants.risky` may list: the kinds that are not risky without it. */
+const POLICY_KIND_WORDS: readonly string[] = APPROVAL_KINDS.filter((kind) => !CORE_APPROVAL_KINDS.includes(kind));
 
 /** A configuration file is a few lines of JSON; anything larger is refused unread. */
 const MAX_CONFIG_BYTES = 1_048_576;
@@ -98,25 +102,21 @@ function parseGrants(raw: unknown, file: string): GrantsConfig {
     const near = didYouMean(key, GRANTS_KEYS, { maxDistance: 3 });
     throw invalid(file, `unknown key ${JSON.stringify(`grants.${key}`)}${near ? ` (did you mean "grants.${near}"?)` : ''}`);
   }
-  const kinds = (key: 'deny' | 'allow'): ApprovalKind[] => {
+  const kinds = (key: 'deny' | 'allow' | 'risky'): Array<ApprovalKind | 'all'> => {
+    const words = key === 'risky' ? POLICY_KIND_WORDS : GRANT_KIND_WORDS;
     const list = record[key] ?? [];
-    if (!Array.isArray(list) || list.some((k) => typeof k !== 'string'))
-      throw invalid(file, `\`grants.${key}\` must be a list of ${GRANT_KIND_WORDS.join(', ')}`);
-    const out = new Set<ApprovalKind>();
+    if (!Array.isArray(list) || list.some((k) => typeof k !== 'string')) throw invalid(file, `\`grants.${key}\` must be a list of ${words.join(', ')}`);
+    const out = new Set<ApprovalKind | 'all'>();
     for (const word of list as string[]) {
-      if (word === 'all') for (const kind of APPROVAL_KINDS) out.add(kind);
-      else if ((APPROVAL_KINDS as readonly string[]).includes(word)) out.add(word as ApprovalKind);
+      if (words.includes(word)) out.add(word as ApprovalKind | 'all');
       else {
-        const near = didYouMean(word, GRANT_KIND_WORDS);
-        throw invalid(
-          file,
-          `\`grants.${key}\`: unknown kind ${JSON.stringify(word)}${near ? ` (did you mean "${near}"?)` : ''}; expected ${GRANT_KIND_WORDS.join(', ')}`,
-        );
+        const near = didYouMean(word, words);
+        throw invalid(file, `\`grants.${key}\`: unknown kind ${JSON.stringify(word)}${near ? ` (did you mean "${near}"?)` : ''}; expected ${words.join(', ')}`);
       }
     }
-    return APPROVAL_KINDS.filter((kind) => out.has(kind));
+    return [...out];
   };
-  const grants: GrantsConfig = { deny: kinds('deny'), allow: kinds('allow') };
+  const grants: GrantsConfig = { deny: kinds('deny'), allow: kinds('allow'), risky: kinds('risky') as ApprovalKind[] };
   const failOn = record.failOn;
   if (failOn !== undefined) {
     if (typeof failOn !== 'string' || !(FAIL_ON_VALUES as readonly string[]).includes(failOn))
@@ -140,6 +140,11 @@ export function readConfig(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: b
 
 /** The policy for risky grants, from both config files (README, "Approvals and policy"). */
 export interface Policy {
+  /**
+   * The kinds that need approval: hooks, mcp and bypass always, plus those a `grants.risky` adds
+   * (either file: adding is tightening) and those a `grants.deny` names.
+   */
+  risky: Set<ApprovalKind>;
   /** Each denied kind and the file that denies it (the project's first). */
   deny: Map<ApprovalKind, string>;
   /** Each kind approved without asking and the file that allows it: the user's file only. */
@@ -163,14 +168,17 @@ const STRICTNESS: Record<FailOnValue, number> = { low: 0, medium: 1, high: 2, no
 export function readPolicy(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): Policy {
   const files = configFiles(ctx, global);
   const user = files[files.length - 1]!;
-  const policy: Policy = { deny: new Map(), allow: new Map(), ignoredAllow: new Map() };
+  const policy: Policy = { risky: new Set(CORE_APPROVAL_KINDS), deny: new Map(), allow: new Map(), ignoredAllow: new Map() };
   let projectFailOn: { value: FailOnValue; file: string } | undefined;
-  for (const file of files) {
-    const grants = readConfigFile(file).grants;
+  const read = files.map((file) => ({ file, grants: readConfigFile(file).grants }));
+  for (const { grants } of read) for (const kind of [...(grants?.risky ?? []), ...(grants?.deny ?? [])]) if (kind !== 'all') policy.risky.add(kind);
+  // `all` is every kind that is risky under this policy.
+  const expand = (words: Array<ApprovalKind | 'all'>): ApprovalKind[] => (words.includes('all') ? [...policy.risky] : (words as ApprovalKind[]));
+  for (const { file, grants } of read) {
     if (grants === undefined) continue;
-    for (const kind of grants.deny) if (!policy.deny.has(kind)) policy.deny.set(kind, file);
+    for (const kind of expand(grants.deny)) if (!policy.deny.has(kind)) policy.deny.set(kind, file);
     const isUser = file === user;
-    for (const kind of grants.allow) (isUser ? policy.allow : policy.ignoredAllow).set(kind, file);
+    for (const kind of expand(grants.allow)) (isUser ? policy.allow : policy.ignoredAllow).set(kind, file);
     if (grants.failOn !== undefined) {
       if (isUser) policy.failOn = { value: grants.failOn, file };
       else projectFailOn = { value: grants.failOn, file };

@@ -455,3 +455,85 @@ describe('the lock entry survives the journal', () => {
     expect((parsed as any).changes[0].after.approved).toEqual(entry.approved);
   });
 });
+
+describe('policy kinds: grants.risky makes unrestricted Bash or every tool need approval', () => {
+  const userConfig = (sb: Sandbox, config: unknown) => sb.write({ '.config/agent-install/config.json': JSON.stringify(config) }, sb.home);
+  const projectConfig = (sb: Sandbox, config: unknown) => sb.write({ '.claude/agent-install.json': JSON.stringify(config) });
+  const BASH = agentText('runner', 'tools: Read, Bash\n');
+  const ALL = agentText('anything');
+
+  it('without the policy they need nothing; with it (from either file) add asks or refuses, and --allow records them', async () => {
+    const sb = setup({ 'runner.md': BASH, 'anything.md': ALL });
+    expect((await sb.run(['add', '../upstream/runner.md', '--dry-run'])).stderr).not.toContain('approval');
+    projectConfig(sb, { grants: { risky: ['unrestricted-bash', 'all-tools'] } });
+    const r = await sb.run(['add', '../upstream/runner.md', '../upstream/anything.md']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('runner (../upstream/runner.md): unrestricted-bash');
+    expect(r.stderr).toContain('unrestricted-bash: tools: Read, Bash (unrestricted Bash)');
+    expect(r.stderr).toContain('anything (../upstream/anything.md): unrestricted-bash, all-tools');
+    expect(r.stderr).toContain('--allow unrestricted-bash,all-tools');
+    expect(sb.exists('.claude/agents')).toBe(false);
+
+    const ok = await sb.run(['add', '../upstream/runner.md', '../upstream/anything.md', '--allow', 'unrestricted-bash,all-tools']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const agents = lock(sb).agents;
+    const all = riskyOf(ALL);
+    expect(Object.keys(agents.anything.approved)).toEqual(['all-tools', 'unrestricted-bash']);
+    expect(agents.runner.approved['unrestricted-bash']).toBeDefined();
+    // The hashes are those of grants.ts for these bytes.
+    const { allRiskyHashes } = await import('../../src/core/agent/validate.js');
+    const hashes = allRiskyHashes(grantsOf(checkAgentBytes(Buffer.from(ALL), { fileName: 'x.md' }).effective));
+    expect(agents.anything.approved).toEqual({ 'unrestricted-bash': hashes['unrestricted-bash'], 'all-tools': hashes['all-tools'] });
+    expect(all).toEqual({});
+
+    // Without the policy an install needs none of it; with it, an entry without the approval is drift.
+    rmSync(path.join(sb.project, '.claude/agent-install.json'));
+    userConfig(sb, { grants: { risky: ['unrestricted-bash'] } });
+    sb.upstream('helper.md', agentText('helper', 'tools: Bash\n'));
+    const lockText = sb.read(LOCK);
+    const { computeIntegrity } = await import('../../src/core/io/integrity.js');
+    const integrity = computeIntegrity(Buffer.from(agentText('helper', 'tools: Bash\n')));
+    const entry = { integrity, path: 'helper.md', requested: '../upstream/helper.md', source: '../upstream/helper.md' };
+    const withHelper = JSON.parse(lockText);
+    withHelper.agents = Object.fromEntries(Object.entries({ ...withHelper.agents, helper: entry }).sort(([a], [b]) => (a < b ? -1 : 1)));
+    writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify(withHelper, null, 2)}\n`);
+    const frozen = await sb.run(['install', '--frozen']);
+    expect(frozen.exitCode).toBe(3);
+    expect(frozen.stderr).toContain('helper (../upstream/helper.md): unrestricted-bash');
+    userConfig(sb, {});
+    const plain = await sb.run(['install']);
+    expect(plain.exitCode, plain.stderr).toBe(0);
+  });
+
+  it('the bundled agent asks for unrestricted Bash under the policy; upgrading it to a version with other tools asks again', async () => {
+    const sb = setup();
+    userConfig(sb, { grants: { risky: ['unrestricted-bash'] } });
+    const refused = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--json']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.json().error).toMatchObject({ code: 'APPROVAL_REQUIRED', details: { allow: '--allow unrestricted-bash' } });
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--allow', 'unrestricted-bash'])).exitCode).toBe(0);
+    const before = lock(sb).agents['fastapi-backend-builder'];
+    expect(Object.keys(before.approved)).toEqual(['unrestricted-bash']);
+    // 1.1.0 lists its tools (Bash among them): still unrestricted Bash, but without PowerShell — another grant.
+    const up = await sb.run(['upgrade', '--latest']);
+    expect(up.exitCode).toBe(3);
+    expect(up.stderr).toContain('fastapi-backend-builder (fastapi-backend-builder@1.1.0): unrestricted-bash (changed since approved)');
+    expect((await sb.run(['upgrade', '--latest', '--allow', 'unrestricted-bash'])).exitCode).toBe(0);
+    expect(lock(sb).agents['fastapi-backend-builder'].approved['unrestricted-bash']).not.toBe(before.approved['unrestricted-bash']);
+  });
+
+  it('deny "all" covers the kinds the policy makes risky; grants.risky takes only those kinds', async () => {
+    const sb = setup({ 'runner.md': BASH });
+    userConfig(sb, { grants: { deny: ['all'] } });
+    expect((await sb.run(['add', '../upstream/runner.md'])).exitCode).toBe(0);
+    expect((await sb.run(['remove', 'runner'])).exitCode).toBe(0);
+    userConfig(sb, { grants: { deny: ['all'], risky: ['unrestricted-bash'] } });
+    const denied = await sb.run(['add', '../upstream/runner.md', '--allow', 'all']);
+    expect(denied.exitCode).toBe(1);
+    expect(denied.stderr).toContain('runner: unrestricted-bash (denied by');
+    userConfig(sb, { grants: { risky: ['hooks'] } });
+    const bad = await sb.run(['add', '../upstream/runner.md', '--json']);
+    expect(bad.json().error.code).toBe('CONFIG_INVALID');
+    expect(bad.json().error.message).toContain('expected unrestricted-bash, all-tools');
+  });
+});

@@ -40,8 +40,14 @@ export interface LockEntry {
   approved?: Approved;
 }
 
-/** The kinds of risky grant an approval can record (grants.ts `RISKY_KINDS`; kept here so that reading a lockfile loads no rules). */
-export const APPROVAL_KINDS = ['hooks', 'mcp', 'bypass'] as const;
+/**
+ * The kinds of risky grant an approval can record: grants.ts `RISKY_KINDS` (always risky), then
+ * its `POLICY_RISKY_KINDS` (risky when a config's `grants.risky` says so). Kept here so that
+ * reading a lockfile loads no rules.
+ */
+export const APPROVAL_KINDS = ['hooks', 'mcp', 'bypass', 'unrestricted-bash', 'all-tools'] as const;
+/** The kinds that are risky whatever the policy says. */
+export const CORE_APPROVAL_KINDS: readonly ApprovalKind[] = ['hooks', 'mcp', 'bypass'];
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 /** Kind → `sha256-<base64>` of that kind's content as approved. */
 export type Approved = Partial<Record<ApprovalKind, string>>;

@@ -3,7 +3,7 @@ import { agentFileName } from '../agent/names.js';
 import type { Grants, Issue } from '../agent/validate.js';
 import { AgentInstallError } from '../errors.js';
 import { computeIntegrity } from '../io/integrity.js';
-import type { Approved, LockEntry } from '../lockfile/lockfile.js';
+import { type Approved, CORE_APPROVAL_KINDS, type LockEntry } from '../lockfile/lockfile.js';
 import type { Candidate } from '../sources/types.js';
 
 /** A candidate that passed validation, with the name Claude Code will know it by. */
@@ -12,7 +12,10 @@ export interface CheckedCandidate {
   /** The name Claude Code will know it by. */
   agent: { name: string };
   warnings: Issue[];
-  /** `riskyHashes` of the bytes (docs/grants.md): `{}` when the agent has no risky grant. */
+  /**
+   * `allRiskyHashes` of the bytes (docs/grants.md): the hooks, mcp and bypass hashes, and those
+   * of the kinds a policy may make risky (`unrestricted-bash`, `all-tools`); `{}` when none.
+   */
   risky: Approved;
   /** The agent's grants; absent only for a bundled agent the build checked and found without risky grants. */
   grants?: Grants;
@@ -20,12 +23,13 @@ export interface CheckedCandidate {
 
 /** Validates a candidate as Claude Code would load it; one it would not load is INVALID_AGENT. */
 export async function checkCandidate(candidate: Candidate): Promise<CheckedCandidate> {
-  if (candidate.checkedName !== undefined && candidate.risky !== undefined && Object.keys(candidate.risky).length === 0) {
-    // Checked when the package was built (the bundled registry): no issues, this name, no risky grant.
+  const built = candidate.risky;
+  if (candidate.checkedName !== undefined && built !== undefined && !CORE_APPROVAL_KINDS.some((kind) => built[kind] !== undefined)) {
+    // Checked when the package was built (the bundled registry): no issues, this name, no hook, server or bypass.
     agentFileName(candidate.checkedName);
-    return { candidate, agent: { name: candidate.checkedName }, warnings: [], risky: {} };
+    return { candidate, agent: { name: candidate.checkedName }, warnings: [], risky: { ...built } };
   }
-  const { checkAgentBytes, grantsOf, riskyHashes } = await loadValidate();
+  const { checkAgentBytes, grantsOf, allRiskyHashes } = await loadValidate();
   const check = checkAgentBytes(candidate.bytes, { fileName: candidate.fileName });
   const errors = check.issues.filter((i) => i.severity === 'error');
   if (check.agent === null) {
@@ -37,7 +41,7 @@ export async function checkCandidate(candidate: Candidate): Promise<CheckedCandi
   }
   agentFileName(check.agent.name); // refuses names that could escape the folder
   const grants = grantsOf(check.effective);
-  return { candidate, agent: check.agent, warnings: check.issues.filter((i) => i.severity === 'warning'), risky: riskyHashes(grants), grants };
+  return { candidate, agent: check.agent, warnings: check.issues.filter((i) => i.severity === 'warning'), risky: allRiskyHashes(grants), grants };
 }
 
 /** The lock entry recording `candidate` installed at `relative`. */
