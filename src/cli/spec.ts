@@ -29,7 +29,7 @@ const ALLOW = {
   type: 'string',
   placeholder: 'kinds',
   repeatable: true,
-  description: 'approve risky grants: hooks, mcp, bypass or all, comma-separated (a config deny still refuses)',
+  description: 'approve risky grants: hooks, mcp, bypass, unrestricted-bash, all-tools or all, comma-separated (a config deny still refuses)',
 } as const;
 
 const COMMANDS = [

@@ -1,3 +1,4 @@
+import { loadValidate } from '../core/agent/load.js';
 import { parseAllow } from '../core/approvals.js';
 import { UsageError } from '../core/errors.js';
 import type { ApprovalKind } from '../core/lockfile/lockfile.js';
@@ -100,13 +101,19 @@ export async function approveCandidates(
   if (risky.length === 0) return;
   // The earlier approvals (read without the scope lock: prompting must not hold it).
   const locked = readLockfile(lockfilePath).agents;
+  // A bundled agent the build checked has no grants at hand: read them to show what is approved.
+  for (const c of risky) {
+    if (c.grants !== undefined || Object.keys(riskyUnder(policy, c.risky)).length === 0) continue;
+    const { checkAgentBytes, grantsOf } = await loadValidate();
+    c.grants = grantsOf(checkAgentBytes(c.candidate.bytes, { fileName: c.candidate.fileName }).effective);
+  }
   const approved = await approveGrants(
     ctx,
     risky.map((c) => {
       const previous = Object.hasOwn(locked, c.agent.name) ? locked[c.agent.name]?.approved : undefined;
       return {
         name: c.agent.name,
-        source: c.candidate.requested,
+        source: c.candidate.source,
         risky: c.risky,
         ...(c.grants ? { grants: c.grants } : {}),
         ...(previous ? { previous } : {}),
