@@ -53,7 +53,7 @@ const COMMANDS = [
     options: {
       frozen: { type: 'boolean', description: 'exit 3 instead of changing the lockfile or any installed file' },
       force: { type: 'boolean', description: 'restore files that differ from the lockfile' },
-      allow: { ...ALLOW, description: 'with specs: approve risky grants, as add does (hooks, mcp, bypass, all)' },
+      allow: { ...ALLOW, description: 'with specs: approve risky grants, as add does (install from the lockfile takes none)' },
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/install.js')).run(ctx, args.spec, options),
@@ -108,7 +108,7 @@ const COMMANDS = [
       latest: { type: 'boolean', description: 'ignore the requested range, take the newest version and rewrite requested' },
       mergeMarkers: { type: 'boolean', description: 'on conflict, write git-style conflict markers instead of refusing' },
       force: { type: 'boolean', description: 'on conflict, take the new version (drops conflicting local edits)' },
-      allow: { ...ALLOW, description: 'approve risky grants the new versions add or change: hooks, mcp, bypass or all' },
+      allow: { ...ALLOW, description: 'approve risky grants the new versions add or change: hooks, mcp, bypass, unrestricted-bash, all-tools or all' },
       dryRun: { type: 'boolean', description: 'show the plan, write nothing' },
     },
     run: async (ctx, { args, options }) => (await import('../commands/upgrade.js')).run(ctx, args.name, options),
