@@ -133,6 +133,23 @@ function loadCli() {
   return require(path.join(__dirname, '..', 'dist', 'cli.cjs'));
 }
 
+/** Standard input, asked only whether it is a terminal (prompts; see the CLI's `ask`). */
+function input() {
+  let tty;
+  return {
+    get isTTY() {
+      if (tty === undefined) {
+        try {
+          tty = (process.platform === 'win32' || fstatSync(0).isCharacterDevice()) && require('node:tty').isatty(0);
+        } catch {
+          tty = false;
+        }
+      }
+      return tty;
+    },
+  };
+}
+
 function start() {
   const args = process.argv.slice(2);
   const only = args.length === 1 ? args[0] : undefined;
@@ -150,7 +167,7 @@ function start() {
     print(readFileSync(path.join(__dirname, '..', 'dist', 'help.txt'), 'utf8'));
   } else {
     loadCli()
-      .main(args, { stdout, stderr: output(2, 'stderr'), cwd: process.cwd(), env: process.env })
+      .main(args, { stdout, stderr: output(2, 'stderr'), stdin: input(), cwd: process.cwd(), env: process.env })
       .then((code) => {
         process.exitCode = code;
       });

@@ -274,7 +274,7 @@ await build({
   outfile: checker,
   logOverride: { 'empty-import-meta': 'silent' },
 });
-const { checkAgentBytes } = require(checker);
+const { checkAgentBytes, grantsOf, allRiskyHashes } = require(checker);
 rmSync(checker);
 const semverFile = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\.md$/;
 const index = {};
@@ -289,7 +289,11 @@ for (const name of readdirSync(path.join(root, 'agents')).sort()) {
     const text = bytes.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(bytes)) problems.push(`agents/${name}/${file}: not UTF-8`);
     index[name] ??= {};
-    index[name][file.slice(0, -3)] = { integrity: `sha256-${createHash('sha256').update(bytes).digest('base64')}`, text };
+    // The risky grants' hashes (docs/grants.md), policy kinds included: without a hook, server or
+    // bypass `add` skips validation; with one it validates the file at run time, to show the
+    // grants and ask for approval.
+    const risky = allRiskyHashes(grantsOf(check.effective));
+    index[name][file.slice(0, -3)] = { integrity: `sha256-${createHash('sha256').update(bytes).digest('base64')}`, text, risky };
   }
 }
 if (problems.length > 0) {

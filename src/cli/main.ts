@@ -15,6 +15,13 @@ declare const __VERSION__: string | undefined;
 export interface CliIO {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Standard input: prompts need it to be a terminal. Absent: not a terminal. */
+  stdin?: { isTTY?: boolean };
+  /**
+   * Reads one answer after showing `question` (on stderr); null when input ended. Defaults to a
+   * line read from the process's stdin. Tests inject answers here.
+   */
+  ask?: (question: string) => Promise<string | null>;
   cwd: string;
   env: Record<string, string | undefined>;
   /** Defaults to `HOME`, then the OS's idea of home. */
@@ -108,7 +115,39 @@ function makeContext(io: CliIO, say: Say, globals: GlobalOptions, style: Style, 
     warn: (message) => {
       if (!json) say.err(`${errStyle.yellow('warning')} ${message}\n`);
     },
+    // Asked only by a command that needs an answer: whether stdin is a terminal is not looked up before.
+    get confirm() {
+      if (!canPrompt(io, json)) return undefined;
+      return async (lines: string[], question: string) => {
+        for (const line of lines) say.err(`${line}\n`);
+        const answer = await (io.ask ?? askStdin)(terminalText(question));
+        return answer !== null && /^\s*y(es)?\s*$/i.test(answer);
+      };
+    },
   };
+}
+
+/** Someone can answer a prompt: stdin and stdout are terminals, `CI` is not set, no `--json`. */
+function canPrompt(io: CliIO, json: boolean): boolean {
+  const ci = io.env.CI;
+  return !json && io.stdin?.isTTY === true && io.stdout.isTTY === true && (ci === undefined || ci === '');
+}
+
+/** One line from the process's stdin, the question shown on stderr. */
+async function askStdin(question: string): Promise<string | null> {
+  const readline = await import('node:readline');
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    let answered = false;
+    rl.question(question, (answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer);
+    });
+    rl.on('close', () => {
+      if (!answered) resolve(null);
+    });
+  });
 }
 
 /** The `--json` document of a result; a failure (exit 3, or validation errors) adds `ok: false` and `error`. */

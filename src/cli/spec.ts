@@ -25,6 +25,12 @@ export const GLOBAL_OPTIONS = {
 } as const;
 
 const DRY_RUN = { type: 'boolean', description: 'show what would be written, write nothing' } as const;
+const ALLOW = {
+  type: 'string',
+  placeholder: 'kinds',
+  repeatable: true,
+  description: 'approve risky grants: hooks, mcp, bypass, unrestricted-bash, all-tools or all, comma-separated (a config deny still refuses)',
+} as const;
 
 const COMMANDS = [
   defineCommand({
@@ -34,6 +40,7 @@ const COMMANDS = [
     options: {
       force: { type: 'boolean', description: 'overwrite files agent-install does not own or that have local edits' },
       dir: { type: 'string', placeholder: 'folder', description: 'install new agents into this subfolder of the agents folder' },
+      allow: ALLOW,
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/add.js')).run(ctx, args.spec, options),
@@ -46,6 +53,7 @@ const COMMANDS = [
     options: {
       frozen: { type: 'boolean', description: 'exit 3 instead of changing the lockfile or any installed file' },
       force: { type: 'boolean', description: 'restore files that differ from the lockfile' },
+      allow: { ...ALLOW, description: 'with specs: approve risky grants, as add does (install from the lockfile takes none)' },
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/install.js')).run(ctx, args.spec, options),
@@ -100,6 +108,7 @@ const COMMANDS = [
       latest: { type: 'boolean', description: 'ignore the requested range, take the newest version and rewrite requested' },
       mergeMarkers: { type: 'boolean', description: 'on conflict, write git-style conflict markers instead of refusing' },
       force: { type: 'boolean', description: 'on conflict, take the new version (drops conflicting local edits)' },
+      allow: { ...ALLOW, description: 'approve risky grants the new versions add or change: hooks, mcp, bypass, unrestricted-bash, all-tools or all' },
       dryRun: { type: 'boolean', description: 'show the plan, write nothing' },
     },
     run: async (ctx, { args, options }) => (await import('../commands/upgrade.js')).run(ctx, args.name, options),
@@ -124,8 +133,7 @@ const COMMANDS = [
       failOn: {
         type: 'string',
         placeholder: 'severity',
-        default: 'high',
-        description: 'exit 3 when a finding is this severe or more: high, medium, low or none',
+        description: 'exit 3 when a finding is this severe or more: high, medium, low or none (default: grants.failOn of the config, else high)',
       },
       project: { type: 'boolean', description: 'without paths: the project scope only' },
     },

@@ -1,9 +1,14 @@
+import { loadValidate } from '../core/agent/load.js';
+import { parseAllow } from '../core/approvals.js';
 import { UsageError } from '../core/errors.js';
+import type { ApprovalKind } from '../core/lockfile/lockfile.js';
+import { readLockfile } from '../core/lockfile/read.js';
 import { planWrites } from '../core/plan/writes.js';
 import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
 import { rememberCandidate } from '../core/resolve/locked.js';
 import { parseSpec } from '../core/sources/index.js';
 import type { Candidate } from '../core/sources/types.js';
+import { approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
@@ -11,6 +16,8 @@ import { runWritingPlan } from './run-plan.js';
 export interface AddOptions {
   force?: boolean;
   dryRun?: boolean;
+  /** `--allow hooks,mcp`: risky grants approved on the command line. */
+  allow?: string[] | undefined;
   /** A subfolder of the agents folder for new agents. */
   dir?: string | undefined;
 }
@@ -44,6 +51,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
   const dir = subfolder(options.dir);
+  const allow = parseAllow(options.allow);
   // Resolve and validate everything before touching the scope: a bad spec writes nothing.
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
@@ -51,6 +59,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     const candidates: Candidate[] = await source.resolve(spec, ctx);
     for (const candidate of candidates) checked.push(await checkCandidate(candidate));
   }
+  await approveCandidates(ctx, scope.lockfilePath, checked, allow, dryRun);
   if (!dryRun) for (const { candidate } of checked) rememberCandidate(ctx, candidate);
   const plan = await runWritingPlan(
     ctx,
@@ -65,10 +74,65 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
   for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });
+  const approvals = approvalLines(checked);
+  lines.push(...approvals.lines);
   const summary = planSummary(plan, { dryRun });
   if (!ctx.quiet) lines.push(summary || `Locked in ${displayPath(ctx, scope.lockfilePath)}`);
   return {
-    json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan), warnings },
+    json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan), warnings, approved: approvals.json },
     text: lines.join('\n'),
   };
+}
+
+/**
+ * Risky grants need approval before anything is written (README, "Approvals and policy"): an
+ * earlier approval of the same content in the lock entry, `--allow`, the user's `grants.allow`,
+ * or a yes on the terminal. Approved candidates carry what their lock entry records.
+ */
+export async function approveCandidates(
+  ctx: CommandContext,
+  lockfilePath: string,
+  checked: CheckedCandidate[],
+  allow: ReadonlySet<ApprovalKind>,
+  dryRun = false,
+): Promise<void> {
+  // Nearly every agent has a kind a policy may make risky (unrestricted Bash): the policy decides.
+  if (checked.every((c) => Object.keys(c.risky).length === 0)) return;
+  const policy = policyOf(ctx);
+  const risky = checked.filter((c) => Object.keys(riskyUnder(policy, c.risky)).length > 0 || policy.deny.size > 0);
+  if (risky.length === 0) return;
+  // The earlier approvals (read without the scope lock: prompting must not hold it).
+  const locked = readLockfile(lockfilePath).agents;
+  // A bundled agent the build checked has no grants at hand: read them to show what is approved.
+  for (const c of risky) {
+    if (c.grants !== undefined || Object.keys(riskyUnder(policy, c.risky)).length === 0) continue;
+    const { checkAgentBytes, grantsOf } = await loadValidate();
+    c.grants = grantsOf(checkAgentBytes(c.candidate.bytes, { fileName: c.candidate.fileName }).effective);
+  }
+  const approved = await approveGrants(
+    ctx,
+    risky.map((c) => {
+      const previous = Object.hasOwn(locked, c.agent.name) ? locked[c.agent.name]?.approved : undefined;
+      return {
+        name: c.agent.name,
+        source: c.candidate.source,
+        risky: c.risky,
+        ...(c.grants ? { grants: c.grants } : {}),
+        ...(previous ? { previous } : {}),
+      };
+    }),
+    { command: 'add', allow, policy, dryRun },
+  );
+  for (const c of risky) {
+    const record = approved.get(c.agent.name);
+    if (record) c.candidate.approved = record;
+  }
+}
+
+/** One line per agent recorded with approved risky grants. */
+function approvalLines(checked: CheckedCandidate[]): { lines: string[]; json: Array<{ name: string; approved: Record<string, string> }> } {
+  const json = checked.flatMap((c) =>
+    c.candidate.approved && Object.keys(c.candidate.approved).length > 0 ? [{ name: c.agent.name, approved: { ...c.candidate.approved } }] : [],
+  );
+  return { lines: json.map((a) => `  approved ${Object.keys(a.approved).join(', ')} for ${a.name} (recorded in the lock entry)`), json };
 }

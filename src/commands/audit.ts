@@ -3,6 +3,7 @@ import path from 'node:path';
 import { escapeForDisplay } from '../core/agent/escape-display.js';
 import { type AuditFinding, FINDING_SEVERITIES, type FindingSeverity, findingsOf, reaches } from '../core/agent/findings.js';
 import { checkAgentBytes, formatGrantsSummary, type Grants, grantsOf, type RiskyGrant, riskyGrants } from '../core/agent/validate.js';
+import { readPolicy } from '../core/config.js';
 import { AgentInstallError, ExitCode, isAgentInstallError, UsageError } from '../core/errors.js';
 import { type BoundedRead, MAX_AGENT_FILE_BYTES, readFileBounded } from '../core/io/bounded-read.js';
 import { scanTree } from '../core/scope/scan.js';
@@ -221,14 +222,15 @@ const indented = (value: unknown, depth: number): string =>
 
 /**
  * `audit [path...]`: each agent's grants (what Claude Code lets it do) and the findings in its text;
- * exit 3 when a finding reaches `--fail-on` (default high). Without paths: the agents folders of
+ * exit 3 when a finding reaches `--fail-on` (default: `grants.failOn` of the config, else high). Without paths: the agents folders of
  * both scopes, managed and unmanaged files alike. Nothing in a file is ever run.
  *
  * Files are read and audited one at a time; the human output is written as it goes and the
  * `--json` document is spooled per file (as validate does), so memory stays flat over many files.
  */
 export async function run(ctx: CommandContext, paths: string[], options: AuditOptions): Promise<CommandResult> {
-  const failOn = parseFailOn(options.failOn);
+  // --fail-on wins; else the config's grants.failOn (the stricter of the project's and the user's), else high.
+  const failOn = parseFailOn(options.failOn ?? readPolicy(ctx, ctx.global).failOn?.value);
   const targets = dedupe(paths.length > 0 ? namedTargets(ctx, paths) : scopeTargets(ctx, options));
   if (targets.length === 0) ctx.warn(paths.length > 0 ? `no agent files (*.md) in ${paths.join(', ')}` : 'no agent files in the project or user agents folder');
 

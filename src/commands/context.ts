@@ -20,6 +20,12 @@ export interface CommandContext extends SourceContext {
   info(message: string): void;
   /** Warnings on stderr; silent with `--json`. */
   warn(message: string): void;
+  /**
+   * Asks the user a yes/no question on the terminal: `lines` (what is being approved) and then
+   * `question`, on stderr even with `-q`. Absent when nobody can answer: stdin or stdout is not
+   * a terminal, `CI` is set, or `--json`. Resolves true only for a yes.
+   */
+  confirm?: (lines: string[], question: string) => Promise<boolean>;
 }
 
 /** What a command hands back to `src/cli/main.ts`, which prints it. */

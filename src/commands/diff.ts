@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { loadValidate } from '../core/agent/load.js';
+import type { GrantChange } from '../core/agent/validate.js';
 import { type FieldChange, frontmatterChanges } from '../core/diff/field-changes.js';
 import { type DiffHunk, diffHunks, formatUnifiedDiff } from '../core/diff/text-diff.js';
 import { ExitCode } from '../core/errors.js';
@@ -25,6 +28,8 @@ interface AgentDiff {
   identical: boolean;
   /** The texts differ only in line endings. */
   lineEndingsOnly: boolean;
+  /** What the agent may do differently (diffGrants): shown before the text diff. */
+  grants: GrantChange[];
   fields: FieldChange[];
   hunks: DiffHunk[];
   /** Why there is nothing to show although the bytes differ. */
@@ -45,6 +50,12 @@ function readInstalled(file: string): Uint8Array | null | Error {
     if (cause?.code === 'ENOENT' || cause?.code === 'ENOTDIR') return null;
     return new Error(cause?.message ?? 'it is not a regular file (a FIFO, socket or device)');
   }
+}
+
+/** diffGrants from one text to the other, each read as Claude Code loads it. */
+async function grantChanges(from: string, to: string, fileName: string): Promise<GrantChange[]> {
+  const { checkAgentText, diffGrants, grantsOf } = await loadValidate();
+  return diffGrants(grantsOf(checkAgentText(from, { fileName }).effective), grantsOf(checkAgentText(to, { fileName }).effective));
 }
 
 /**
@@ -70,6 +81,7 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
         to: { label, version: null },
         identical: false,
         lineEndingsOnly: false,
+        grants: [],
         fields: [],
         hunks: [],
         note: `cannot read ${displayPath(ctx, file)}: ${read.message}`,
@@ -94,6 +106,7 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
           to: { label: installedLabel, version: version.version ?? null },
           identical: true,
           lineEndingsOnly: false,
+          grants: [],
           fields: [],
           hunks: [],
           note: `no local edits: the file holds ${version.version ?? version.source}, the lockfile records ${entry.version ?? entry.source} (\`agent-install install\` brings it there)`,
@@ -117,6 +130,7 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
       to: { label: to.label, version: to.version },
       identical: hunks.length === 0,
       lineEndingsOnly: hunks.length > 0 && from.text.replace(/\r\n/g, '\n') === to.text.replace(/\r\n/g, '\n'),
+      grants: hunks.length === 0 ? [] : await grantChanges(from.text, to.text, path.basename(entry.path)),
       fields: frontmatterChanges(from.text, to.text),
       hunks,
     });
@@ -133,6 +147,8 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
     if (r.identical) return `${r.name}: no differences (${r.from.label} = ${r.to.label})`;
     const lines = [ctx.style.bold(`${r.name}: ${r.from.label} → ${r.to.label}`)];
     if (r.lineEndingsOnly) lines.push('  only line endings differ (CRLF vs LF)');
+    if (r.grants.length > 0) lines.push(`  grants${r.grants.some((g) => g.risky !== null) ? ' (risky changes need approval again)' : ''}:`);
+    for (const g of r.grants) lines.push(`    ${g.risky !== null ? ctx.style.red(g.text) : g.text}`);
     for (const f of r.fields) lines.push(`  ${f.field}: ${f.change}`);
     lines.push(formatUnifiedDiff(r.from.label, r.to.label, r.hunks, painter));
     return lines.join('\n');

@@ -1,6 +1,9 @@
+import { loadValidate } from '../core/agent/load.js';
+import { mayDeclareRiskyGrants } from '../core/approvals.js';
+import type { Policy } from '../core/config.js';
 import { AgentInstallError, DifferencesFoundError, UsageError } from '../core/errors.js';
 import { cacheGet } from '../core/io/cache.js';
-import { type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
+import { type Approved, CORE_APPROVAL_KINDS, type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
 import { conflictError, loadLockfile } from '../core/lockfile/read.js';
 import type { Plan, PlanAction } from '../core/plan/plan.js';
 import { planPrune } from '../core/plan/prune.js';
@@ -11,6 +14,7 @@ import { fetchLockedCandidate, lockfileWouldChange } from '../core/resolve/locke
 import type { ScopeSnapshot } from '../core/scope/snapshot.js';
 import type { Candidate } from '../core/sources/types.js';
 import { run as add } from './add.js';
+import { type ApprovalSubject, approveGrants, policyOf } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { lockfileFor } from './lockfile-state.js';
@@ -20,6 +24,8 @@ export interface InstallOptions {
   frozen?: boolean;
   force?: boolean;
   dryRun?: boolean;
+  /** With specs, as for add. */
+  allow?: string[] | undefined;
 }
 
 /** Codes of refusals that mean "the installed file differs from the lock". */
@@ -45,9 +51,9 @@ function lockfileToInstall(ctx: CommandContext, frozen: boolean): { lockfile: Lo
  * bytes when it records some (from this machine's cache; a clone without them cannot make them
  * up), else the upstream bytes. Validation comes later (see `validateFetched`).
  */
-async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext): Promise<Candidate> {
+async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext): Promise<{ candidate: Candidate; upstream: Candidate }> {
   const upstream = await fetchLockedCandidate(name, entry, ctx);
-  if (entry.accepted === undefined) return upstream;
+  if (entry.accepted === undefined) return { candidate: upstream, upstream };
   const bytes = cacheGet(ctx, entry.accepted);
   if (bytes === null) {
     throw new AgentInstallError(`${name} is locked with edits the team accepted (${entry.accepted}), and this clone does not have those bytes.`, {
@@ -56,13 +62,67 @@ async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext
       details: { name, accepted: entry.accepted },
     });
   }
-  return { ...upstream, bytes, integrity: entry.integrity, accepted: entry.accepted };
+  return { candidate: { ...upstream, bytes, integrity: entry.integrity, accepted: entry.accepted }, upstream };
 }
 
-/** Each fetched agent is one Claude Code would load, under the name the lockfile records it by. */
-async function validateFetched(fetched: Array<{ name: string; entry: LockEntry; candidate: Candidate }>): Promise<void> {
+interface Fetched {
+  name: string;
+  entry: LockEntry;
+  candidate: Candidate;
+  /** The upstream bytes the entry's `integrity` and `approved` describe (the candidate's, unless the team accepted edits). */
+  upstream: Candidate;
+}
+
+/** An agent whose file already holds its locked bytes: not fetched, but its approval is checked all the same. */
+interface Kept {
+  name: string;
+  entry: LockEntry;
+  /** Its upstream bytes, when this machine has them (the file itself, unless the team accepted edits; else the cache). */
+  bytes: Uint8Array | null;
+}
+
+/**
+ * allRiskyHashes (and grants) of upstream bytes. Unless the policy makes tools risky, files that
+ * cannot declare a hook, server or bypass are not parsed.
+ */
+async function riskyOfBytes(bytes: Uint8Array, fileName: string, policy: Policy): Promise<{ risky: Approved; grants?: ApprovalSubject['grants'] }> {
+  if (policy.risky.size === CORE_APPROVAL_KINDS.length && !mayDeclareRiskyGrants(bytes)) return { risky: {} };
+  const { checkAgentBytes, grantsOf, allRiskyHashes } = await loadValidate();
+  const grants = grantsOf(checkAgentBytes(bytes, { fileName }).effective);
+  return { risky: allRiskyHashes(grants), grants };
+}
+
+/**
+ * The lock entries' approvals are trusted as they are: nobody is asked. Upstream bytes with a
+ * risky grant the entry's `approved` does not record with the same hash (a new or changed hook,
+ * a hand-edited `approved`) are refused: APPROVAL_REQUIRED, or a difference (FROZEN_DRIFT, exit
+ * 3) under --frozen. The user's `grants.allow` still approves, and a config's deny still refuses.
+ */
+async function checkApprovals(ctx: CommandContext, subjects: ApprovalSubject[], frozen: boolean, policy: Policy): Promise<void> {
+  if (subjects.length === 0) return;
+  const { confirm: _, ...noPrompt } = ctx;
+  try {
+    await approveGrants(noPrompt, subjects, { command: 'install', allow: new Set(), policy });
+  } catch (error) {
+    if (!frozen || !(error instanceof AgentInstallError) || error.code !== 'APPROVAL_REQUIRED') throw error;
+    throw new DifferencesFoundError(error.message.replace('that are not approved; nothing was written', 'that its lock entry does not approve'), {
+      code: 'FROZEN_DRIFT',
+      hint: 'The lock entry does not approve the risky grants of the locked bytes (edited by hand, or other bytes). Restore the lockfile from version control, or review the agent and re-approve it with `agent-install upgrade <name> --allow <kinds>` and commit the lockfile.',
+      ...(error.details ? { details: error.details } : {}),
+    });
+  }
+}
+
+/** Each fetched agent is one Claude Code would load, under the name the lockfile records it by; every locked agent's risky grants are approved. */
+async function validateFetched(ctx: CommandContext, fetched: Fetched[], kept: Kept[], frozen: boolean): Promise<void> {
+  const policy = policyOf(ctx);
+  const subjects: ApprovalSubject[] = [];
+  const subject = (name: string, entry: LockEntry, risky: Approved, grants: ApprovalSubject['grants']) => {
+    if (Object.keys(risky).length === 0) return;
+    subjects.push({ name, source: entry.source, risky, ...(grants ? { grants } : {}), ...(entry.approved ? { previous: entry.approved } : {}) });
+  };
   for (let i = 0; i < fetched.length; i++) {
-    const { name, entry, candidate } = fetched[i]!;
+    const { name, entry, candidate, upstream } = fetched[i]!;
     const checked = await checkCandidate(candidate);
     if (checked.agent.name !== name) {
       throw new AgentInstallError(`The lockfile records "${name}", but ${entry.source} is named "${checked.agent.name}".`, {
@@ -70,9 +130,22 @@ async function validateFetched(fetched: Array<{ name: string; entry: LockEntry; 
         hint: 'Fix the lockfile entry by hand, or remove it and add the agent again.',
       });
     }
+    if (entry.accepted === undefined) subject(name, entry, checked.risky, checked.grants);
+    else {
+      const { risky, grants } = await riskyOfBytes(upstream.bytes, upstream.fileName, policy);
+      subject(name, entry, risky, grants);
+    }
     // Let the file writes that run meanwhile make progress.
     if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
   }
+  for (let i = 0; i < kept.length; i++) {
+    const { name, entry, bytes } = kept[i]!;
+    if (bytes === null) continue;
+    const { risky, grants } = await riskyOfBytes(bytes, entry.path.split('/').pop()!, policy);
+    subject(name, entry, risky, grants);
+    if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await checkApprovals(ctx, subjects, frozen, policy);
 }
 
 /** Under --frozen, anything that would change a file or the lockfile is a difference (exit 3). */
@@ -121,6 +194,12 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     }
     return add(ctx, specs, options);
   }
+  if (options.allow !== undefined && options.allow.length > 0) {
+    throw new UsageError('install from the lockfile takes no --allow: the lock entries record what was approved, and nobody is asked.', {
+      code: 'INVALID_OPTION',
+      hint: 'To approve the risky grants of a locked agent again, run `agent-install upgrade <name> --allow <kinds>` (it keeps an exact pin) and commit the lockfile.',
+    });
+  }
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
   const { lockfile, notes, merged, missing } = lockfileToInstall(ctx, frozen);
@@ -139,17 +218,26 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
   }
   const header = { doing: 'Installing into', would: 'Would install into', suffix: ` from ${displayPath(ctx, scope.lockfilePath)}` };
   const build = async (snapshot: ScopeSnapshot) => {
-    const fetched: Array<{ name: string; entry: LockEntry; candidate: Candidate }> = [];
+    const fetched: Fetched[] = [];
     const kept: PlanAction[] = [];
+    const keptBytes: Kept[] = [];
     // Fetch only what is not on disk already (a clean clone fetches everything, a clean CI run
     // nothing): the snapshot, taken under the scope lock, says which.
     for (const [name, entry] of Object.entries(snapshot.lockfile.agents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (snapshot.agentAt(entry.path)?.status === 'ok')
+      if (snapshot.agentAt(entry.path)?.status === 'ok') {
         kept.push({ type: 'unchanged', name, path: entry.path, entry, previous: entry, note: 'already installed' });
-      else fetched.push({ name, entry, candidate: await fetchForEntry(name, entry, ctx) });
+        const at = snapshot.at(entry.path);
+        const bytes = entry.accepted === undefined ? (at.kind === 'file' ? (at.bytes ?? null) : null) : cacheGet(ctx, entry.integrity);
+        keptBytes.push({ name, entry, bytes });
+      } else {
+        const { candidate, upstream } = await fetchForEntry(name, entry, ctx);
+        // The entry written for it keeps its approval (checked against the bytes in `check`).
+        const approved = entry.approved ? { approved: entry.approved } : {};
+        fetched.push({ name, entry, candidate: { ...candidate, ...approved }, upstream });
+      }
     }
-    // Planned under the names the lockfile records; validated while the files are written.
-    const candidates: CheckedCandidate[] = fetched.map(({ name, candidate }) => ({ candidate, agent: { name }, warnings: [] }));
+    // Planned under the names the lockfile records; validated (and their approvals checked) while the files are written.
+    const candidates: CheckedCandidate[] = fetched.map(({ name, candidate }) => ({ candidate, agent: { name }, warnings: [], risky: {} }));
     const result = planWrites(snapshot, candidates, { force: options.force === true && !frozen });
     const actions = [...kept, ...result.plan.actions, ...planPrune(snapshot)];
     // A locked agent that Claude Code would not load, because another file of its scope has the
@@ -160,7 +248,7 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     if (frozen) assertFrozen(actions, result.refusals, hidden);
     else for (const line of hidden) ctx.warn(line);
     const plan: Plan = { scope, actions: actions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
-    return { plan, refusals: result.refusals, check: () => validateFetched(fetched) };
+    return { plan, refusals: result.refusals, check: () => validateFetched(ctx, fetched, keptBytes, frozen) };
   };
   const plan = await runWritingPlan(ctx, scope, header, build, { dryRun, rewriteLockfile: rewrite, frozen, ...(merged ? { lockfile } : {}) });
   const lines = [...(ctx.quiet ? [] : notes), ...formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet })];

@@ -1,3 +1,5 @@
+import { loadValidate } from '../core/agent/load.js';
+import { parseAllow } from '../core/approvals.js';
 import { ExitCode, isAgentInstallError } from '../core/errors.js';
 import { cacheGet, cachePut, contentPath } from '../core/io/cache.js';
 import { computeIntegrity } from '../core/io/integrity.js';
@@ -9,6 +11,7 @@ import type { CheckedCandidate } from '../core/resolve/check.js';
 import { fetchLockedCandidate, rememberCandidate } from '../core/resolve/locked.js';
 import { resolveRequested, resolveTarget } from '../core/resolve/target.js';
 import { isNewer, isPlainVersion } from '../core/resolve/versions.js';
+import { type ApprovalSubject, approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
 import { lockfileFor } from './lockfile-state.js';
@@ -20,6 +23,8 @@ export interface UpgradeCommandOptions {
   force?: boolean;
   mergeMarkers?: boolean;
   dryRun?: boolean;
+  /** `--allow hooks,mcp`: risky grants the new versions may add or change. */
+  allow?: string[] | undefined;
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -39,6 +44,7 @@ function pinNote(name: string, entry: LockEntry, theirs: CheckedCandidate, newes
 export async function run(ctx: CommandContext, names: string[], options: UpgradeCommandOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
+  const allow = parseAllow(options.allow);
   const lockfile = lockfileFor(ctx, scope, 'use');
   const memo = new Map<string, Promise<CheckedCandidate[]>>();
   const items: UpgradeItem[] = [];
@@ -90,6 +96,7 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
   }
   if (items.length === 0 && added.length === 0 && gone.length === 0)
     return { json: { ok: true, dryRun, scope: scopeJson(scope), actions: [] }, text: 'No agents are locked in this scope.' };
+  await approveUpgrades(ctx, items, added, allow, dryRun);
   const plan = await runWritingPlan(
     ctx,
     scope,
@@ -151,4 +158,51 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
           }
         : {}),
   };
+}
+
+/**
+ * New or changed risky grants need approval before anything is written (README, "Approvals and
+ * policy"): a version whose risky hashes are the ones the lock entry approved goes ahead; one
+ * that adds or changes a hook, an inline MCP server or bypassPermissions needs `--allow` (or a
+ * yes on a terminal), else the upgrade stops with exit 3 and the grant changes. A risky grant
+ * that is gone needs nothing: it is dropped from `approved`.
+ */
+async function approveUpgrades(
+  ctx: CommandContext,
+  items: UpgradeItem[],
+  added: CheckedCandidate[],
+  allow: ReadonlySet<import('../core/lockfile/lockfile.js').ApprovalKind>,
+  dryRun: boolean,
+): Promise<void> {
+  if ([...items.map((item) => item.theirs), ...added].every((c) => Object.keys(c.risky).length === 0)) return;
+  const policy = policyOf(ctx);
+  // What is risky under the policy, or could be denied; the rest needs nothing.
+  const counts = (c: CheckedCandidate) => Object.keys(riskyUnder(policy, c.risky)).length > 0 || policy.deny.size > 0;
+  const risky = [...items.map((item) => item.theirs), ...added].filter(counts);
+  if (risky.length === 0) return;
+  const { checkAgentBytes, diffGrants, grantsOf } = await loadValidate();
+  const subjects: ApprovalSubject[] = [];
+  for (const item of items) {
+    const theirs = item.theirs;
+    if (!counts(theirs)) continue;
+    const subject: ApprovalSubject = {
+      name: item.name,
+      source: theirs.candidate.version !== undefined ? `${item.name}@${theirs.candidate.version}` : theirs.candidate.requested,
+      risky: theirs.risky,
+      ...(theirs.grants ? { grants: theirs.grants } : {}),
+      ...(item.entry.approved ? { previous: item.entry.approved } : {}),
+    };
+    if (theirs.grants) {
+      const before = grantsOf(checkAgentBytes(item.base, { fileName: theirs.candidate.fileName }).effective);
+      subject.changes = diffGrants(before, theirs.grants);
+    }
+    subjects.push(subject);
+  }
+  for (const c of added)
+    if (counts(c)) subjects.push({ name: c.agent.name, source: c.candidate.requested, risky: c.risky, ...(c.grants ? { grants: c.grants } : {}) });
+  const approved = await approveGrants(ctx, subjects, { command: 'upgrade', allow, policy, dryRun });
+  for (const c of risky) {
+    const record = approved.get(c.agent.name);
+    if (record) c.candidate.approved = record;
+  }
 }

@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   PATH_OUTSIDE_SCOPE: 'a path that leads outside the agents folder',
   AGENTS_DIR_OUTSIDE_PROJECT: 'the agents folder resolves outside the project',
   REFUSED: 'several refusals at once',
+  // risky grants (hooks, inline MCP servers, bypassPermissions)
+  APPROVAL_REQUIRED: 'an agent has risky grants nobody approved; `--allow` or a terminal prompt approves them',
+  APPROVAL_DECLINED: 'the user answered no when asked to approve risky grants',
+  GRANT_DENIED: 'a config file denies a risky grant the agent has',
   // scopes, lockfiles, config
   NOT_A_PROJECT: 'the working directory is the home folder',
   NO_HOME: 'there is no home folder',

@@ -33,7 +33,19 @@ export interface Sandbox {
   write(tree: Tree, base?: string): void;
   read(relative: string, base?: string): string;
   exists(relative: string, base?: string): boolean;
-  run(argv: string[], options?: { cwd?: string; env?: Record<string, string | undefined>; packageRoot?: string }): Promise<RunResult>;
+  run(argv: string[], options?: RunOptions): Promise<RunResult>;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  packageRoot?: string;
+  /**
+   * Runs as on a terminal: stdin and stdout are TTYs, and each prompt takes the next answer
+   * (null: input ended). The questions asked are pushed to `asked`. (`CI` must be unset in
+   * `env` for a prompt to happen.)
+   */
+  tty?: { answers: Array<string | null>; asked?: string[] };
 }
 
 /** A temporary project and HOME, removed when the test finishes. */
@@ -61,9 +73,20 @@ export function makeSandbox(
       const packageRoot = runOptions.packageRoot ?? options.packageRoot;
       let stdout = '';
       let stderr = '';
+      const tty = runOptions.tty;
       const exitCode = await main(argv, {
-        stdout: { write: (t: string) => (stdout += t) },
+        stdout: { write: (t: string) => (stdout += t), ...(tty ? { isTTY: true } : {}) },
         stderr: { write: (t: string) => (stderr += t) },
+        ...(tty
+          ? {
+              stdin: { isTTY: true },
+              ask: async (question: string) => {
+                tty.asked?.push(question);
+                stderr += question;
+                return tty.answers.length > 0 ? (tty.answers.shift() ?? null) : null;
+              },
+            }
+          : {}),
         cwd: runOptions.cwd ?? project,
         env: { ...env, ...runOptions.env },
         ...(packageRoot ? { packageRoot } : {}),

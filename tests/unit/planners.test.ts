@@ -36,6 +36,7 @@ const candidate = (name: string, bytes: Uint8Array, version = '1.0.0'): CheckedC
   candidate: { origin: 'test', requested: `^${version}`, source: `${name}@${version}`, bytes, fileName: `${name}.md`, version, registry: 'bundled' },
   agent: { name },
   warnings: [],
+  risky: {},
 });
 
 type Node = Uint8Array | { kind: Exclude<EntryKind, 'file'>; bytes?: Uint8Array };

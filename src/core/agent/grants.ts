@@ -423,6 +423,47 @@ export function riskyHashes(grants: Grants): Partial<Record<RiskyKind, string>> 
   return out;
 }
 
+/**
+ * Kinds a policy may add to the risky ones (`grants.risky` in a config file; README, "Approvals
+ * and policy"): common grants that a team may still want approved one by one.
+ * - `unrestricted-bash`: Bash or PowerShell without a pattern (`Bash`, no `tools` key);
+ * - `all-tools`: every tool (no `tools` key, `*`, or all but the disallowed ones).
+ */
+export type PolicyRiskyKind = 'unrestricted-bash' | 'all-tools';
+export const POLICY_RISKY_KINDS: readonly PolicyRiskyKind[] = ['unrestricted-bash', 'all-tools'];
+
+/** What each policy kind's hash covers, or undefined when the agent has none of it. */
+export function policyRiskyContent(grants: Grants, kind: PolicyRiskyKind): unknown {
+  if (!grants.loaded) return undefined;
+  const tools = grants.tools;
+  switch (kind) {
+    case 'unrestricted-bash':
+      return tools.bash.access === 'unrestricted' || tools.powershell.access === 'unrestricted'
+        ? { bash: tools.bash.access, powershell: tools.powershell.access }
+        : undefined;
+    case 'all-tools':
+      return tools.effective.kind === 'all' || tools.effective.kind === 'all-except' ? { tools: tools.effective } : undefined;
+  }
+}
+
+/** The agent's grants of the policy kinds, each with its content hash and a summary (as {@link riskyGrants}). */
+export function policyRiskyGrants(grants: Grants): Array<{ kind: PolicyRiskyKind; hash: string; summary: string }> {
+  const out: Array<{ kind: PolicyRiskyKind; hash: string; summary: string }> = [];
+  for (const kind of POLICY_RISKY_KINDS) {
+    const content = policyRiskyContent(grants, kind);
+    if (content === undefined) continue;
+    out.push({ kind, hash: computeIntegrity(canonicalJson(content)), summary: `tools: ${describeTools(grants.tools)}` });
+  }
+  return out;
+}
+
+/** {@link riskyHashes} and the hashes of the policy kinds the agent has: what a candidate carries, whatever the policy. */
+export function allRiskyHashes(grants: Grants): Partial<Record<RiskyKind | PolicyRiskyKind, string>> {
+  const out: Partial<Record<RiskyKind | PolicyRiskyKind, string>> = riskyHashes(grants);
+  for (const risky of policyRiskyGrants(grants)) out[risky.kind] = risky.hash;
+  return out;
+}
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

@@ -11,12 +11,15 @@ export { type EffectiveAgent, type EffectiveHook, resolveAgent, resolveToolGrant
 export { toKebabCase, unescapeDescription } from './field-rules.js';
 export { type FixResult, fixAgentText } from './fix.js';
 export {
+  allRiskyHashes,
   describeTools,
   diffGrants,
   formatGrantsSummary,
   type GrantChange,
   type Grants,
   grantsOf,
+  type PolicyRiskyKind,
+  policyRiskyGrants,
   type RiskyGrant,
   type RiskyKind,
   riskyGrants,

@@ -32,7 +32,25 @@ export interface LockEntry {
    * version's, the base of three-way upgrades.
    */
   accepted?: string;
+  /**
+   * The risky grants someone approved for the upstream bytes (`integrity`), by kind: the
+   * `riskyHashes` of exactly those bytes when they were approved (docs/grants.md). Absent when
+   * the agent has no risky grant. Bytes whose risky hashes differ need approval again.
+   */
+  approved?: Approved;
 }
+
+/**
+ * The kinds of risky grant an approval can record: grants.ts `RISKY_KINDS` (always risky), then
+ * its `POLICY_RISKY_KINDS` (risky when a config's `grants.risky` says so). Kept here so that
+ * reading a lockfile loads no rules.
+ */
+export const APPROVAL_KINDS = ['hooks', 'mcp', 'bypass', 'unrestricted-bash', 'all-tools'] as const;
+/** The kinds that are risky whatever the policy says. */
+export const CORE_APPROVAL_KINDS: readonly ApprovalKind[] = ['hooks', 'mcp', 'bypass'];
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+/** Kind → `sha256-<base64>` of that kind's content as approved. */
+export type Approved = Partial<Record<ApprovalKind, string>>;
 
 export interface Lockfile {
   lockfileVersion: number;
@@ -158,7 +176,21 @@ export function parseLockEntry(value: unknown, where: string): LockEntry {
     if (!isIntegrity(accepted)) throw invalid(where, '`accepted` must be `sha256-<base64>`');
     entry.accepted = accepted;
   }
+  if (v.approved !== undefined) entry.approved = parseApproved(v.approved, where);
   return entry;
+}
+
+/** `approved`: an object of known kinds, each a `sha256-<base64>`; anything else makes the lockfile invalid. */
+function parseApproved(value: unknown, where: string): Approved {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(where, '`approved` must be an object of risky kinds and hashes');
+  const approved: Approved = {};
+  for (const [kind, hash] of Object.entries(value as Record<string, unknown>)) {
+    if (!(APPROVAL_KINDS as readonly string[]).includes(kind))
+      throw invalid(where, `\`approved\` has an unknown kind ${JSON.stringify(kind)} (expected ${APPROVAL_KINDS.join(', ')})`);
+    if (typeof hash !== 'string' || !isIntegrity(hash)) throw invalid(where, `\`approved.${kind}\` must be \`sha256-<base64>\``);
+    approved[kind as ApprovalKind] = hash;
+  }
+  return approved;
 }
 
 export function serializeLockfile(lockfile: Lockfile): string {

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { LockEntry } from '../lockfile/lockfile.js';
+import type { Approved, LockEntry } from '../lockfile/lockfile.js';
 
 /** One agent file a source offers, with its provenance. */
 export interface Candidate {
@@ -25,6 +25,10 @@ export interface Candidate {
   integrity?: string;
   /** The bytes are the team's accepted edits of the upstream version (`agent-install accept`): their integrity. */
   accepted?: string;
+  /** The risky grants of these (upstream) bytes that were approved, recorded as the lock entry's `approved`. */
+  approved?: Approved;
+  /** `riskyHashes` of the bytes, when the build worked them out (bundled agents): `{}` means none. */
+  risky?: Approved;
 }
 
 export interface SourceContext extends Context {

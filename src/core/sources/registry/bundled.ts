@@ -40,7 +40,7 @@ export function listBundledVersions(ctx: SourceContext, name: string): string[] 
  * `dist/bundled-index.json`, written at build time: name → version → the text and integrity of
  * every bundled file that passed validation with no issues.
  */
-type BuildIndex = Record<string, Record<string, { integrity: string; text: string }>>;
+type BuildIndex = Record<string, Record<string, { integrity: string; text: string; risky?: Record<string, string> }>>;
 const checkedAtBuild = new Map<string, BuildIndex | null>();
 
 /**
@@ -48,7 +48,12 @@ const checkedAtBuild = new Map<string, BuildIndex | null>();
  * edited in a checkout without rebuilding): then it is read and validated like any other file.
  * (File times cannot tell: npm stamps every file it extracts with the time of extraction.)
  */
-function checkedByBuild(ctx: SourceContext, name: string, version: string, file: string): { integrity: string; text: string } | undefined {
+function checkedByBuild(
+  ctx: SourceContext,
+  name: string,
+  version: string,
+  file: string,
+): { integrity: string; text: string; risky?: Record<string, string> } | undefined {
   let index = checkedAtBuild.get(ctx.packageRoot);
   if (index === undefined) {
     try {
@@ -80,7 +85,14 @@ export function readBundled(ctx: SourceContext, name: string, version: string, r
   const file = path.join(bundledAgentsDir(ctx), name, `${version}.md`);
   // What the build validated is installed as it was validated: no parsing, no hashing (fast `add`).
   const checked = checkedByBuild(ctx, name, version, file);
-  if (checked !== undefined) return { ...base, bytes: Buffer.from(checked.text, 'utf8'), integrity: checked.integrity, checkedName: name };
+  if (checked !== undefined)
+    return {
+      ...base,
+      bytes: Buffer.from(checked.text, 'utf8'),
+      integrity: checked.integrity,
+      checkedName: name,
+      ...(checked.risky !== undefined ? { risky: checked.risky } : {}),
+    };
   let bytes: Uint8Array | null;
   try {
     bytes = readFileBounded(file).bytes;
