@@ -175,7 +175,8 @@ describe('bounded reads: FIFOs, devices and huge files are clear errors at once'
 
   it.each([
     ['--registry', (file: string) => ['--registry', file, 'no-such-agent']],
-    ['a local spec', (file: string) => [file]],
+    // In the user scope: a project may name no local file outside it (LOCAL_PATH_OUTSIDE).
+    ['a local spec', (file: string) => ['-g', file]],
   ])(
     '%s naming a FIFO or /dev/zero',
     async (_kind, argvFor) => {

@@ -94,9 +94,19 @@ describe('human output shows control and invisible characters from agent text as
     sb.write({ 'src/bidi.md': agentText(`re${RLO}weiv`) }, sb.root);
     expect((await sb.run(['add', '../src/bidi.md', 'code-reviewer'])).exitCode).toBe(0);
     sb.write({ [`.claude/agents/zero${ZWSP}width.md`]: agentText(`zero${ZWSP}width`) });
-    // A hand-edited (or hostile) lockfile: `requested` and `source` are free text there.
-    const lock = JSON.parse(sb.read('.claude/agents.lock.json'));
+    // A hand-edited (or hostile) lockfile: control characters in its strings make it invalid,
+    // and the error shows none of them raw.
+    const original = sb.read('.claude/agents.lock.json');
+    const lock = JSON.parse(original);
     lock.agents['code-reviewer'].source = `code-reviewer@1.0.0${OSC_52}${OSC_0}`;
+    writeFileSync(path.join(sb.project, '.claude/agents.lock.json'), JSON.stringify(lock));
+    for (const command of [['list'], ['verify']]) {
+      const refused = await sb.run(command);
+      expectNoRawControls(refused.stdout + refused.stderr);
+      expect(refused.stderr).toContain('holds a control character');
+    }
+    // Invisible and bidi characters are no control characters: shown escaped.
+    lock.agents['code-reviewer'].source = `code-reviewer@1.0.0${RLO}${ZWSP}`;
     writeFileSync(path.join(sb.project, '.claude/agents.lock.json'), JSON.stringify(lock));
     for (const env of [{}, { FORCE_COLOR: '1' }]) {
       for (const command of [['list'], ['verify']]) {
@@ -107,14 +117,14 @@ describe('human output shows control and invisible characters from agent text as
       }
     }
     // The SOURCE column is cut to its width; -v shows the whole source.
-    expect((await sb.run(['list', '-v'])).stdout).toContain('code-reviewer@1.0.0\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]0;pwned\\x07');
+    expect((await sb.run(['list', '-v'])).stdout).toContain('code-reviewer@1.0.0\\u202e\\u200b');
     // Widths are measured on what is shown: every row's STATUS starts in the header's column.
     const lines = (await sb.run(['list', '--project'])).stdout.trimEnd().split('\n');
     const column = lines[0]!.indexOf('STATUS');
     for (const line of lines.slice(1)) expect(line.slice(column), line).toMatch(/^(ok|unmanaged)$/);
     const rows = (await sb.run(['list', '--project', '--json'])).json();
     expect(rows.map((r: any) => r.name).sort()).toEqual(['code-reviewer', `re${RLO}weiv`, `zero${ZWSP}width`].sort());
-    expect(rows.find((r: any) => r.name === 'code-reviewer').source).toBe(`code-reviewer@1.0.0${OSC_52}${OSC_0}`);
+    expect(rows.find((r: any) => r.name === 'code-reviewer').source).toBe(`code-reviewer@1.0.0${RLO}${ZWSP}`);
   });
 
   it('validate: messages that quote values from the file', async () => {
