@@ -2,6 +2,7 @@ import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
 import { isIntegrity } from '../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
+import { type TargetRecords, targetRecordsProblem } from '../targets/ids.js';
 import { hasConflictMarkers } from './conflicts.js';
 import { isSafeRelativeAgentPath } from './paths.js';
 
@@ -32,6 +33,8 @@ export interface LockEntry {
    * version's, the base of three-way upgrades.
    */
   accepted?: string;
+  /** Targets: the file of each other coding tool written from this agent (src/core/targets). */
+  targets?: TargetRecords;
 }
 
 export interface Lockfile {
@@ -152,6 +155,12 @@ export function parseLockEntry(value: unknown, where: string): LockEntry {
   if (accepted !== undefined) {
     if (!isIntegrity(accepted)) throw invalid(where, '`accepted` must be `sha256-<base64>`');
     entry.accepted = accepted;
+  }
+  // Targets: each other tool's file, checked as strictly as `path` (src/core/targets/ids.ts).
+  if (v.targets !== undefined) {
+    const problem = targetRecordsProblem(v.targets);
+    if (problem !== null) throw invalid(where, problem);
+    if (Object.keys(v.targets as object).length > 0) entry.targets = v.targets as TargetRecords;
   }
   return entry;
 }
