@@ -1,6 +1,6 @@
 /**
- * Every agent of the real-world corpus (tests/fixtures/corpus) and both versions of
- * fastapi-backend-builder, translated into each target and imported back: each translation passes
+ * Every agent of the real-world corpus (tests/fixtures/corpus), both versions of
+ * fastapi-backend-builder and the variants of tests/targets/variants.mjs, translated into each target and imported back: each translation passes
  * its target's rules, imports into an agent Claude Code loads, and differs from the original only
  * in fields the translation or the import reported (lost or approximated); and no translation
  * grants a tool the original may not use (Codex excepted: it has no tool list, and says so).
@@ -12,6 +12,8 @@ import { accessOf, type Grant, grantOf, isAll, KNOWN } from '../../src/core/targ
 import { OTHER_TARGETS, type OtherTarget } from '../../src/core/targets/ids.js';
 import { importFrom, type Report, type Source, sourceOf, TARGETS, translateTo } from '../../src/core/targets/translate.js';
 import { REPO_ROOT } from '../helpers/sandbox.js';
+// @ts-expect-error plain JavaScript module
+import { variants } from './variants.mjs';
 
 const corpus = path.join(REPO_ROOT, 'tests', 'fixtures', 'corpus');
 function files(dir: string): string[] {
@@ -28,6 +30,11 @@ for (const file of [
 ]) {
   const source = sourceOf(readFileSync(file));
   if (typeof source !== 'string') inputs.push({ file: path.relative(REPO_ROOT, file), source });
+}
+for (const { name, text } of variants() as Array<{ name: string; text: string }>) {
+  const source = sourceOf(Buffer.from(text, 'utf8'));
+  if (typeof source === 'string') throw new Error(`variant ${name} does not load in Claude Code`);
+  inputs.push({ file: `variant ${name}`, source });
 }
 
 /** The fields of an effective agent a translation carries, by the name a loss report uses. */

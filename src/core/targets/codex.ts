@@ -47,14 +47,13 @@ function translate(source: Source) {
         refused: "the user's Codex configuration declares MCP servers, which a role would get too (switching them off per role is not verified)",
         ...report,
       };
-    sandbox = 'workspace-write';
+    sandbox = a.permissionMode === 'plan' ? 'read-only' : 'workspace-write';
     report.approximated.push({
       field: 'tools',
-      detail: 'Codex has no per-tool list: the role gets the tools of a Codex session (shell, patching), limited by sandbox_mode = "workspace-write"',
+      detail: `Codex has no per-tool list: the role gets the tools of a Codex session (shell, patching), limited by sandbox_mode = "${sandbox}"`,
     });
     if (!whole(before, 'WebSearch')) top.push(['web_search', 'disabled']);
-  }
-  if (a.permissionMode === 'plan') sandbox = 'read-only';
+  } else if (a.permissionMode === 'plan') sandbox = 'read-only';
   if (typeof a.effort === 'string' && (EFFORT_LEVELS as readonly string[]).includes(a.effort)) top.push(['model_reasoning_effort', a.effort]);
   else if (a.effort !== undefined)
     report.lost.push({ field: 'effort', detail: `${a.effort}: Codex takes a level (${EFFORT_LEVELS.join(', ')}), not a number` });

@@ -12,11 +12,9 @@ export interface Source {
   codexMcp?: boolean;
 }
 
-/** One field a target cannot say (`lost`) or says only approximately (`approximated`). */
-export interface Loss {
-  field: string;
-  detail: string;
-}
+import type { Loss } from './ids.js';
+
+export type { Loss } from './ids.js';
 
 export interface Report {
   lost: Loss[];

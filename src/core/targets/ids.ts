@@ -33,6 +33,12 @@ export interface TargetRecord {
 
 export type TargetRecords = Partial<Record<OtherTarget, TargetRecord>>;
 
+/** One field a target cannot say (`lost`) or says only approximately (`approximated`). */
+export interface Loss {
+  field: string;
+  detail: string;
+}
+
 export const isOtherTarget = (id: string): id is OtherTarget => Object.hasOwn(PLACES, id);
 
 /** Where agent `name` goes for `target`, relative to the project (or, `user`, to the home folder). */

@@ -102,7 +102,7 @@ function permission(grant: Grant, report: Report): Ordered | undefined {
 function translate(source: Parameters<TargetModule['translate']>[0]) {
   const report: Report = { lost: [], approximated: [] };
   const grant = grantOf(source.agent);
-  const refused = common(source, grant, report, TITLE, ['maxTurns', 'color'], 'editing and the shell are denied');
+  const refused = common(source, grant, report, TITLE, ['maxTurns', 'color', 'mcpServers'], 'editing and the shell are denied');
   if (refused) return { refused, ...report };
   const a = source.agent;
   if (a.mcpServers?.length)
