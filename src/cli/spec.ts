@@ -26,6 +26,17 @@ export const GLOBAL_OPTIONS = {
 
 const DRY_RUN = { type: 'boolean', description: 'show what would be written, write nothing' } as const;
 
+/** Targets (docs/targets-design.md): the coding tools to write each agent for. */
+const TARGET_OPTIONS = {
+  target: {
+    type: 'string',
+    placeholder: 'list',
+    repeatable: true,
+    description: "also write each agent for these tools: opencode, copilot, gemini, cursor, codex (comma-separated; default: claude, or the config's targets)",
+  },
+  strictTargets: { type: 'boolean', description: 'refuse a translation that loses or approximates any field' },
+} as const;
+
 const COMMANDS = [
   defineCommand({
     name: 'add',
@@ -34,6 +45,7 @@ const COMMANDS = [
     options: {
       force: { type: 'boolean', description: 'overwrite files agent-install does not own or that have local edits' },
       dir: { type: 'string', placeholder: 'folder', description: 'install new agents into this subfolder of the agents folder' },
+      ...TARGET_OPTIONS,
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/add.js')).run(ctx, args.spec, options),
@@ -46,6 +58,7 @@ const COMMANDS = [
     options: {
       frozen: { type: 'boolean', description: 'exit 3 instead of changing the lockfile or any installed file' },
       force: { type: 'boolean', description: 'restore files that differ from the lockfile' },
+      ...TARGET_OPTIONS,
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/install.js')).run(ctx, args.spec, options),

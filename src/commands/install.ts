@@ -1,5 +1,6 @@
 import { AgentInstallError, DifferencesFoundError, UsageError } from '../core/errors.js';
 import { cacheGet } from '../core/io/cache.js';
+import { computeIntegrity } from '../core/io/integrity.js';
 import { type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
 import { conflictError, loadLockfile } from '../core/lockfile/read.js';
 import type { Plan, PlanAction } from '../core/plan/plan.js';
@@ -15,11 +16,15 @@ import { type CommandContext, type CommandResult, commandScope, displayPath, sco
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
+import { chosenTargets, withTargets } from './targets.js';
 
 export interface InstallOptions {
   frozen?: boolean;
   force?: boolean;
   dryRun?: boolean;
+  /** Targets: `--target a,b` (repeatable). */
+  target?: string[] | undefined;
+  strictTargets?: boolean;
 }
 
 /** Codes of refusals that mean "the installed file differs from the lock". */
@@ -45,8 +50,9 @@ function lockfileToInstall(ctx: CommandContext, frozen: boolean): { lockfile: Lo
  * bytes when it records some (from this machine's cache; a clone without them cannot make them
  * up), else the upstream bytes. Validation comes later (see `validateFetched`).
  */
-async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext): Promise<Candidate> {
+async function fetchForEntry(name: string, entry: LockEntry, ctx: CommandContext, upstreams?: Map<string, Uint8Array>): Promise<Candidate> {
   const upstream = await fetchLockedCandidate(name, entry, ctx);
+  upstreams?.set(name, upstream.bytes);
   if (entry.accepted === undefined) return upstream;
   const bytes = cacheGet(ctx, entry.accepted);
   if (bytes === null) {
@@ -86,6 +92,14 @@ function assertFrozen(actions: PlanAction[], refusals: Refusal[], hidden: string
       if (a.type === 'skip') return [`${a.name}: ${a.reason}`];
       return [];
     }),
+    // Targets: a target file rewritten or removed is drift too; a missing one is restored.
+    ...actions.flatMap((a) =>
+      (a.targets ?? []).flatMap((t) =>
+        t.type === 'update' || t.type === 'merge' || t.type === 'remove'
+          ? [`${a.name}: ${t.path} (${t.target}) would be ${t.type === 'remove' ? 'removed' : 'rewritten'}`]
+          : [],
+      ),
+    ),
   ];
   if (drift.length > 0) {
     throw new DifferencesFoundError(drift.join('\n'), {
@@ -138,7 +152,9 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     });
   }
   const header = { doing: 'Installing into', would: 'Would install into', suffix: ` from ${displayPath(ctx, scope.lockfilePath)}` };
+  const want = chosenTargets(ctx, options.target);
   const build = async (snapshot: ScopeSnapshot) => {
+    const upstreams = new Map<string, Uint8Array>();
     const fetched: Array<{ name: string; entry: LockEntry; candidate: Candidate }> = [];
     const kept: PlanAction[] = [];
     // Fetch only what is not on disk already (a clean clone fetches everything, a clean CI run
@@ -146,12 +162,36 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     for (const [name, entry] of Object.entries(snapshot.lockfile.agents).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (snapshot.agentAt(entry.path)?.status === 'ok')
         kept.push({ type: 'unchanged', name, path: entry.path, entry, previous: entry, note: 'already installed' });
-      else fetched.push({ name, entry, candidate: await fetchForEntry(name, entry, ctx) });
+      else fetched.push({ name, entry, candidate: await fetchForEntry(name, entry, ctx, upstreams) });
     }
     // Planned under the names the lockfile records; validated while the files are written.
     const candidates: CheckedCandidate[] = fetched.map(({ name, candidate }) => ({ candidate, agent: { name }, warnings: [] }));
-    const result = planWrites(snapshot, candidates, { force: options.force === true && !frozen });
-    const actions = [...kept, ...result.plan.actions, ...planPrune(snapshot)];
+    const force = options.force === true && !frozen;
+    const planned = planWrites(snapshot, candidates, { force });
+    // Targets: each agent's files for the other tools, translated from the upstream bytes it pins.
+    const targeted = await withTargets(
+      { plan: { scope, actions: [...kept, ...planned.plan.actions, ...planPrune(snapshot)] }, refusals: planned.refusals },
+      {
+        want,
+        strict: options.strictTargets === true,
+        force,
+        source: (name) => {
+          const entry = snapshot.lockfile.agents[name];
+          if (entry === undefined) return undefined;
+          return {
+            theirs: async () => {
+              const known = upstreams.get(name);
+              if (known) return known;
+              const held = snapshot.at(entry.path);
+              if (held.bytes !== undefined && computeIntegrity(held.bytes) === entry.integrity) return held.bytes;
+              return (await fetchLockedCandidate(name, entry, ctx)).bytes;
+            },
+          };
+        },
+      },
+    );
+    const result = { refusals: targeted.refusals };
+    const actions = targeted.plan.actions;
     // A locked agent that Claude Code would not load, because another file of its scope has the
     // same name and wins: install cannot fix it (that file is not ours), so --frozen fails on it.
     const hidden = snapshot.installed

@@ -5,6 +5,7 @@ import { AgentInstallError } from './errors.js';
 import { readTextBounded } from './io/bounded-read.js';
 import { parseJsonFile } from './io/json.js';
 import { optionalScope, projectScope } from './scope/scope.js';
+import { TARGET_IDS } from './targets/ids.js';
 
 /**
  * agent-install's configuration. Two optional JSON files, both
@@ -18,6 +19,11 @@ import { optionalScope, projectScope } from './scope/scope.js';
 export interface Config {
   /** Static registries (index.json URLs or absolute paths), searched after the bundled one, in order. */
   registries: string[];
+  /**
+   * Targets: the coding tools `add` and `install` write agents for (docs/targets-design.md), by
+   * id; absent: Claude Code alone. The project file's list wins over the user's.
+   */
+  targets?: string[];
 }
 
 /** The configuration files that exist for this context, in precedence order (project first). */
@@ -28,7 +34,7 @@ export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: 
 }
 
 /** The keys a configuration file may have; any other is an error. */
-const CONFIG_KEYS: readonly string[] = ['registries'];
+export const CONFIG_KEYS: readonly string[] = ['registries', 'targets'];
 
 /** A configuration file is a few lines of JSON; anything larger is refused unread. */
 const MAX_CONFIG_BYTES = 1_048_576;
@@ -60,7 +66,21 @@ export function parseConfig(text: string, file: string): Config {
   if (!Array.isArray(registries) || registries.some((r) => typeof r !== 'string' || r === '')) {
     throw invalid(file, '`registries` must be a list of index.json URLs or paths');
   }
-  return { registries: (registries as string[]).map((r) => resolveLocation(r, path.dirname(file))) };
+  const config: Config = { registries: (registries as string[]).map((r) => resolveLocation(r, path.dirname(file))) };
+  const targets = (raw as Record<string, unknown>).targets;
+  if (targets !== undefined) {
+    if (!Array.isArray(targets) || targets.some((t) => typeof t !== 'string')) throw invalid(file, '`targets` must be a list of target ids');
+    for (const t of targets as string[]) {
+      if ((TARGET_IDS as readonly string[]).includes(t)) continue;
+      const near = didYouMean(t, TARGET_IDS, { maxDistance: 3 });
+      throw invalid(
+        file,
+        `\`targets\` names an unknown target ${JSON.stringify(t)}${near ? ` (did you mean "${near}"?)` : ''}; targets: ${TARGET_IDS.join(', ')}`,
+      );
+    }
+    config.targets = targets as string[];
+  }
+  return config;
 }
 
 /** A missing file is an empty configuration. */
@@ -72,5 +92,7 @@ export function readConfigFile(file: string): Config {
 
 /** The merged configuration: project entries first, then the user's. */
 export function readConfig(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): Config {
-  return { registries: configFiles(ctx, global).flatMap((file) => readConfigFile(file).registries) };
+  const configs = configFiles(ctx, global).map(readConfigFile);
+  const targets = configs.find((c) => c.targets !== undefined)?.targets;
+  return { registries: configs.flatMap((c) => c.registries), ...(targets !== undefined ? { targets } : {}) };
 }

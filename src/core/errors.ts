@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   PATH_OUTSIDE_SCOPE: 'a path that leads outside the agents folder',
   AGENTS_DIR_OUTSIDE_PROJECT: 'the agents folder resolves outside the project',
   REFUSED: 'several refusals at once',
+  TARGET_LOSSY: '`--strict-targets` and a translation that loses or approximates fields',
   // scopes, lockfiles, config
   NOT_A_PROJECT: 'the working directory is the home folder',
   NO_HOME: 'there is no home folder',

@@ -13,7 +13,8 @@ export interface TargetFileAction {
   target: OtherTarget;
   /** Relative to the project (the home folder in the user scope), `/`-separated. */
   path: string;
-  type: 'create' | 'update' | 'merge' | 'remove' | 'unchanged' | 'conflict';
+  /** `refused`: no file for this target (the reason is in `note`); `unchanged` also for a file left in place. */
+  type: 'create' | 'update' | 'merge' | 'remove' | 'unchanged' | 'refused';
   /** What is written (create, update, merge). */
   bytes?: Uint8Array;
   /** The integrity the file has once the action is done; null when it is gone. */
@@ -101,7 +102,7 @@ export function isWrite(action: PlanAction): action is WriteAction {
 
 /** Does this target file action write or delete the file? */
 export function changesTargetFile(action: TargetFileAction): boolean {
-  return action.type !== 'unchanged' && action.type !== 'conflict';
+  return action.type === 'create' || action.type === 'update' || action.type === 'merge' || action.type === 'remove';
 }
 
 /** Does carrying out the plan change any file or the lockfile? */

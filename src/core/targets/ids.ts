@@ -4,6 +4,7 @@
  * here; the translations load only when a command needs them (see translate.ts).
  */
 import { nameProblem } from '../agent/names.js';
+import { didYouMean } from '../did-you-mean.js';
 import { UsageError } from '../errors.js';
 import { isIntegrity } from '../io/integrity.js';
 
@@ -75,7 +76,11 @@ export function parseTargets(values: string[], where = '--target'): OtherTarget[
   const ids = values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase());
   for (const id of ids) {
     if (!(TARGET_IDS as readonly string[]).includes(id)) {
-      throw new UsageError(`${where}: unknown target ${JSON.stringify(id)}.`, { hint: `Targets: ${TARGET_IDS.join(', ')}.` });
+      const near = didYouMean(id, TARGET_IDS, { maxDistance: 3 });
+      throw new UsageError(`${where}: unknown target ${JSON.stringify(id)}${near ? ` (did you mean "${near}"?)` : ''}.`, {
+        code: 'INVALID_OPTION',
+        hint: `Targets: ${TARGET_IDS.join(', ')}.`,
+      });
     }
   }
   return OTHER_TARGETS.filter((t) => ids.includes(t));

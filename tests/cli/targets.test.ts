@@ -1,0 +1,189 @@
+/**
+ * Targets (docs/targets-design.md): one agent written for other coding tools beside Claude Code,
+ * locked, verified, upgraded three-way and removed with it, every write through the scope's
+ * guarded folders.
+ */
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { computeIntegrity } from '../../src/core/io/integrity.js';
+import { makeRegistryRoot } from '../helpers/registry.js';
+import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
+
+const LOCK = '.claude/agents.lock.json';
+const OPENCODE = '.opencode/agents/fastapi-backend-builder.md';
+const GEMINI = '.gemini/agents/fastapi-backend-builder.md';
+const lockOf = (sb: Sandbox) => JSON.parse(sb.read(LOCK));
+
+describe('add --target', () => {
+  it('writes each target file, locks its path and integrity, and reports what each translation lost or approximated', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode,copilot', '--target', 'gemini,cursor,codex', '--json']);
+    expect(result.exitCode).toBe(0);
+    const [action] = result.json().actions;
+    const byTarget = Object.fromEntries(action.targets.map((t: { target: string }) => [t.target, t]));
+    expect(Object.keys(byTarget).sort()).toEqual(['codex', 'copilot', 'cursor', 'gemini', 'opencode']);
+    expect(byTarget.opencode).toMatchObject({ action: 'create', path: OPENCODE });
+    expect(byTarget.opencode.lost.map((l: { field: string }) => l.field)).toContain('model');
+    expect(byTarget.opencode.approximated.map((l: { field: string }) => l.field)).toContain('color');
+    const targets = lockOf(sb).agents['fastapi-backend-builder'].targets;
+    expect(Object.keys(targets).sort()).toEqual(['codex', 'copilot', 'cursor', 'gemini', 'opencode']);
+    for (const record of Object.values(targets) as Array<{ path: string; integrity: string }>)
+      expect(computeIntegrity(sb.read(record.path))).toBe(record.integrity);
+    expect(sb.read('.codex/agents/fastapi-backend-builder.toml')).toContain('developer_instructions');
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+
+  it('a translation that would widen what the agent may do is refused for that target, with the reason', async () => {
+    const sb = makeSandbox();
+    // 1.1.0 restricts its tools, which Cursor cannot say: refused rather than widened to every tool.
+    const result = await sb.run(['add', 'fastapi-backend-builder@1.1.0', '--target', 'cursor,gemini', '--json']);
+    expect(result.exitCode).toBe(0);
+    // In the fixed order of the targets: opencode, copilot, gemini, cursor, codex.
+    const [gemini, cursor] = result.json().actions[0].targets;
+    expect(cursor).toMatchObject({ target: 'cursor', action: 'refused', integrity: null });
+    expect(cursor.refused).toMatch(/every tool/);
+    expect(gemini).toMatchObject({ target: 'gemini', action: 'create' });
+    expect(sb.exists('.cursor/agents/fastapi-backend-builder.md')).toBe(false);
+    expect(Object.keys(lockOf(sb).agents['fastapi-backend-builder'].targets)).toEqual(['gemini']);
+  });
+
+  it('text output names each target, its file and the lost and approximated fields', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/opencode\s+created\s+\.opencode\/agents\/fastapi-backend-builder\.md/);
+    expect(result.stdout).toMatch(/lost: model/);
+    expect(result.stdout).toMatch(/approximated: color/);
+  });
+
+  it('an unknown target is a usage error (exit 2) with a did-you-mean, and writes nothing', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['add', 'fastapi-backend-builder', '--target', 'opencod']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('did you mean "opencode"');
+    expect(sb.exists('.claude/agents')).toBe(false);
+  });
+
+  it('--strict-targets refuses a lossy translation: exit 1, nothing written', async () => {
+    const sb = makeSandbox();
+    const result = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'gemini', '--strict-targets']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/gemini translation loses model/);
+    expect(sb.exists(GEMINI)).toBe(false);
+    expect(sb.exists('.claude/agents/fastapi-backend-builder.md')).toBe(false);
+    expect(sb.exists(LOCK)).toBe(false);
+  });
+
+  it('--strict-targets writes a translation that loses nothing', async () => {
+    const sb = makeSandbox({ packageRoot: makeRegistryRoot({ plain: { '1.0.0': agentText('plain', 'tools: Read, Grep\n') } }) });
+    const result = await sb.run(['add', 'plain', '--target', 'opencode', '--strict-targets']);
+    expect(result.exitCode).toBe(0);
+    expect(sb.read('.opencode/agents/plain.md')).toContain('You are plain.');
+  });
+
+  it('"targets" in the project configuration chooses the targets; --target wins over it', async () => {
+    const sb = makeSandbox();
+    sb.write({ '.claude/agent-install.json': JSON.stringify({ targets: ['gemini'] }) });
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
+    expect(sb.exists(GEMINI)).toBe(true);
+    expect(sb.exists(OPENCODE)).toBe(false);
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode'])).exitCode).toBe(0);
+    // Targets are added, never taken away.
+    expect(Object.keys(lockOf(sb).agents['fastapi-backend-builder'].targets).sort()).toEqual(['gemini', 'opencode']);
+  });
+
+  it('an unknown target in the configuration is refused with a did-you-mean', async () => {
+    const sb = makeSandbox();
+    sb.write({ '.claude/agent-install.json': JSON.stringify({ targets: ['gemnii'] }) });
+    const result = await sb.run(['add', 'fastapi-backend-builder@1.0.0']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('did you mean "gemini"');
+  });
+
+  it("-g writes below the home folder at each tool's user folder", async () => {
+    const sb = makeSandbox();
+    expect((await sb.run(['add', '-g', 'fastapi-backend-builder@1.0.0', '--target', 'opencode,copilot'])).exitCode).toBe(0);
+    expect(existsSync(path.join(sb.home, '.config/opencode/agents/fastapi-backend-builder.md'))).toBe(true);
+    expect(existsSync(path.join(sb.home, '.copilot/agents/fastapi-backend-builder.agent.md'))).toBe(true);
+    const lock = JSON.parse(sb.read('.claude/agents.lock.json', sb.home));
+    expect(lock.agents['fastapi-backend-builder'].targets.opencode.path).toBe('.config/opencode/agents/fastapi-backend-builder.md');
+    expect(sb.exists('.opencode')).toBe(false);
+  });
+
+  it('a committed target folder that is a link out of the project is refused before anything is written', async () => {
+    const sb = makeSandbox();
+    const elsewhere = path.join(sb.root, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, path.join(sb.project, '.opencode'));
+    const result = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('outside');
+    expect(existsSync(path.join(elsewhere, 'agents'))).toBe(false);
+    expect(sb.exists('.claude/agents/fastapi-backend-builder.md')).toBe(false);
+  });
+
+  it('a target file agent-install did not write is left alone without --force, adopted when it already holds the translation', async () => {
+    const sb = makeSandbox();
+    sb.write({ [OPENCODE]: 'mine\n' });
+    const refused = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('was not installed by agent-install');
+    expect(sb.read(OPENCODE)).toBe('mine\n');
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode', '--force'])).exitCode).toBe(0);
+    const translation = sb.read(OPENCODE);
+    expect(translation).toContain('mode: "subagent"');
+    // A second project holding the same file adopts it.
+    const other = makeSandbox();
+    other.write({ [OPENCODE]: translation });
+    const adopted = await other.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode', '--json']);
+    expect(adopted.json().actions[0].targets[0]).toMatchObject({ action: 'unchanged', note: 'already present; now locked' });
+  });
+});
+
+describe('install, verify and remove with targets', () => {
+  async function withTargets(): Promise<Sandbox> {
+    const sb = makeSandbox();
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode,gemini'])).exitCode).toBe(0);
+    return sb;
+  }
+
+  it('install restores a missing target file', async () => {
+    const sb = await withTargets();
+    const before = sb.read(GEMINI);
+    writeFileSync(path.join(sb.project, GEMINI), '');
+    const { rmSync } = await import('node:fs');
+    rmSync(path.join(sb.project, GEMINI));
+    const result = await sb.run(['install']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/gemini\s+created/);
+    expect(sb.read(GEMINI)).toBe(before);
+  });
+
+  it('install --frozen fails (exit 3) on an edited target file and writes nothing', async () => {
+    const sb = await withTargets();
+    writeFileSync(path.join(sb.project, OPENCODE), `${sb.read(OPENCODE)}\nA local line.\n`);
+    const result = await sb.run(['install', '--frozen']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain(`${OPENCODE} has local edits`);
+    expect(sb.read(OPENCODE)).toContain('A local line.');
+  });
+
+  it('remove deletes every unedited target file and keeps an edited one, reported', async () => {
+    const sb = await withTargets();
+    writeFileSync(path.join(sb.project, OPENCODE), `${sb.read(OPENCODE)}\nA local line.\n`);
+    const result = await sb.run(['remove', 'fastapi-backend-builder']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/opencode\s+unchanged\s+.*has local edits; kept/);
+    expect(sb.exists(GEMINI)).toBe(false);
+    expect(sb.exists(OPENCODE)).toBe(true);
+    expect(lockOf(sb).agents['fastapi-backend-builder']).toBeUndefined();
+  });
+
+  it('remove --force deletes an edited target file too', async () => {
+    const sb = await withTargets();
+    writeFileSync(path.join(sb.project, OPENCODE), 'edited\n');
+    expect((await sb.run(['remove', 'fastapi-backend-builder', '--force'])).exitCode).toBe(0);
+    expect(sb.exists(OPENCODE)).toBe(false);
+  });
+});
