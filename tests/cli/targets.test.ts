@@ -3,7 +3,7 @@
  * locked, verified, upgraded three-way and removed with it, every write through the scope's
  * guarded folders.
  */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
@@ -151,8 +151,6 @@ describe('install, verify and remove with targets', () => {
   it('install restores a missing target file', async () => {
     const sb = await withTargets();
     const before = sb.read(GEMINI);
-    writeFileSync(path.join(sb.project, GEMINI), '');
-    const { rmSync } = await import('node:fs');
     rmSync(path.join(sb.project, GEMINI));
     const result = await sb.run(['install']);
     expect(result.exitCode).toBe(0);
@@ -167,6 +165,41 @@ describe('install, verify and remove with targets', () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain(`${OPENCODE} has local edits`);
     expect(sb.read(OPENCODE)).toContain('A local line.');
+  });
+
+  it('verify checks every target file: an edited or missing one is drift (exit 3); --allow-modified tolerates edits', async () => {
+    const sb = await withTargets();
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+    writeFileSync(path.join(sb.project, OPENCODE), `${sb.read(OPENCODE)}\nA local line.\n`);
+    const edited = await sb.run(['verify', '--json']);
+    expect(edited.exitCode).toBe(3);
+    expect(edited.json().targets).toEqual([
+      { name: 'fastapi-backend-builder', target: 'opencode', path: OPENCODE, status: 'modified', drift: true },
+      { name: 'fastapi-backend-builder', target: 'gemini', path: GEMINI, status: 'ok', drift: false },
+    ]);
+    expect((await sb.run(['verify', '--allow-modified'])).exitCode).toBe(0);
+    rmSync(path.join(sb.project, GEMINI));
+    const text = await sb.run(['verify']);
+    expect(text.exitCode).toBe(3);
+    expect(text.stdout).toMatch(/missing\s+fastapi-backend-builder\s+\.gemini\/agents\/fastapi-backend-builder\.md \(gemini file\)/);
+    expect(text.stdout + text.stderr).toContain('1 of 1 agent differs');
+  });
+
+  it('list shows a TARGETS column and, with --json, each target file and its status', async () => {
+    const sb = await withTargets();
+    writeFileSync(path.join(sb.project, OPENCODE), 'edited\n');
+    const text = await sb.run(['list', '--project']);
+    expect(text.stdout).toMatch(/TARGETS/);
+    expect(text.stdout).toMatch(/opencode\(modified\) gemini/);
+    const [row] = (await sb.run(['list', '--project', '--json'])).json();
+    expect(row.targets).toEqual([
+      { target: 'opencode', path: OPENCODE, status: 'modified' },
+      { target: 'gemini', path: GEMINI, status: 'ok' },
+    ]);
+    // Without targets there is no such column.
+    const plain = makeSandbox();
+    expect((await plain.run(['add', 'fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
+    expect((await plain.run(['list', '--project'])).stdout).not.toContain('TARGETS');
   });
 
   it('remove deletes every unedited target file and keeps an edited one, reported', async () => {

@@ -1,5 +1,5 @@
 /**
- * The translations, loaded on first use (`import('./translate.js')`): a Claude Code agent file's
+ * The translations, loaded on first use (a dynamic import): a Claude Code agent file's
  * bytes → each target's file, and another tool's agent file → a Claude Code agent file. Every
  * file made is checked by the rules of the tool that will read it before anyone writes it.
  */
