@@ -3,7 +3,7 @@ import { nameProblem } from '../agent/names.js';
 import { readFileBounded } from '../io/bounded-read.js';
 import { computeIntegrity, isIntegrity } from '../io/integrity.js';
 import { jsonShapeProblem, stringifyDeterministic } from '../io/json.js';
-import { isOtherTarget, isTargetPath } from '../targets/ids.js';
+import { isOtherTarget, isTargetPathOf } from '../targets/ids.js';
 import { copyAgents, type LockEntry, type Lockfile, parseLockEntry, sameEntry } from './lockfile.js';
 import { isSafeRelativeAgentPath } from './paths.js';
 
@@ -120,7 +120,7 @@ export function parseJournal(text: string): Journal | string {
     if (c.targets !== undefined) {
       if (c.targets === null || typeof c.targets !== 'object' || Array.isArray(c.targets)) return `${where} has no usable targets`;
       for (const [id, t] of Object.entries(c.targets as Record<string, { path?: unknown; after?: unknown }>)) {
-        if (!isOtherTarget(id) || t === null || typeof t !== 'object' || typeof t.path !== 'string' || !isTargetPath(id, t.path))
+        if (!isOtherTarget(id) || t === null || typeof t !== 'object' || typeof t.path !== 'string' || !isTargetPathOf(id, c.name, t.path))
           return `${where} has a target file outside the target folders`;
         if (t.after !== null && !(typeof t.after === 'string' && isIntegrity(t.after))) return `${where} has no hash for its ${id} file`;
       }

@@ -109,6 +109,10 @@ export function parseLockfile(text: string, file: string): Lockfile {
     const problem = nameProblem(name);
     if (problem !== null) throw invalid(file, `agent name ${JSON.stringify(name)} is unusable: ${problem}`);
     agents[name] = parseLockEntry(value, `${file}: agents.${name}`);
+    // Targets: each target file is this agent's own, in its target's folder.
+    const targets = agents[name]!.targets;
+    const targetProblem = targets === undefined ? null : targetRecordsProblem(targets, name);
+    if (targetProblem !== null) throw invalid(`${file}: agents.${name}`, targetProblem);
   }
   return { lockfileVersion: LOCKFILE_VERSION, agents: migrate(version, agents) };
 }

@@ -57,8 +57,16 @@ export function isTargetPath(target: OtherTarget, value: string): boolean {
   return nameProblem(name) === null && !name.includes('/');
 }
 
-/** Why a lock entry's `targets` value is not one this version writes; null when it is. */
-export function targetRecordsProblem(value: unknown): string | null {
+/** Is `value` the file of agent `name` for `target`, in its project or its user folder? */
+export function isTargetPathOf(target: OtherTarget, name: string, value: string): boolean {
+  return value === targetPath(target, false, name) || value === targetPath(target, true, name);
+}
+
+/**
+ * Why a lock entry's `targets` value is not one this version writes; null when it is. With
+ * `name`, each path must also be that agent's own file (agent-install never writes another).
+ */
+export function targetRecordsProblem(value: unknown, name?: string): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return '`targets` must be an object';
   for (const [id, record] of Object.entries(value)) {
     if (!isOtherTarget(id)) return `\`targets\` names an unknown target ${JSON.stringify(id)}`;
@@ -67,6 +75,8 @@ export function targetRecordsProblem(value: unknown): string | null {
       return `\`targets.${id}\` must be {path, integrity}`;
     if (typeof r.path !== 'string' || !isTargetPath(id, r.path)) return `\`targets.${id}.path\` must be a file in ${PLACES[id][0]}/ or ${PLACES[id][1]}/`;
     if (typeof r.integrity !== 'string' || !isIntegrity(r.integrity)) return `\`targets.${id}.integrity\` must be \`sha256-<base64>\``;
+    if (name !== undefined && !isTargetPathOf(id, name, r.path))
+      return `\`targets.${id}.path\` must be ${targetPath(id, false, name)} or ${targetPath(id, true, name)}`;
   }
   return null;
 }
