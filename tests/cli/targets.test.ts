@@ -220,3 +220,92 @@ describe('install, verify and remove with targets', () => {
     expect(sb.exists(OPENCODE)).toBe(false);
   });
 });
+
+// A demo agent in two versions: 1.1.0 limits its tools and changes its output format.
+const BASE = `---
+name: demo
+description: Demo agent.
+model: sonnet
+color: blue
+---
+
+You are demo.
+
+## Rules
+1. Be brief.
+2. Be kind.
+3. Be right.
+
+## Output
+Plain text.
+`;
+const THEIRS = BASE.replace('color: blue\n', 'color: blue\ntools: Read, Grep\n').replace('Plain text.', 'Markdown.');
+const DEMO_OPENCODE = '.opencode/agents/demo.md';
+const DEMO_GEMINI = '.gemini/agents/demo.md';
+
+describe('upgrade with targets', () => {
+  async function at100(): Promise<Sandbox> {
+    const sb = makeSandbox({ packageRoot: makeRegistryRoot({ demo: { '1.0.0': BASE, '1.1.0': THEIRS } }) });
+    expect((await sb.run(['add', 'demo@1.0.0', '--target', 'opencode,gemini'])).exitCode).toBe(0);
+    return sb;
+  }
+
+  it('a hand edit in the OpenCode file survives: merged three-way against the translation of the locked version', async () => {
+    const sb = await at100();
+    const edited = sb.read(DEMO_OPENCODE).replace('2. Be kind.', '2. Be very kind.');
+    expect(edited).not.toBe(sb.read(DEMO_OPENCODE));
+    writeFileSync(path.join(sb.project, DEMO_OPENCODE), edited);
+    const result = await sb.run(['upgrade', '--latest', '--json']);
+    expect(result.exitCode).toBe(0);
+    const [action] = result.json().actions;
+    expect(action).toMatchObject({ action: 'update', version: '1.1.0' });
+    const byTarget = Object.fromEntries(action.targets.map((t: { target: string }) => [t.target, t]));
+    expect(byTarget.opencode).toMatchObject({ action: 'merge', note: 'local edits merged' });
+    expect(byTarget.gemini).toMatchObject({ action: 'update' });
+    const merged = sb.read(DEMO_OPENCODE);
+    expect(merged).toContain('2. Be very kind.');
+    expect(merged).toContain('Markdown.');
+    // The new version's tool list reached the OpenCode permissions.
+    expect(merged).toMatch(/permission:/);
+    expect(merged).not.toContain('<<<<<<<');
+    expect(sb.read(DEMO_GEMINI)).toContain('Markdown.');
+    // The lock records the translation of the new version; the merged file holds local edits.
+    const targets = lockOf(sb).agents.demo.targets;
+    expect(computeIntegrity(sb.read(DEMO_GEMINI))).toBe(targets.gemini.integrity);
+    expect(computeIntegrity(merged)).not.toBe(targets.opencode.integrity);
+    expect((await sb.run(['verify'])).exitCode).toBe(3);
+    expect((await sb.run(['verify', '--allow-modified'])).exitCode).toBe(0);
+    // A second upgrade keeps the edit and changes nothing.
+    const again = await sb.run(['upgrade', '--latest']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('local edits kept; upstream unchanged');
+    expect(sb.read(DEMO_OPENCODE)).toBe(merged);
+  });
+
+  it('an edit that conflicts with the new translation stops that agent (exit 3, nothing written); --force takes the new version', async () => {
+    const sb = await at100();
+    const lockBefore = sb.read(LOCK);
+    const agentBefore = sb.read('.claude/agents/demo.md');
+    const edited = sb.read(DEMO_OPENCODE).replace('Plain text.', 'Plain text, short.');
+    writeFileSync(path.join(sb.project, DEMO_OPENCODE), edited);
+    const result = await sb.run(['upgrade', '--latest']);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toContain(`conflicting local edits in ${DEMO_OPENCODE}`);
+    expect(result.stdout).toContain('Plain text, short.');
+    expect(sb.read(DEMO_OPENCODE)).toBe(edited);
+    expect(sb.read(LOCK)).toBe(lockBefore);
+    expect(sb.read('.claude/agents/demo.md')).toBe(agentBefore);
+    expect((await sb.run(['upgrade', '--latest', '--force'])).exitCode).toBe(0);
+    expect(sb.read(DEMO_OPENCODE)).not.toContain('short');
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+
+  it('an unedited target file takes the new translation byte for byte', async () => {
+    const sb = await at100();
+    expect((await sb.run(['upgrade', '--latest'])).exitCode).toBe(0);
+    const targets = lockOf(sb).agents.demo.targets;
+    expect(computeIntegrity(sb.read(DEMO_OPENCODE))).toBe(targets.opencode.integrity);
+    expect(sb.read(DEMO_OPENCODE)).toContain('Markdown.');
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+});
