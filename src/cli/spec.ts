@@ -100,6 +100,13 @@ const COMMANDS = [
       to: { type: 'string', placeholder: 'version', description: 'compare with this version' },
       latest: { type: 'boolean', description: 'compare with the newest version, ignoring the requested range' },
       base: { type: 'boolean', description: 'show local edits: the locked version → the installed file' },
+      target: {
+        type: 'string',
+        placeholder: 'list',
+        repeatable: true,
+        description:
+          "diff these tools' files instead (opencode, copilot, gemini, cursor, codex): against the candidate's translation, or --base the locked one's",
+      },
       exitCode: { type: 'boolean', description: 'exit 3 when there are differences' },
     },
     run: async (ctx, { args, options }) => (await import('../commands/diff.js')).run(ctx, args.name, options),

@@ -309,3 +309,39 @@ describe('upgrade with targets', () => {
     expect((await sb.run(['verify'])).exitCode).toBe(0);
   });
 });
+
+describe('outdated and diff per target', () => {
+  async function at100(): Promise<Sandbox> {
+    const sb = makeSandbox({ packageRoot: makeRegistryRoot({ demo: { '1.0.0': BASE, '1.1.0': THEIRS } }) });
+    expect((await sb.run(['add', 'demo@1.0.0', '--target', 'opencode,gemini'])).exitCode).toBe(0);
+    return sb;
+  }
+
+  it('outdated names the targets each row concerns', async () => {
+    const sb = await at100();
+    const text = await sb.run(['outdated']);
+    expect(text.stdout).toMatch(/TARGETS/);
+    expect(text.stdout).toMatch(/opencode gemini/);
+    const [row] = (await sb.run(['outdated', '--json'])).json().outdated;
+    expect(row).toMatchObject({ name: 'demo', latest: '1.1.0', targets: ['opencode', 'gemini'] });
+  });
+
+  it('diff --target: the installed file against the new translation; --base: local edits against the locked translation', async () => {
+    const sb = await at100();
+    const toNew = await sb.run(['diff', 'demo', '--latest', '--target', 'opencode', '--exit-code']);
+    expect(toNew.exitCode).toBe(3);
+    expect(toNew.stdout).toContain('demo (opencode)');
+    expect(toNew.stdout).toMatch(/^-Plain text\.$/m);
+    expect(toNew.stdout).toMatch(/^\+Markdown\.$/m);
+    const clean = await sb.run(['diff', 'demo', '--base', '--target', 'opencode,gemini', '--json']);
+    expect(clean.json().agents.map((a: { target: string; identical: boolean }) => [a.target, a.identical])).toEqual([
+      ['opencode', true],
+      ['gemini', true],
+    ]);
+    writeFileSync(path.join(sb.project, DEMO_GEMINI), sb.read(DEMO_GEMINI).replace('2. Be kind.', '2. Be very kind.'));
+    const edits = await sb.run(['diff', 'demo', '--base', '--target', 'gemini']);
+    expect(edits.stdout).toMatch(/^-2\. Be kind\.$/m);
+    expect(edits.stdout).toMatch(/^\+2\. Be very kind\.$/m);
+    expect((await sb.run(['diff', 'demo', '--target', 'cursor'])).stdout).toContain('not installed for cursor');
+  });
+});

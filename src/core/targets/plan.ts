@@ -47,7 +47,7 @@ const memo = new Map<string, Translation | string>();
  * `bytes` (an agent file) for `target`. Line endings are made LF first, so a checkout with CRLF
  * gives the same file; a string says why there is none.
  */
-function translationOf(target: OtherTarget, bytes: Uint8Array): Translation | string {
+export function translationOf(target: OtherTarget, bytes: Uint8Array): Translation | string {
   const lf = Buffer.from(decoder.decode(bytes).replace(/\r\n/g, '\n'), 'utf8');
   const key = `${computeIntegrity(lf)} ${target}`;
   let found = memo.get(key);
