@@ -152,6 +152,17 @@ const COMMANDS = [
     run: async (ctx, { args, options }) => (await import('../commands/audit.js')).run(ctx, args.path, options),
   }),
   defineCommand({
+    name: 'import',
+    description: "turn another tool's agent file into a Claude Code agent file (not recorded in the lockfile)",
+    args: [{ name: 'file', required: true, description: 'the agent file: .opencode/agents/x.md, .github/agents/x.agent.md, .codex/agents/x.toml…' }],
+    options: {
+      from: { type: 'string', placeholder: 'target', description: 'the tool it is for: opencode, copilot, gemini, cursor or codex' },
+      print: { type: 'boolean', description: 'write the Claude Code agent to stdout instead of a file' },
+      dryRun: { type: 'boolean', description: 'show where it would be written, write nothing' },
+    },
+    run: async (ctx, { args, options }) => (await import('../commands/import.js')).run(ctx, args.file, options),
+  }),
+  defineCommand({
     name: 'new',
     description: 'scaffold an agent file from a template (not recorded in the lockfile)',
     args: [{ name: 'name', required: true, description: 'the agent name: lower-case letters, digits and -, 3-50 characters' }],

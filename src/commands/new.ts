@@ -57,7 +57,7 @@ function toNewAgentOptions(options: NewOptions): NewAgentOptions {
 }
 
 /** Files in the scope's tree whose `name` is `name` (Claude Code keys agents on it, not on the file name). */
-function filesNamed(scope: Scope, name: string): string[] {
+export function filesNamed(scope: Scope, name: string): string[] {
   const out: string[] = [];
   for (const scanned of scanAgentsTree(scope.agentsDir)) {
     let read: BoundedRead;
@@ -73,7 +73,7 @@ function filesNamed(scope: Scope, name: string): string[] {
   return out;
 }
 
-function occupied(target: string): boolean {
+export function occupied(target: string): boolean {
   try {
     lstatSync(target);
     return true;
@@ -82,7 +82,7 @@ function occupied(target: string): boolean {
   }
 }
 
-function existsError(shown: string): AgentInstallError {
+export function existsError(shown: string): AgentInstallError {
   return new AgentInstallError(`Refusing to overwrite ${shown}: it already exists.`, {
     code: 'AGENT_EXISTS',
     hint: `Choose another name, or edit the existing file. \`agent-install validate ${shown}\` checks it.`,

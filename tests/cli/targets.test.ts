@@ -345,3 +345,43 @@ describe('outdated and diff per target', () => {
     expect((await sb.run(['diff', 'demo', '--target', 'cursor'])).stdout).toContain('not installed for cursor');
   });
 });
+
+describe('import --from', () => {
+  it('turns an OpenCode agent into a Claude Code agent file, not locked, with the loss report', async () => {
+    const sb = makeSandbox();
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode,codex'])).exitCode).toBe(0);
+    const other = makeSandbox();
+    // OpenCode names an agent after its file.
+    other.write({
+      'from/fastapi-backend-builder.md': sb.read(OPENCODE),
+      'from/fastapi-backend-builder.toml': sb.read('.codex/agents/fastapi-backend-builder.toml'),
+    });
+    const result = await other.run(['import', '--from', 'opencode', 'from/fastapi-backend-builder.md', '--json']);
+    expect(result.exitCode).toBe(0);
+    const json = result.json();
+    expect(json).toMatchObject({ ok: true, written: true, from: 'opencode', name: 'fastapi-backend-builder', managed: false });
+    expect(Array.isArray(json.lost) && Array.isArray(json.approximated)).toBe(true);
+    const imported = other.read('.claude/agents/fastapi-backend-builder.md');
+    expect(imported).toMatch(/^---\nname: "fastapi-backend-builder"\n/);
+    expect(imported).toContain('You are an elite FastAPI');
+    expect(other.exists(LOCK)).toBe(false);
+    expect((await other.run(['validate', '.claude/agents/fastapi-backend-builder.md'])).exitCode).toBe(0);
+    // Never overwrites.
+    const again = await other.run(['import', '--from', 'codex', 'from/fastapi-backend-builder.toml']);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    const printed = await other.run(['import', '--from', 'codex', 'from/fastapi-backend-builder.toml', '--print']);
+    expect(printed.exitCode).toBe(0);
+    expect(printed.stdout).toContain('name: "fastapi-backend-builder"');
+  });
+
+  it('--from is required and must name one other tool', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'x.md': agentText('x-agent') });
+    expect((await sb.run(['import', 'x.md'])).exitCode).toBe(2);
+    expect((await sb.run(['import', '--from', 'claude', 'x.md'])).exitCode).toBe(2);
+    const near = await sb.run(['import', '--from', 'copliot', 'x.md']);
+    expect(near.exitCode).toBe(2);
+    expect(near.stderr).toContain('did you mean "copilot"');
+  });
+});
