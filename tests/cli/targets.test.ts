@@ -3,10 +3,12 @@
  * locked, verified, upgraded three-way and removed with it, every write through the scope's
  * guarded folders.
  */
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
+import { FIXTURE_GIT_ENV } from '../helpers/git.js';
 import { makeRegistryRoot } from '../helpers/registry.js';
 import { agentText, makeSandbox, type Sandbox } from '../helpers/sandbox.js';
 
@@ -383,5 +385,61 @@ describe('import --from', () => {
     const near = await sb.run(['import', '--from', 'copliot', 'x.md']);
     expect(near.exitCode).toBe(2);
     expect(near.stderr).toContain('did you mean "copilot"');
+  });
+});
+
+describe('a team with targets: two clones of one bare repository', () => {
+  function clones() {
+    const sb = makeSandbox({ git: false });
+    const bare = path.join(sb.root, 'team.git');
+    const g = (cwd: string, ...args: string[]) =>
+      execFileSync('git', args, { cwd, env: FIXTURE_GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    g(sb.root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+    const person = (id: number) => {
+      const dir = path.join(sb.root, `clone-${id}`);
+      const home = path.join(sb.root, `home-${id}`);
+      mkdirSync(home);
+      g(sb.root, 'clone', '--quiet', bare, dir);
+      return { dir, run: (argv: string[]) => sb.run(argv, { cwd: dir, env: { HOME: home } }), git: (...args: string[]) => g(dir, ...args) };
+    };
+    return { person };
+  }
+
+  it("the lockfile and the config are committed, the tools' folders are not: install --frozen writes every target file on the second clone, then fails on an edit", async () => {
+    const { person } = clones();
+    const alice = person(1);
+    writeFileSync(path.join(alice.dir, '.gitignore'), '.opencode/\n.gemini/\n');
+    mkdirSync(path.join(alice.dir, '.claude'));
+    writeFileSync(path.join(alice.dir, '.claude/agent-install.json'), `${JSON.stringify({ targets: ['opencode', 'gemini'] })}\n`);
+    expect((await alice.run(['add', 'fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
+    alice.git('add', '--all');
+    alice.git('commit', '--quiet', '-m', 'agents for every tool');
+    alice.git('push', '--quiet', 'origin', 'HEAD:main');
+
+    const bob = person(2);
+    expect(existsSync(path.join(bob.dir, OPENCODE))).toBe(false);
+    const frozen = await bob.run(['install', '--frozen']);
+    expect(frozen.exitCode).toBe(0);
+    for (const file of [OPENCODE, GEMINI, '.claude/agents/fastapi-backend-builder.md'])
+      expect(readFileSync(path.join(bob.dir, file), 'utf8')).toBe(readFileSync(path.join(alice.dir, file), 'utf8'));
+    expect((await bob.run(['verify'])).exitCode).toBe(0);
+    expect(bob.git('status', '--porcelain')).toBe('');
+    writeFileSync(path.join(bob.dir, GEMINI), 'edited\n');
+    expect((await bob.run(['install', '--frozen'])).exitCode).toBe(3);
+    expect(readFileSync(path.join(bob.dir, GEMINI), 'utf8')).toBe('edited\n');
+  });
+
+  it('a target the configuration asks for that the lockfile lacks fails install --frozen: the lockfile would change', async () => {
+    const { person } = clones();
+    const alice = person(1);
+    expect((await alice.run(['add', 'fastapi-backend-builder@1.0.0'])).exitCode).toBe(0);
+    writeFileSync(path.join(alice.dir, '.claude/agent-install.json'), `${JSON.stringify({ targets: ['codex'] })}\n`);
+    const frozen = await alice.run(['install', '--frozen']);
+    expect(frozen.exitCode).toBe(3);
+    expect(frozen.stderr).toContain('lockfile would change');
+    expect(existsSync(path.join(alice.dir, '.codex'))).toBe(false);
+    expect((await alice.run(['install'])).exitCode).toBe(0);
+    expect(existsSync(path.join(alice.dir, '.codex/agents/fastapi-backend-builder.toml'))).toBe(true);
+    expect((await alice.run(['install', '--frozen'])).exitCode).toBe(0);
   });
 });
