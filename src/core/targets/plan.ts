@@ -84,7 +84,6 @@ export async function planTargets(plan: Plan, folder: GuardedFolder, options: Ta
     const held: TargetRecords = action.previous?.targets ?? (action.type === 'unchanged' ? (action.entry.targets ?? {}) : {});
     const ids = OTHER_TARGETS.filter((t) => options.want.includes(t) || held[t] !== undefined);
     if (ids.length === 0) continue;
-    const sameVersion = action.previous !== undefined && action.previous.integrity === action.entry.integrity;
     const records: TargetRecords = {};
     const files: TargetFileAction[] = [];
     let conflict: string | undefined;
@@ -94,11 +93,6 @@ export async function planTargets(plan: Plan, folder: GuardedFolder, options: Ta
       const relative = record?.path ?? targetPath(target, user, action.name);
       const disk = readTargetFile(folder, relative);
       const refuse = (code: Refusal['code'], reason: string, hint: string) => refusals.push({ name: action.name, path: relative, code, reason, hint });
-      if (record && sameVersion && disk.kind === 'file' && computeIntegrity(disk.bytes) === record.integrity) {
-        records[target] = record;
-        files.push({ target, path: relative, type: 'unchanged', after: record.integrity, lost: [], approximated: [], note: 'up to date' });
-        continue;
-      }
       const source = options.source(action.name);
       if (source === undefined) throw new Error(`no bytes to translate ${action.name} from`);
       const translation = translationOf(target, await source.theirs());
@@ -149,7 +143,11 @@ export async function planTargets(plan: Plan, folder: GuardedFolder, options: Ta
       }
       const pristine = record !== undefined && computeIntegrity(disk.bytes) === record.integrity;
       if (pristine) {
-        write('update', bytes, { current: disk.bytes });
+        // Another version's translation, or one a run interrupted before it was renamed into place.
+        write('update', bytes, {
+          current: disk.bytes,
+          ...(action.previous?.integrity === action.entry.integrity ? { note: 'the file held another translation' } : {}),
+        });
         continue;
       }
       if (record && options.merge) {
