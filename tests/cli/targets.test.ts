@@ -443,3 +443,22 @@ describe('a team with targets: two clones of one bare repository', () => {
     expect((await alice.run(['install', '--frozen'])).exitCode).toBe(0);
   });
 });
+
+describe('a target folder that became a link out of the project', () => {
+  it('verify reports it, remove forgets the agent and touches nothing behind the link', async () => {
+    const sb = makeSandbox();
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode'])).exitCode).toBe(0);
+    const elsewhere = path.join(sb.root, 'elsewhere');
+    mkdirSync(path.join(elsewhere, 'agents'), { recursive: true });
+    writeFileSync(path.join(elsewhere, 'agents', 'fastapi-backend-builder.md'), sb.read(OPENCODE));
+    rmSync(path.join(sb.project, '.opencode'), { recursive: true });
+    symlinkSync(elsewhere, path.join(sb.project, '.opencode'));
+    const verify = await sb.run(['verify', '--json']);
+    expect(verify.exitCode).toBe(3);
+    expect(verify.json().targets[0]).toMatchObject({ target: 'opencode', status: 'outside', drift: true });
+    const removed = await sb.run(['remove', 'fastapi-backend-builder']);
+    expect(removed.exitCode).toBe(0);
+    expect(removed.stdout).toContain('its folder leads outside the project; kept');
+    expect(existsSync(path.join(elsewhere, 'agents', 'fastapi-backend-builder.md'))).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@
  * the translation already. Loaded only when a plan meets a target.
  */
 
+import { isAgentInstallError } from '../errors.js';
 import type { GuardedFolder } from '../io/guarded-folder.js';
 import { computeIntegrity } from '../io/integrity.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
@@ -210,8 +211,16 @@ function planRemoval(held: TargetRecords, folder: GuardedFolder, force: boolean)
     const record = held[target];
     if (record === undefined) continue;
     const base = { target, path: record.path, lost: [], approximated: [] };
-    const disk = readTargetFile(folder, record.path);
     const keep = (note: string) => files.push({ ...base, type: 'unchanged', after: null, note });
+    let disk: ReturnType<typeof readTargetFile>;
+    try {
+      disk = readTargetFile(folder, record.path);
+    } catch (error) {
+      // A folder on the way that leads out of the project holds nothing of ours to delete.
+      if (!isAgentInstallError(error) || error.code !== 'PATH_OUTSIDE_SCOPE') throw error;
+      keep('its folder leads outside the project; kept');
+      continue;
+    }
     if (disk.kind === 'missing') keep('already gone');
     else if (disk.kind === 'file' && (force || computeIntegrity(disk.bytes) === record.integrity))
       files.push({ ...base, type: 'remove', after: null, current: disk.bytes });
