@@ -3,7 +3,7 @@ import type { Plan } from '../core/plan/plan.js';
 import type { BuiltPlan } from '../core/plan/transaction.js';
 import { scopeFolders, targetsFolder } from '../core/scope/folders.js';
 import { type OtherTarget, parseTargets } from '../core/targets/ids.js';
-import type { TargetPlanOptions, TargetSource } from '../core/targets/plan.js';
+import type { TargetPlanOptions } from '../core/targets/plan.js';
 import type { CommandContext } from './context.js';
 
 /** `--target a,b` wins over the configuration's `targets`; the default is Claude Code alone. */
@@ -19,14 +19,9 @@ function meetsTargets(plan: Plan, want: readonly OtherTarget[]): boolean {
 }
 
 /** Adds the target files to a built plan (see core/targets/plan.ts); their refusals join the plan's. */
-export async function withTargets(
-  built: BuiltPlan,
-  options: Omit<TargetPlanOptions, 'source'> & { source: (name: string) => TargetSource | undefined },
-): Promise<BuiltPlan> {
+export async function withTargets(built: BuiltPlan, options: TargetPlanOptions): Promise<BuiltPlan> {
   if (!meetsTargets(built.plan, options.want)) return built;
   const { planTargets } = await import('../core/targets/plan.js');
   const refusals = await planTargets(built.plan, targetsFolder(scopeFolders(built.plan.scope)), options);
   return { ...built, refusals: [...built.refusals, ...refusals] };
 }
-
-export type { TargetSource } from '../core/targets/plan.js';
