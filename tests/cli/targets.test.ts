@@ -462,3 +462,19 @@ describe('a target folder that became a link out of the project', () => {
     expect(existsSync(path.join(elsewhere, 'agents', 'fastapi-backend-builder.md'))).toBe(true);
   });
 });
+
+describe('an agent another clone removed from the lockfile', () => {
+  it('install removes its unedited target files with it (this clone recorded them), and keeps an edited one', async () => {
+    const sb = makeSandbox();
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode,gemini'])).exitCode).toBe(0);
+    writeFileSync(path.join(sb.project, GEMINI), `${sb.read(GEMINI)}\nMine.\n`);
+    // A pull brings a lockfile without the agent.
+    writeFileSync(path.join(sb.project, LOCK), `${JSON.stringify({ lockfileVersion: 2, agents: {} }, null, 2)}\n`);
+    const result = await sb.run(['install']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/opencode\s+removed/);
+    expect(sb.exists('.claude/agents/fastapi-backend-builder.md')).toBe(false);
+    expect(sb.exists(OPENCODE)).toBe(false);
+    expect(sb.read(GEMINI)).toContain('Mine.');
+  });
+});
