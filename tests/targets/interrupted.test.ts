@@ -3,7 +3,7 @@
  * recovery settles the agent's entry from its Claude Code file and each target's record from that
  * target's file (docs/targets-design.md); the next install finishes what was left.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
@@ -79,6 +79,57 @@ describe('an upgrade with target files interrupted between files', () => {
     expect(install.stdout).toMatch(/gemini\s+updated\s+\.gemini\/agents\/demo\.md \(the file held another translation\)/);
     expect(read('.gemini/agents/demo.md')).toContain('New prompt.');
     expect((await sb.run(['install', '--frozen'])).exitCode).toBe(0);
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+
+  it('a target file that cannot be renamed into place after the agent file was: the journal stays, and the next writer settles it', async () => {
+    const packageRoot = makeRegistryRoot({ demo: { '1.0.0': text('Old prompt.'), '1.1.0': text('New prompt.') } });
+    const sb = makeSandbox({ packageRoot });
+    expect((await sb.run(['add', 'demo@1.0.0', '--target', 'opencode'])).exitCode).toBe(0);
+    const ctx = { cwd: sb.project, home: sb.home, env: sb.env, packageRoot };
+    const scope = projectScope(ctx);
+    const lockfile = readLockfile(scope.lockfilePath);
+    const lockBefore = readFileSync(scope.lockfilePath, 'utf8');
+    const entry = lockfile.agents.demo!;
+    const base = (await registrySource.fetchLocked(entry, ctx)).bytes;
+    const theirs = await checkCandidate(await registrySource.fetchVersion!(entry, '1.1.0', ctx));
+    const { plan } = planUpgrade(await takeSnapshot(scope, lockfile), [{ name: 'demo', entry, base, theirs }], { force: false, mergeMarkers: false });
+    const folders = scopeFolders(scope);
+    await planTargets(plan, targetsFolder(folders), {
+      want: [],
+      strict: false,
+      force: false,
+      merge: true,
+      source: () => ({ theirs: async () => theirs.candidate.bytes, base: async () => base }),
+    });
+    const opencode = path.join(sb.project, '.opencode', 'agents', 'demo.md');
+    // Once the agent file is in place, something puts a folder where the OpenCode file goes.
+    const error = await applyPlan(plan, lockfile, folders, {
+      token: RUN,
+      afterFile: (relative) => {
+        if (relative !== 'demo.md') return;
+        rmSync(opencode);
+        mkdirSync(path.join(opencode, 'inside'), { recursive: true });
+      },
+    }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain('The lockfile could not be updated');
+    expect(readFileSync(path.join(scope.agentsDir, 'demo.md'), 'utf8')).toContain('New prompt.');
+    expect(readFileSync(scope.lockfilePath, 'utf8')).toBe(lockBefore);
+    expect(existsSync(journalPath(scope))).toBe(true);
+
+    rmSync(opencode, { recursive: true });
+    recoverScope(scope, scopeFolders(scope), { inherited: [RUN] });
+    const settled = readLockfile(scope.lockfilePath).agents.demo!;
+    expect(settled.version).toBe('1.1.0');
+    expect(settled.targets!.opencode!.integrity).toBe(entry.targets!.opencode!.integrity);
+    const verify = await sb.run(['verify']);
+    expect(verify.exitCode).toBe(3);
+    expect(verify.stdout).toMatch(/missing\s+demo\s+\.opencode\/agents\/demo\.md/);
+    expect((await sb.run(['install'])).exitCode).toBe(0);
+    expect(readFileSync(opencode, 'utf8')).toContain('New prompt.');
     expect((await sb.run(['verify'])).exitCode).toBe(0);
   });
 });

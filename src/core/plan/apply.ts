@@ -231,12 +231,19 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
       }
       if (action.type === 'remove' && action.deleteFile) steps.push([action.path, () => folders.agents.removeFile(action.path)]);
       if (steps.length === 0) continue;
+      let stepsDone = 0;
       for (const [relative, step] of steps) {
         try {
           step();
         } catch (error) {
-          throw stopAndRecord(error, plan, lockfile, folders, fileActions, done);
+          if (stepsDone === 0) throw stopAndRecord(error, plan, lockfile, folders, fileActions, done);
+          // Targets: part of this agent's files changed. No lock entry says that; the journal does,
+          // and the next writer settles each file from it (see reconcileJournal).
+          folders.agents.flush();
+          folders.targets?.flush();
+          throw stoppedPartWay(error, fileActions, new Set([...done, action]), false);
         }
+        stepsDone++;
         hooks.afterFile?.(relative);
       }
       done.add(action);
