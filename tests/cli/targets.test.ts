@@ -478,3 +478,28 @@ describe('an agent another clone removed from the lockfile', () => {
     expect(sb.read(GEMINI)).toContain('Mine.');
   });
 });
+
+describe('odd things at a target file', () => {
+  it('a symbolic link there is never written through: refused, and with --force the link itself is replaced', async () => {
+    const sb = makeSandbox();
+    const outside = path.join(sb.root, 'outside.md');
+    writeFileSync(outside, 'not yours\n');
+    mkdirSync(path.join(sb.project, '.opencode', 'agents'), { recursive: true });
+    symlinkSync(outside, path.join(sb.project, OPENCODE));
+    const refused = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('is a symbolic link');
+    expect(sb.exists('.claude/agents/fastapi-backend-builder.md')).toBe(false);
+    expect((await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode', '--force'])).exitCode).toBe(0);
+    expect(readFileSync(outside, 'utf8')).toBe('not yours\n');
+    expect(sb.read(OPENCODE)).toContain('mode: "subagent"');
+  });
+
+  it('a folder there is refused', async () => {
+    const sb = makeSandbox();
+    mkdirSync(path.join(sb.project, OPENCODE), { recursive: true });
+    const result = await sb.run(['add', 'fastapi-backend-builder@1.0.0', '--target', 'opencode', '--force']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('is a folder');
+  });
+});
