@@ -315,6 +315,6 @@ const size = (dir) =>
     0,
   );
 console.log(
-  `built dist/ (${Math.round(size(dist) / 1024)} KB): cli.cjs, vendor/ (${[...bundled].sort().join(', ')}), ${Object.keys(index).length} bundled agent(s) checked`,
+  `built dist/ (${Math.round(size(dist) / 1024)} KB): cli.cjs, vendor/ (${[...bundled].sort().join(', ')}), ${Object.keys(index).length} bundled agent${Object.keys(index).length === 1 ? '' : 's'} checked`,
 );
 writeFileSync(stampFile, stamp);

@@ -32,6 +32,17 @@ const ALLOW = {
   description: 'approve risky grants: hooks, mcp, bypass, unrestricted-bash, all-tools or all, comma-separated (a config deny still refuses)',
 } as const;
 
+/** Targets (docs/targets-design.md): the coding tools to write each agent for. */
+const TARGET_OPTIONS = {
+  target: {
+    type: 'string',
+    placeholder: 'list',
+    repeatable: true,
+    description: "also write each agent for these tools: opencode, copilot, gemini, cursor, codex (comma-separated; default: claude, or the config's targets)",
+  },
+  strictTargets: { type: 'boolean', description: 'refuse a translation that loses or approximates any field' },
+} as const;
+
 const COMMANDS = [
   defineCommand({
     name: 'add',
@@ -41,6 +52,7 @@ const COMMANDS = [
       force: { type: 'boolean', description: 'overwrite files agent-install does not own or that have local edits' },
       dir: { type: 'string', placeholder: 'folder', description: 'install new agents into this subfolder of the agents folder' },
       allow: ALLOW,
+      ...TARGET_OPTIONS,
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/add.js')).run(ctx, args.spec, options),
@@ -54,6 +66,7 @@ const COMMANDS = [
       frozen: { type: 'boolean', description: 'exit 3 instead of changing the lockfile or any installed file' },
       force: { type: 'boolean', description: 'restore files that differ from the lockfile' },
       allow: { ...ALLOW, description: 'with specs: approve risky grants, as add does (install from the lockfile takes none)' },
+      ...TARGET_OPTIONS,
       dryRun: DRY_RUN,
     },
     run: async (ctx, { args, options }) => (await import('../commands/install.js')).run(ctx, args.spec, options),
@@ -95,6 +108,13 @@ const COMMANDS = [
       to: { type: 'string', placeholder: 'version', description: 'compare with this version' },
       latest: { type: 'boolean', description: 'compare with the newest version, ignoring the requested range' },
       base: { type: 'boolean', description: 'show local edits: the locked version → the installed file' },
+      target: {
+        type: 'string',
+        placeholder: 'list',
+        repeatable: true,
+        description:
+          "diff these tools' files instead (opencode, copilot, gemini, cursor, codex): against the candidate's translation, or --base the locked one's",
+      },
       exitCode: { type: 'boolean', description: 'exit 3 when there are differences' },
     },
     run: async (ctx, { args, options }) => (await import('../commands/diff.js')).run(ctx, args.name, options),
@@ -138,6 +158,17 @@ const COMMANDS = [
       project: { type: 'boolean', description: 'without paths: the project scope only' },
     },
     run: async (ctx, { args, options }) => (await import('../commands/audit.js')).run(ctx, args.path, options),
+  }),
+  defineCommand({
+    name: 'import',
+    description: "turn another tool's agent file into a Claude Code agent file (not recorded in the lockfile)",
+    args: [{ name: 'file', required: true, description: 'the agent file: .opencode/agents/x.md, .github/agents/x.agent.md, .codex/agents/x.toml…' }],
+    options: {
+      from: { type: 'string', placeholder: 'target', description: 'the tool it is for: opencode, copilot, gemini, cursor or codex' },
+      print: { type: 'boolean', description: 'write the Claude Code agent to stdout instead of a file' },
+      dryRun: { type: 'boolean', description: 'show where it would be written, write nothing' },
+    },
+    run: async (ctx, { args, options }) => (await import('../commands/import.js')).run(ctx, args.file, options),
   }),
   defineCommand({
     name: 'new',

@@ -12,6 +12,7 @@ import { approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
+import { chosenTargets, withTargets } from './targets.js';
 
 export interface AddOptions {
   force?: boolean;
@@ -20,6 +21,9 @@ export interface AddOptions {
   allow?: string[] | undefined;
   /** A subfolder of the agents folder for new agents. */
   dir?: string | undefined;
+  /** Targets: `--target a,b` (repeatable). */
+  target?: string[] | undefined;
+  strictTargets?: boolean;
 }
 
 /** `--dir team/reviewers`: a plain relative folder below the agents folder. */
@@ -52,6 +56,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   const dryRun = options.dryRun === true;
   const dir = subfolder(options.dir);
   const allow = parseAllow(options.allow);
+  const want = chosenTargets(ctx, options.target);
   // Resolve and validate everything before touching the scope: a bad spec writes nothing.
   const checked: CheckedCandidate[] = [];
   for (const raw of specs) {
@@ -65,7 +70,16 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     ctx,
     scope,
     { doing: 'Installing into', would: 'Would install into' },
-    (snapshot) => planWrites(snapshot, checked, { force: options.force === true, ...(dir ? { dir } : {}) }),
+    (snapshot) =>
+      withTargets(planWrites(snapshot, checked, { force: options.force === true, ...(dir ? { dir } : {}) }), {
+        want,
+        strict: options.strictTargets === true,
+        force: options.force === true,
+        source: (name) => {
+          const found = checked.find((c) => c.agent.name === name);
+          return found ? { theirs: async () => found.candidate.bytes } : undefined;
+        },
+      }),
     { dryRun },
   );
   // Loaded only here: reading the other scope's files is no part of planning.

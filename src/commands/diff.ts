@@ -6,10 +6,13 @@ import { type DiffHunk, diffHunks, formatUnifiedDiff } from '../core/diff/text-d
 import { ExitCode } from '../core/errors.js';
 import { readFileBounded } from '../core/io/bounded-read.js';
 import { computeIntegrity } from '../core/io/integrity.js';
+import type { LockEntry } from '../core/lockfile/lockfile.js';
 import { fetchLockedCandidate } from '../core/resolve/locked.js';
 import { resolveTarget } from '../core/resolve/target.js';
-import { scopeFolders } from '../core/scope/folders.js';
+import { scopeFolders, targetsFolder } from '../core/scope/folders.js';
 import { knownBytes } from '../core/scope/known.js';
+import type { Scope } from '../core/scope/scope.js';
+import { type OtherTarget, parseTargets } from '../core/targets/ids.js';
 import { type CommandContext, type CommandResult, commandScope, counted, displayPath, scopeJson } from './context.js';
 import { lockfileFor } from './lockfile-state.js';
 import { selectLocked } from './select.js';
@@ -19,10 +22,14 @@ export interface DiffOptions {
   latest?: boolean;
   base?: boolean;
   exitCode?: boolean;
+  /** Targets: diff these tools' files of each agent instead of its Claude Code file. */
+  target?: string[] | undefined;
 }
 
 interface AgentDiff {
   name: string;
+  /** Targets: the tool whose file this is (absent: the Claude Code file). */
+  target?: string;
   from: { label: string; version: string | null };
   to: { label: string; version: string | null };
   identical: boolean;
@@ -59,6 +66,78 @@ async function grantChanges(from: string, to: string, fileName: string): Promise
 }
 
 /**
+ * Targets: each chosen tool's file of one agent → the translation of the candidate version, or
+ * with `--base` the translation of the locked version → the file (its local edits).
+ */
+async function diffTargets(
+  ctx: CommandContext,
+  scope: Scope,
+  name: string,
+  entry: LockEntry,
+  targets: OtherTarget[],
+  options: DiffOptions,
+): Promise<AgentDiff[]> {
+  const { translationOf } = await import('../core/targets/plan.js');
+  const { readTargetFile } = await import('../core/targets/files.js');
+  const folder = targetsFolder(scopeFolders(scope));
+  let other: { label: string; version: string | null; bytes: Uint8Array } | undefined;
+  const out: AgentDiff[] = [];
+  for (const target of targets) {
+    const record = entry.targets?.[target];
+    const empty = { label: '-', version: null };
+    // Grant changes belong to the Claude Code file's diff; a target's diff is its text.
+    const base = { name, target, from: empty, to: empty, identical: false, lineEndingsOnly: false, fields: [], grants: [], hunks: [] };
+    if (record === undefined) {
+      out.push({ ...base, identical: true, note: `not installed for ${target} (\`agent-install install --target ${target}\` adds it)` });
+      continue;
+    }
+    const disk = readTargetFile(folder, record.path);
+    const shown = displayPath(ctx, folder.resolve(record.path));
+    if (disk.kind !== 'file' && disk.kind !== 'missing') {
+      out.push({
+        ...base,
+        note: `cannot read ${shown}: ${disk.kind === 'other' ? disk.why : `it is a ${disk.kind === 'symlink' ? 'symbolic link' : 'folder'}`}`,
+      });
+      continue;
+    }
+    if (other === undefined) {
+      if (options.base) {
+        const locked = await fetchLockedCandidate(name, entry, ctx);
+        other = { label: `${name}${entry.version ? `@${entry.version}` : ''} (locked)`, version: entry.version ?? null, bytes: locked.bytes };
+      } else {
+        const candidate = (
+          await resolveTarget(name, entry, ctx, { ...(options.to !== undefined ? { to: options.to } : {}), latest: options.latest === true, root: scope.root })
+        ).candidate;
+        const version = candidate.version ?? null;
+        other = { label: `${name}${version ? `@${version}` : ''} (${candidate.source})`, version, bytes: candidate.bytes };
+      }
+    }
+    const translation = translationOf(target, other.bytes);
+    if (typeof translation === 'string' || 'refused' in translation) {
+      out.push({ ...base, note: `${other.label} has no ${target} translation: ${typeof translation === 'string' ? translation : translation.refused}` });
+      continue;
+    }
+    const installed = {
+      label: `${shown} (installed${disk.kind === 'missing' ? ', missing' : ''})`,
+      version: null,
+      text: disk.kind === 'file' ? decoder.decode(disk.bytes) : '',
+    };
+    const translated = { label: `${other.label} as ${target}`, version: other.version, text: translation.text };
+    const [from, to] = options.base ? [translated, installed] : [installed, translated];
+    const hunks = diffHunks(from.text, to.text);
+    out.push({
+      ...base,
+      from: { label: from.label, version: from.version },
+      to: { label: to.label, version: to.version },
+      identical: hunks.length === 0,
+      lineEndingsOnly: hunks.length > 0 && from.text.replace(/\r\n/g, '\n') === to.text.replace(/\r\n/g, '\n'),
+      hunks,
+    });
+  }
+  return out;
+}
+
+/**
  * Installed file → candidate version (default: the newest `requested` allows; `--to`,
  * `--latest`), or with `--base` locked version → installed file (the local edits).
  */
@@ -68,7 +147,12 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
   const { agents } = scopeFolders(scope);
   const known = knownBytes(ctx, scope.agentsDir);
   const results: AgentDiff[] = [];
+  const targets = options.target !== undefined && options.target.length > 0 ? parseTargets(options.target) : [];
   for (const [name, entry] of selectLocked(scope, lockfile, names)) {
+    if (targets.length > 0) {
+      results.push(...(await diffTargets(ctx, scope, name, entry, targets, options)));
+      continue;
+    }
     agents.check(entry.path); // never read through a link that leads out of the agents folder
     const file = agents.resolve(entry.path);
     const read = readInstalled(file);
@@ -143,9 +227,10 @@ export async function run(ctx: CommandContext, names: string[], options: DiffOpt
   };
   // -q: the agents that differ alone.
   const blocks = (ctx.quiet ? results.filter((r) => !r.identical) : results).map((r) => {
-    if (r.note) return `${r.name}: ${r.note}`;
-    if (r.identical) return `${r.name}: no differences (${r.from.label} = ${r.to.label})`;
-    const lines = [ctx.style.bold(`${r.name}: ${r.from.label} → ${r.to.label}`)];
+    const title = r.target ? `${r.name} (${r.target})` : r.name;
+    if (r.note) return `${title}: ${r.note}`;
+    if (r.identical) return `${title}: no differences (${r.from.label} = ${r.to.label})`;
+    const lines = [ctx.style.bold(`${title}: ${r.from.label} → ${r.to.label}`)];
     if (r.lineEndingsOnly) lines.push('  only line endings differ (CRLF vs LF)');
     if (r.grants.length > 0) lines.push(`  grants${r.grants.some((g) => g.risky !== null) ? ' (risky changes need approval again)' : ''}:`);
     for (const g of r.grants) lines.push(`    ${g.risky !== null ? ctx.style.red(g.text) : g.text}`);

@@ -1,4 +1,4 @@
-import type { Plan, PlanAction } from '../core/plan/plan.js';
+import type { Plan, PlanAction, TargetFileAction } from '../core/plan/plan.js';
 import { isWrite, planChangesAnything, sameEntry } from '../core/plan/plan.js';
 import type { Style } from './style.js';
 
@@ -75,12 +75,55 @@ export function formatPlan(plan: Plan, style: Style, options: { dryRun: boolean;
     if (isWrite(action) && action.replaceSymlink) detail += ' (replacing a symbolic link)';
     const line = `${sign} ${verb.padEnd(14)} ${label(action)}  ${style.dim(detail)}`;
     const entry = 'entry' in action ? action.entry : 'previous' in action ? action.previous : undefined;
-    if (!options.verbose || entry === undefined) return [line];
+    const targets = formatTargets(action.targets ?? [], style, options);
+    if (!options.verbose || entry === undefined) return [line, ...targets];
     return [
       line,
       style.dim(`    source ${entry.source}  requested ${entry.requested}  ${entry.integrity}${entry.registry ? `  registry ${entry.registry}` : ''}`),
+      ...targets,
     ];
   });
+}
+
+const TARGET_VERBS = {
+  create: ['create', 'created'],
+  update: ['update', 'updated'],
+  merge: ['merge', 'merged'],
+  remove: ['remove', 'removed'],
+  unchanged: ['keep', 'unchanged'],
+  refused: ['refuse', 'refused'],
+} as const;
+
+/** Targets: one line per target file of an action, then what its translation lost or approximated (with -v, why). */
+function formatTargets(files: readonly TargetFileAction[], style: Style, options: { dryRun: boolean; verbose?: boolean }): string[] {
+  return files.flatMap((file) => {
+    const [future, past] = TARGET_VERBS[file.type];
+    const verb = options.dryRun && file.type !== 'refused' ? `would ${future}` : past;
+    const line = `    ${file.target.padEnd(9)} ${verb.padEnd(14)} ${style.dim(`${file.path}${file.note ? ` (${file.note})` : ''}`)}`;
+    const out = [file.type === 'refused' ? style.yellow(line) : line];
+    for (const [kind, losses] of [
+      ['lost', file.lost],
+      ['approximated', file.approximated],
+    ] as const) {
+      if (losses.length === 0) continue;
+      if (options.verbose) for (const l of losses) out.push(style.dim(`      ${kind} ${l.field}: ${l.detail}`));
+      else out.push(style.dim(`      ${kind}: ${[...new Set(losses.map((l) => l.field))].join(', ')}`));
+    }
+    return out;
+  });
+}
+
+/** The `--json` form of an action's target files. */
+export function targetsJson(files: readonly TargetFileAction[]): Array<Record<string, unknown>> {
+  return files.map((f) => ({
+    target: f.target,
+    path: f.path,
+    action: f.type,
+    ...(f.type === 'refused' ? { refused: f.note } : f.note ? { note: f.note } : {}),
+    integrity: f.after,
+    lost: f.lost,
+    approximated: f.approximated,
+  }));
 }
 
 export function planSummary(plan: Plan, options: { dryRun: boolean }): string {
@@ -128,6 +171,7 @@ export function planJson(plan: Plan): Array<Record<string, unknown>> {
     if (action.type === 'conflict') base.conflicts = action.conflicts;
     if (action.type === 'merge') base.conflictMarkers = action.conflictMarkers === true;
     if (action.note) base.note = action.note;
+    if (action.targets) base.targets = targetsJson(action.targets);
     return base;
   });
 }

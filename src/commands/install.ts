@@ -3,6 +3,7 @@ import { mayDeclareRiskyGrants } from '../core/approvals.js';
 import type { Policy } from '../core/config.js';
 import { AgentInstallError, DifferencesFoundError, UsageError } from '../core/errors.js';
 import { cacheGet } from '../core/io/cache.js';
+import { computeIntegrity } from '../core/io/integrity.js';
 import { type Approved, CORE_APPROVAL_KINDS, type LockEntry, type Lockfile, sameEntry } from '../core/lockfile/lockfile.js';
 import { conflictError, loadLockfile } from '../core/lockfile/read.js';
 import type { Plan, PlanAction } from '../core/plan/plan.js';
@@ -19,6 +20,7 @@ import { type CommandContext, type CommandResult, commandScope, displayPath, sco
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
+import { chosenTargets, withTargets } from './targets.js';
 
 export interface InstallOptions {
   frozen?: boolean;
@@ -26,6 +28,9 @@ export interface InstallOptions {
   dryRun?: boolean;
   /** With specs, as for add. */
   allow?: string[] | undefined;
+  /** Targets: `--target a,b` (repeatable). */
+  target?: string[] | undefined;
+  strictTargets?: boolean;
 }
 
 /** Codes of refusals that mean "the installed file differs from the lock". */
@@ -159,6 +164,14 @@ function assertFrozen(actions: PlanAction[], refusals: Refusal[], hidden: string
       if (a.type === 'skip') return [`${a.name}: ${a.reason}`];
       return [];
     }),
+    // Targets: a target file rewritten or removed is drift too; a missing one is restored.
+    ...actions.flatMap((a) =>
+      (a.targets ?? []).flatMap((t) =>
+        t.type === 'update' || t.type === 'merge' || t.type === 'remove'
+          ? [`${a.name}: ${t.path} (${t.target}) would be ${t.type === 'remove' ? 'removed' : 'rewritten'}`]
+          : [],
+      ),
+    ),
   ];
   if (drift.length > 0) {
     throw new DifferencesFoundError(drift.join('\n'), {
@@ -217,7 +230,9 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     });
   }
   const header = { doing: 'Installing into', would: 'Would install into', suffix: ` from ${displayPath(ctx, scope.lockfilePath)}` };
+  const want = chosenTargets(ctx, options.target);
   const build = async (snapshot: ScopeSnapshot) => {
+    const upstreams = new Map<string, Uint8Array>();
     const fetched: Fetched[] = [];
     const kept: PlanAction[] = [];
     const keptBytes: Kept[] = [];
@@ -231,6 +246,7 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
         keptBytes.push({ name, entry, bytes });
       } else {
         const { candidate, upstream } = await fetchForEntry(name, entry, ctx);
+        upstreams.set(name, upstream.bytes);
         // The entry written for it keeps its approval (checked against the bytes in `check`).
         const approved = entry.approved ? { approved: entry.approved } : {};
         fetched.push({ name, entry, candidate: { ...candidate, ...approved }, upstream });
@@ -238,8 +254,32 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
     }
     // Planned under the names the lockfile records; validated (and their approvals checked) while the files are written.
     const candidates: CheckedCandidate[] = fetched.map(({ name, candidate }) => ({ candidate, agent: { name }, warnings: [], risky: {} }));
-    const result = planWrites(snapshot, candidates, { force: options.force === true && !frozen });
-    const actions = [...kept, ...result.plan.actions, ...planPrune(snapshot)];
+    const force = options.force === true && !frozen;
+    const planned = planWrites(snapshot, candidates, { force });
+    // Targets: each agent's files for the other tools, translated from the upstream bytes it pins.
+    const targeted = await withTargets(
+      { plan: { scope, actions: [...kept, ...planned.plan.actions, ...planPrune(snapshot)] }, refusals: planned.refusals },
+      {
+        want,
+        strict: options.strictTargets === true,
+        force,
+        source: (name) => {
+          const entry = snapshot.lockfile.agents[name];
+          if (entry === undefined) return undefined;
+          return {
+            theirs: async () => {
+              const known = upstreams.get(name);
+              if (known) return known;
+              const held = snapshot.at(entry.path);
+              if (held.bytes !== undefined && computeIntegrity(held.bytes) === entry.integrity) return held.bytes;
+              return (await fetchLockedCandidate(name, entry, ctx)).bytes;
+            },
+          };
+        },
+      },
+    );
+    const result = { refusals: targeted.refusals };
+    const actions = targeted.plan.actions;
     // A locked agent that Claude Code would not load, because another file of its scope has the
     // same name and wins: install cannot fix it (that file is not ours), so --frozen fails on it.
     const hidden = snapshot.installed

@@ -3,10 +3,12 @@ import { reportInstalledFiles } from '../core/agent/installed-report.js';
 import type { AgentReport } from '../core/agent/report.js';
 import { agentReportLines, shadowed } from '../core/agent/report.js';
 import { UsageError } from '../core/errors.js';
+import type { LockEntry } from '../core/lockfile/lockfile.js';
 import { HashCache } from '../core/scope/hash-cache.js';
 import { type InstalledAgent, inspectScope, isLoadable, markShadowed } from '../core/scope/inspect.js';
 import { knownBytes } from '../core/scope/known.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
+import type { TargetStatus } from '../core/targets/status.js';
 import { type CommandContext, type CommandResult, displayPath, formatTable } from './context.js';
 import { readScope } from './lockfile-state.js';
 
@@ -37,6 +39,8 @@ export interface ListedAgent {
   requested: string | null;
   /** With `-v`: the agent as Claude Code would load the file (absent when there is no file). */
   agent?: AgentReport;
+  /** Targets: each other tool's file the lock entry records, with its status. */
+  targets?: TargetStatus[];
 }
 
 function toListed(agent: InstalledAgent): ListedAgent {
@@ -94,7 +98,11 @@ function listNotes(agents: ListedAgent[]): string[] {
  * A scope's agents; none when the scope does not exist here, unless it was asked for explicitly.
  * Unchanged files are recognised by their stat (see HashCache).
  */
-async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: boolean): Promise<{ scope?: Scope; agents: InstalledAgent[] }> {
+async function inspectIfAny(
+  ctx: CommandContext,
+  make: () => Scope,
+  explicit: boolean,
+): Promise<{ scope?: Scope; agents: InstalledAgent[]; targets?: Map<string, TargetStatus[]> }> {
   const scope = explicit ? make() : optionalScope(make);
   if (!scope) return { agents: [] };
   const hashes = new HashCache(ctx, scope.agentsDir);
@@ -104,6 +112,12 @@ async function inspectIfAny(ctx: CommandContext, make: () => Scope, explicit: bo
     interrupted,
   }));
   hashes.save();
+  // Targets: read only when some entry records target files.
+  const locked = agents.flatMap((a): Array<[string, LockEntry]> => (a.entry?.targets && a.name ? [[a.name, a.entry]] : []));
+  if (locked.length > 0) {
+    const { targetStatuses } = await import('../core/targets/status.js');
+    return { scope, agents, targets: targetStatuses(scope, locked) };
+  }
   if (interrupted !== null) {
     ctx.warn(
       `An interrupted run left ${displayPath(ctx, interrupted)}; run \`agent-install install\` to finish or undo it. Statuses are against the lockfile as it is.`,
@@ -183,6 +197,8 @@ export async function run(ctx: CommandContext, options: ListOptions): Promise<Co
       report = shadowed(report, where, `shadowed: ${where} has the same name, and the project scope wins`);
     }
     if (report) listed.agent = report;
+    const targets = installed.entry && installed.name ? (installed.scope === 'user' ? user : project).targets?.get(installed.name) : undefined;
+    if (targets) listed.targets = targets;
     return listed;
   });
   if (agents.length === 0) return { json: [], text: 'No agents installed.' };
@@ -198,13 +214,24 @@ export async function run(ctx: CommandContext, options: ListOptions): Promise<Co
     invalid: ctx.style.red,
     shadowed: ctx.style.dim,
   };
-  const rows = agents.map((a) => [a.name ?? `(${a.path})`, versionColumn(a), a.scope, a.source === null ? '-' : shortSource(a.source), a.status]);
+  // Targets: a TARGETS column once some agent has files for other tools.
+  const withTargets = agents.some((a) => a.targets !== undefined);
+  const targetsCell = (a: ListedAgent) =>
+    a.targets === undefined || a.targets.length === 0 ? '-' : a.targets.map((t) => (t.status === 'ok' ? t.target : `${t.target}(${t.status})`)).join(' ');
+  const rows = agents.map((a) => [
+    a.name ?? `(${a.path})`,
+    versionColumn(a),
+    a.scope,
+    a.source === null ? '-' : shortSource(a.source),
+    ...(withTargets ? [targetsCell(a)] : []),
+    a.status,
+  ]);
   const installed = [...project.agents, ...user.agents];
   const fileOf = (i: number): string | undefined => {
     const scope = installed[i]?.scope === 'user' ? user.scope : project.scope;
     return scope ? path.join(scope.agentsDir, ...agents[i]!.path.split('/')) : undefined;
   };
-  const table = formatTable(['NAME', 'VERSION', 'SCOPE', 'SOURCE', 'STATUS'], rows, ctx.style);
+  const table = formatTable(['NAME', 'VERSION', 'SCOPE', 'SOURCE', ...(withTargets ? ['TARGETS'] : []), 'STATUS'], rows, ctx.style);
   // Colour the status column after padding so widths stay right.
   const lines = table
     .split('\n')

@@ -53,7 +53,7 @@ function toNewAgentOptions(options: NewOptions): NewAgentOptions {
   return out;
 }
 
-function occupied(target: string): boolean {
+export function occupied(target: string): boolean {
   try {
     lstatSync(target);
     return true;
@@ -62,7 +62,7 @@ function occupied(target: string): boolean {
   }
 }
 
-function existsError(shown: string): AgentInstallError {
+export function existsError(shown: string): AgentInstallError {
   return new AgentInstallError(`Refusing to overwrite ${shown}: it already exists.`, {
     code: 'AGENT_EXISTS',
     hint: `Choose another name, or edit the existing file. \`agent-install validate ${shown}\` checks it.`,

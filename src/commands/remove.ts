@@ -2,6 +2,7 @@ import { planRemove } from '../core/plan/remove.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
+import { withTargets } from './targets.js';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -15,7 +16,14 @@ export async function run(ctx: CommandContext, names: string[], options: RemoveO
     ctx,
     scope,
     { doing: 'Removing from', would: 'Would remove from' },
-    (snapshot) => planRemove(snapshot, names, { force: options.force === true }),
+    // Targets: every target file of the agent goes too (owned and unedited, or with --force).
+    (snapshot) =>
+      withTargets(planRemove(snapshot, names, { force: options.force === true }), {
+        want: [],
+        strict: false,
+        force: options.force === true,
+        source: () => undefined,
+      }),
     { dryRun },
   );
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });

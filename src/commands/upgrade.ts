@@ -17,6 +17,7 @@ import { formatConflicts, formatPlan, planJson, planSummary } from './format-pla
 import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
 import { selectLocked } from './select.js';
+import { withTargets } from './targets.js';
 
 export interface UpgradeCommandOptions {
   latest?: boolean;
@@ -104,7 +105,23 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
     (snapshot) => {
       const upgraded = planUpgrade(snapshot, items, { force: options.force === true, mergeMarkers: options.mergeMarkers === true });
       const fresh = planWrites(snapshot, added, { force: false });
-      return { plan: { scope, actions: [...gone, ...upgraded.plan.actions, ...fresh.plan.actions] }, refusals: [...upgraded.refusals, ...fresh.refusals] };
+      // Targets: each target file merged three-way: base = the translation of the locked version.
+      return withTargets(
+        { plan: { scope, actions: [...gone, ...upgraded.plan.actions, ...fresh.plan.actions] }, refusals: [...upgraded.refusals, ...fresh.refusals] },
+        {
+          want: [],
+          strict: false,
+          force: options.force === true,
+          merge: true,
+          mergeMarkers: options.mergeMarkers === true,
+          source: (name) => {
+            const item = items.find((i) => i.name === name);
+            if (item) return { theirs: async () => item.theirs.candidate.bytes, base: async () => item.base };
+            const fresh = added.find((c) => c.agent.name === name);
+            return fresh ? { theirs: async () => fresh.candidate.bytes } : undefined;
+          },
+        },
+      );
     },
     { dryRun },
   );

@@ -1,8 +1,11 @@
 import { ExitCode } from '../core/errors.js';
+import type { Lockfile } from '../core/lockfile/lockfile.js';
 import { journalFolderError } from '../core/lockfile/scope-lockfile.js';
 import { inspectScope } from '../core/scope/inspect.js';
 import { knownBytes } from '../core/scope/known.js';
+import type { Scope } from '../core/scope/scope.js';
 import { type VerifyEntry, verifyInstalled } from '../core/scope/verify.js';
+import type { TargetStatus } from '../core/targets/status.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, formatTable, scopeJson } from './context.js';
 import { readScope } from './lockfile-state.js';
 
@@ -41,26 +44,53 @@ function hintFor(entries: VerifyEntry[]): string {
   return parts.join(' ');
 }
 
+const TARGET_HINT =
+  'Target files: `agent-install install` restores missing ones; `agent-install diff --target <id> --base` shows local edits, which `agent-install upgrade` keeps and `install --force` replaces.';
+
+interface VerifiedTarget extends TargetStatus {
+  name: string;
+  drift: boolean;
+}
+
+/** Targets: every target file the lockfile records; anything but its locked bytes is drift (an edit not with --allow-modified). */
+async function verifyTargets(scope: Scope, lockfile: Lockfile, allowModified: boolean): Promise<VerifiedTarget[]> {
+  const entries = Object.entries(lockfile.agents).filter(([, e]) => e.targets !== undefined);
+  if (entries.length === 0) return [];
+  const { targetStatuses } = await import('../core/targets/status.js');
+  const out: VerifiedTarget[] = [];
+  for (const [name, statuses] of targetStatuses(scope, entries))
+    for (const s of statuses) out.push({ name, ...s, drift: s.status !== 'ok' && !(s.status === 'modified' && allowModified) });
+  return out;
+}
+
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const known = knownBytes(ctx, scope.agentsDir);
-  const { report, interrupted } = await readScope(ctx, scope, 'check', async (lockfile, interrupted) => ({
+  const { report, interrupted, targets } = await readScope(ctx, scope, 'check', async (lockfile, interrupted) => ({
     report: verifyInstalled(await inspectScope(scope, lockfile, { known }), { allowModified: options.allowModified === true }),
     interrupted,
+    targets: await verifyTargets(scope, lockfile, options.allowModified === true),
   }));
   const locked = report.entries.filter((e) => e.integrity !== undefined).length;
-  const rows = report.entries.map((e) => [e.status, e.name ?? '-', describe(e)]);
+  // Targets: each other tool's file, one row each, after the agent files.
+  const rows = [
+    ...report.entries.map((e) => [e.status, e.name ?? '-', describe(e)]),
+    ...targets.map((t) => [t.status, t.name, `${t.path} (${t.target} file${t.reason ? `; ${t.reason}` : ''})`]),
+  ];
+  const driftOf = (i: number) => (i < report.entries.length ? report.entries[i]!.drift : targets[i - report.entries.length]!.drift);
+  const statusOf = (i: number) => (i < report.entries.length ? report.entries[i]!.status : targets[i - report.entries.length]!.status);
   const paint = (line: string, i: number) => {
-    const entry = report.entries[i - 1];
-    if (!entry) return line;
-    return entry.drift ? ctx.style.red(line) : entry.status === 'ok' ? line : ctx.style.dim(line);
+    if (i === 0 || i > rows.length) return line;
+    return driftOf(i - 1) ? ctx.style.red(line) : statusOf(i - 1) === 'ok' ? line : ctx.style.dim(line);
   };
+  const targetDrift = targets.filter((t) => t.drift);
   const table = rows.length ? formatTable(['STATUS', 'NAME', 'PATH'], rows, ctx.style).split('\n').map(paint).join('\n') : '';
   const lockfilePath = displayPath(ctx, scope.lockfilePath);
   const checked = locked + report.entries.filter((e) => e.status === 'orphaned').length;
+  const drift = report.drift + new Set(targetDrift.filter((t) => !report.entries.some((e) => e.drift && e.name === t.name)).map((t) => t.name)).size;
   const summary =
-    report.drift > 0
-      ? `${report.drift} of ${checked} agent${checked === 1 ? '' : 's'} differ${report.drift === 1 ? 's' : ''} from ${lockfilePath}.`
+    drift > 0
+      ? `${drift} of ${checked} agent${checked === 1 ? '' : 's'} differ${drift === 1 ? 's' : ''} from ${lockfilePath}${targetDrift.length > 0 ? ` (${targetDrift.length} target file${targetDrift.length === 1 ? '' : 's'})` : ''}.`
       : locked === 0
         ? `${lockfilePath} records no agents.`
         : locked === 1
@@ -77,19 +107,26 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
   // A folder there is nothing a run left (and never removed): say what it is, as writers do.
   const folder = interrupted === null ? null : journalFolderError(interrupted);
   if (folder !== null) throw folder;
-  const ok = report.drift === 0 && journal === null;
+  const ok = drift === 0 && journal === null;
   const failure =
     journal !== null
       ? {
           code: 'INTERRUPTED_RUN' as const,
-          message: report.drift > 0 ? `${journal} ${summary}` : journal,
+          message: drift > 0 ? `${journal} ${summary}` : journal,
           hint: 'Until then the lockfile and the files may not agree.',
         }
-      : { code: 'DRIFT' as const, message: summary, hint: hintFor(report.entries) };
+      : { code: 'DRIFT' as const, message: summary, hint: [hintFor(report.entries), targetDrift.length > 0 ? TARGET_HINT : ''].filter(Boolean).join(' ') };
   // -q, as `git status --porcelain`: the drifted rows alone, nothing at all when everything matches.
-  const quiet = [...table.split('\n').filter((_, i) => report.entries[i - 1]?.drift === true), journal ?? ''].filter(Boolean);
+  const quiet = [...table.split('\n').filter((_, i) => i > 0 && i <= rows.length && driftOf(i - 1)), journal ?? ''].filter(Boolean);
   return {
-    json: { ok, scope: scopeJson(scope), drift: report.drift, agents: report.entries, ...(interrupted !== null ? { interrupted } : {}) },
+    json: {
+      ok,
+      scope: scopeJson(scope),
+      drift,
+      agents: report.entries,
+      ...(targets.length > 0 ? { targets } : {}),
+      ...(interrupted !== null ? { interrupted } : {}),
+    },
     text: (ctx.quiet ? quiet : lines).join('\n'),
     exitCode: ok ? ExitCode.ok : ExitCode.differences,
     ...(ok ? {} : { failure }),

@@ -6,6 +6,7 @@ import { readTextBounded } from './io/bounded-read.js';
 import { parseJsonFile } from './io/json.js';
 import { APPROVAL_KINDS, type ApprovalKind, CORE_APPROVAL_KINDS } from './lockfile/lockfile.js';
 import { optionalScope, projectScope } from './scope/scope.js';
+import { TARGET_IDS } from './targets/ids.js';
 
 /**
  * agent-install's configuration. Two optional JSON files, both
@@ -24,6 +25,11 @@ export interface Config {
   /** Static registries (index.json URLs or absolute paths), searched after the bundled one, in order. */
   registries: string[];
   grants?: GrantsConfig;
+  /**
+   * Targets: the coding tools `add` and `install` write agents for (docs/targets-design.md), by
+   * id; absent: Claude Code alone. The project file's list wins over the user's.
+   */
+  targets?: string[];
 }
 
 /** The severities `audit --fail-on` takes (findings.ts; repeated here so that reading a config loads no rules). */
@@ -49,7 +55,7 @@ export function configFiles(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: 
 }
 
 /** The keys a configuration file may have; any other is an error. */
-const CONFIG_KEYS: readonly string[] = ['registries', 'grants'];
+export const CONFIG_KEYS: readonly string[] = ['registries', 'grants', 'targets'];
 /** The keys of `grants`. */
 const GRANTS_KEYS: readonly string[] = ['deny', 'allow', 'risky', 'failOn'];
 /** What `grants.deny` and `grants.allow` may list. */
@@ -90,6 +96,19 @@ export function parseConfig(text: string, file: string): Config {
   const config: Config = { registries: (registries as string[]).map((r) => resolveLocation(r, path.dirname(file))) };
   const grants = (raw as Record<string, unknown>).grants;
   if (grants !== undefined) config.grants = parseGrants(grants, file);
+  const targets = (raw as Record<string, unknown>).targets;
+  if (targets !== undefined) {
+    if (!Array.isArray(targets) || targets.some((t) => typeof t !== 'string')) throw invalid(file, '`targets` must be a list of target ids');
+    for (const t of targets as string[]) {
+      if ((TARGET_IDS as readonly string[]).includes(t)) continue;
+      const near = didYouMean(t, TARGET_IDS, { maxDistance: 3 });
+      throw invalid(
+        file,
+        `\`targets\` names an unknown target ${JSON.stringify(t)}${near ? ` (did you mean "${near}"?)` : ''}; targets: ${TARGET_IDS.join(', ')}`,
+      );
+    }
+    config.targets = targets as string[];
+  }
   return config;
 }
 
@@ -135,7 +154,9 @@ export function readConfigFile(file: string): Config {
 
 /** The merged configuration: project entries first, then the user's. */
 export function readConfig(ctx: Pick<Context, 'cwd' | 'home' | 'env'>, global: boolean): Config {
-  return { registries: configFiles(ctx, global).flatMap((file) => readConfigFile(file).registries) };
+  const configs = configFiles(ctx, global).map(readConfigFile);
+  const targets = configs.find((c) => c.targets !== undefined)?.targets;
+  return { registries: configs.flatMap((c) => c.registries), ...(targets !== undefined ? { targets } : {}) };
 }
 
 /** The policy for risky grants, from both config files (README, "Approvals and policy"). */

@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   APPROVAL_REQUIRED: 'an agent has risky grants nobody approved; `--allow` or a terminal prompt approves them',
   APPROVAL_DECLINED: 'the user answered no when asked to approve risky grants',
   GRANT_DENIED: 'a config file denies a risky grant the agent has',
+  TARGET_LOSSY: '`--strict-targets` and a translation that loses or approximates fields',
   // scopes, lockfiles, config
   NOT_A_PROJECT: 'the working directory is the home folder',
   NO_HOME: 'there is no home folder',

@@ -63,9 +63,11 @@ describe('the published package', () => {
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.optionalDependencies ?? {}).toEqual({});
     expect(manifest.peerDependencies ?? {}).toEqual({});
-    // 240 KB, counted the strict way. The budget grows with features only, each time stated: 200 KB
-    // held until `audit` (grants and findings, about 20 KB) took the package to 220 KB.
-    expect(packed.size).toBeLessThanOrEqual(240_000);
+    // 270 KB, counted the strict way. The budget grows with features only, each time stated: 200 KB
+    // held until `audit` (grants and findings, about 20 KB) took the package to 220 KB; approvals
+    // (about 12 KB) and targets (five tools' translations, their plans, import, about 25 KB) took
+    // it to 266,358 bytes.
+    expect(packed.size).toBeLessThanOrEqual(270_000);
     const licences = readFileSync(path.join(REPO_ROOT, 'dist', 'THIRD-PARTY-LICENSES.md'), 'utf8');
     for (const name of ['zod', 'semver', 'diff']) expect(licences).toContain(`## ${name}@`);
     expect(licences).not.toContain('## yaml@');

@@ -3,6 +3,7 @@ import { nameProblem } from '../agent/names.js';
 import { readFileBounded } from '../io/bounded-read.js';
 import { computeIntegrity, isIntegrity } from '../io/integrity.js';
 import { jsonShapeProblem, stringifyDeterministic } from '../io/json.js';
+import { isOtherTarget, isTargetPathOf } from '../targets/ids.js';
 import { copyAgents, type LockEntry, type Lockfile, parseLockEntry, sameEntry } from './lockfile.js';
 import { isSafeRelativeAgentPath } from './paths.js';
 
@@ -32,6 +33,11 @@ export interface JournalChange {
   after: LockEntry | null;
   /** Integrity of the file once this change is done; null when the change deletes it. */
   fileAfter: string | null;
+  /**
+   * Targets: per target of the agent (before or after), its file (relative to the project, or
+   * the home folder) and that file's integrity once the change is done (null: gone).
+   */
+  targets?: Record<string, { path: string; after: string | null }>;
 }
 
 export const JOURNAL_VERSION = 1;
@@ -109,7 +115,18 @@ export function parseJournal(text: string): Journal | string {
     if (typeof after === 'string') return after;
     if (after !== null && after.path !== c.path) return `${where} writes another path than its entry records`;
     if ((after === null) !== (c.fileAfter === null)) return `${where} does not say what its file holds`;
-    changes.push({ name: c.name, path: c.path, before, after, fileAfter: c.fileAfter as string | null });
+    const change: JournalChange = { name: c.name, path: c.path, before, after, fileAfter: c.fileAfter as string | null };
+    // Targets: each other tool's file, its path checked as strictly as a lockfile's.
+    if (c.targets !== undefined) {
+      if (c.targets === null || typeof c.targets !== 'object' || Array.isArray(c.targets)) return `${where} has no usable targets`;
+      for (const [id, t] of Object.entries(c.targets as Record<string, { path?: unknown; after?: unknown }>)) {
+        if (!isOtherTarget(id) || t === null || typeof t !== 'object' || typeof t.path !== 'string' || !isTargetPathOf(id, c.name, t.path))
+          return `${where} has a target file outside the target folders`;
+        if (t.after !== null && !(typeof t.after === 'string' && isIntegrity(t.after))) return `${where} has no hash for its ${id} file`;
+      }
+      change.targets = c.targets as JournalChange['targets'];
+    }
+    changes.push(change);
   }
   return { journalVersion: JOURNAL_VERSION, token: r.token, lockfileBefore: r.lockfileBefore, lockfileAfter: r.lockfileAfter, changes };
 }
@@ -145,12 +162,37 @@ function hashOnDisk(file: string): string | null {
   }
 }
 
-/** The lockfile as the files on disk justify it: per agent, the entry after the change when its file holds the new bytes, else the entry before. */
-export function reconcileJournal(lockfile: Lockfile, journal: Journal, agentsDir: string): Lockfile {
+/**
+ * The lock entry a change leaves once some of its files are done: the entry after when the agent
+ * file is, else the one before; then each target's record from the entry whose file is there
+ * (targets: the target files are settled one by one).
+ */
+export function settleEntry(change: JournalChange, agentDone: boolean, targetDone: (target: string) => boolean): LockEntry | null {
+  const base = agentDone ? change.after : change.before;
+  if (base === null || change.targets === undefined) return base;
+  const { targets: held, ...rest } = base;
+  const targets: Record<string, unknown> = { ...held };
+  for (const id of Object.keys(change.targets)) {
+    const record = (targetDone(id) ? change.after : change.before)?.targets?.[id as keyof typeof held];
+    if (record) targets[id] = record;
+    else delete targets[id];
+  }
+  return Object.keys(targets).length > 0 ? { ...rest, targets } : rest;
+}
+
+/**
+ * The lockfile as the files on disk justify it: per agent, the entry after the change when its
+ * file holds the new bytes, else the entry before; per target file the same (see settleEntry).
+ * `targetRoot`: what target paths are relative to (the project, or the home folder).
+ */
+export function reconcileJournal(lockfile: Lockfile, journal: Journal, agentsDir: string, targetRoot?: string): Lockfile {
   const agents = copyAgents(lockfile.agents);
   for (const change of journal.changes) {
-    const onDisk = hashOnDisk(path.join(agentsDir, change.path));
-    const entry = onDisk === change.fileAfter ? change.after : change.before;
+    const entry = settleEntry(
+      change,
+      hashOnDisk(path.join(agentsDir, change.path)) === change.fileAfter,
+      (id) => targetRoot !== undefined && hashOnDisk(path.join(targetRoot, change.targets![id]!.path)) === change.targets![id]!.after,
+    );
     if (entry === null) delete agents[change.name];
     else agents[change.name] = entry;
   }

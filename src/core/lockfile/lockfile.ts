@@ -2,6 +2,7 @@ import { nameProblem } from '../agent/names.js';
 import { AgentInstallError } from '../errors.js';
 import { isIntegrity } from '../io/integrity.js';
 import { parseJsonFile, stringifyDeterministic } from '../io/json.js';
+import { type TargetRecords, targetRecordsProblem } from '../targets/ids.js';
 import { hasConflictMarkers } from './conflicts.js';
 import { isSafeRelativeAgentPath } from './paths.js';
 
@@ -38,6 +39,8 @@ export interface LockEntry {
    * the agent has no risky grant. Bytes whose risky hashes differ need approval again.
    */
   approved?: Approved;
+  /** Targets: the file of each other coding tool written from this agent (src/core/targets). */
+  targets?: TargetRecords;
 }
 
 /**
@@ -124,6 +127,10 @@ export function parseLockfile(text: string, file: string): Lockfile {
     const problem = nameProblem(name);
     if (problem !== null) throw invalid(file, `agent name ${JSON.stringify(name)} is unusable: ${problem}`);
     agents[name] = parseLockEntry(value, `${file}: agents.${name}`);
+    // Targets: each target file is this agent's own, in its target's folder.
+    const targets = agents[name]!.targets;
+    const targetProblem = targets === undefined ? null : targetRecordsProblem(targets, name);
+    if (targetProblem !== null) throw invalid(`${file}: agents.${name}`, targetProblem);
   }
   return { lockfileVersion: LOCKFILE_VERSION, agents: migrate(version, agents) };
 }
@@ -177,6 +184,12 @@ export function parseLockEntry(value: unknown, where: string): LockEntry {
     entry.accepted = accepted;
   }
   if (v.approved !== undefined) entry.approved = parseApproved(v.approved, where);
+  // Targets: each other tool's file, checked as strictly as `path` (src/core/targets/ids.ts).
+  if (v.targets !== undefined) {
+    const problem = targetRecordsProblem(v.targets);
+    if (problem !== null) throw invalid(where, problem);
+    if (Object.keys(v.targets as object).length > 0) entry.targets = v.targets as TargetRecords;
+  }
   return entry;
 }
 

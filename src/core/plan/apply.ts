@@ -1,12 +1,12 @@
 import { AgentInstallError } from '../errors.js';
 import { type PreparedWrite, uniqueSuffix } from '../io/atomic.js';
-import { readTextBounded } from '../io/bounded-read.js';
+import { readFileBounded, readTextBounded } from '../io/bounded-read.js';
 import { computeIntegrity } from '../io/integrity.js';
 import { JOURNAL_VERSION, type JournalChange, lockfileDigest, serializeJournal } from '../lockfile/journal.js';
 import { copyAgents, type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
 import { MAX_LOCKFILE_BYTES } from '../lockfile/read.js';
-import { ensureScopeFolders, JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
-import { isWrite, type Plan, type PlanAction, sameEntry, type WriteAction } from './plan.js';
+import { ensureScopeFolders, JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders, targetsFolder } from '../scope/folders.js';
+import { changesTargetFile, isWrite, type Plan, type PlanAction, sameEntry, type TargetFileAction } from './plan.js';
 
 export interface ApplyHooks {
   /** Called after each agent file is written or deleted (tests use it to simulate a crash). */
@@ -24,11 +24,39 @@ const CONCURRENT_WRITES = 16;
 
 /** Checks that every file the plan writes or deletes lies inside the agents folder (see GuardedFolder). */
 export function checkPlanPaths(plan: Plan, folders: ScopeFolders): void {
-  for (const action of plan.actions) if (isWrite(action) || action.type === 'remove') folders.agents.check(action.path);
+  for (const action of plan.actions) {
+    if (isWrite(action) || action.type === 'remove') folders.agents.check(action.path);
+    // Targets: every other tool's file below the project (or home folder), never through a link out of it.
+    for (const file of action.targets ?? []) if (changesTargetFile(file)) targetsFolder(folders).check(file.path);
+  }
+}
+
+/** The target files of an action that are written or deleted. */
+function changedTargets(action: PlanAction): TargetFileAction[] {
+  return action.targets?.filter(changesTargetFile) ?? [];
+}
+
+/** One file the plan writes: an agent file, or a target file beside it. */
+interface FileWrite {
+  folder: 'agents' | 'targets';
+  path: string;
+  bytes: Uint8Array;
+  replaceSymlink: boolean;
+}
+
+/** What the plan writes, in commit order: per action its agent file, then its target files. */
+function writesOf(plan: Plan): FileWrite[] {
+  const out: FileWrite[] = [];
+  for (const action of plan.actions) {
+    if (isWrite(action)) out.push({ folder: 'agents', path: action.path, bytes: action.bytes, replaceSymlink: action.replaceSymlink === true });
+    for (const file of changedTargets(action))
+      if (file.type !== 'remove') out.push({ folder: 'targets', path: file.path, bytes: file.bytes!, replaceSymlink: file.replaceSymlink === true });
+  }
+  return out;
 }
 
 /** Writes every file under a temporary name, several at once; on any failure none is left behind. */
-async function prepareAll(writes: WriteAction[], folders: ScopeFolders): Promise<PreparedWrite[]> {
+async function prepareAll(writes: FileWrite[], folders: ScopeFolders): Promise<PreparedWrite[]> {
   const prepared: PreparedWrite[] = new Array(writes.length);
   let next = 0;
   let failure: unknown;
@@ -37,7 +65,8 @@ async function prepareAll(writes: WriteAction[], folders: ScopeFolders): Promise
       const index = next++;
       const action = writes[index]!;
       try {
-        prepared[index] = await folders.agents.prepareWrite(action.path, action.bytes, { replaceSymlink: action.replaceSymlink === true });
+        const folder = action.folder === 'agents' ? folders.agents : targetsFolder(folders);
+        prepared[index] = await folder.prepareWrite(action.path, action.bytes, { replaceSymlink: action.replaceSymlink });
       } catch (error) {
         failure ??= error;
       }
@@ -60,7 +89,8 @@ function lockfileAfter(plan: Plan, lockfile: Lockfile, done: ReadonlySet<PlanAct
     } else if (action.type === 'remove') {
       if (!action.deleteFile || done.has(action)) delete agents[action.name];
     } else if (action.type === 'unchanged' && !sameEntry(action.entry, lockfile.agents[action.name])) {
-      agents[action.name] = action.entry;
+      // Targets: an entry whose target files change is recorded once they have.
+      if (changedTargets(action).length === 0 || done.has(action)) agents[action.name] = action.entry;
     }
   }
   return { ...lockfile, agents };
@@ -78,7 +108,7 @@ function stoppedPartWay(error: unknown, fileActions: PlanAction[], done: Readonl
   const notChanged = fileActions.filter((a) => !done.has(a));
   const byVerb = new Map<string, string[]>();
   for (const action of changed) {
-    const verb = PAST[action.type as keyof typeof PAST];
+    const verb = PAST[action.type as keyof typeof PAST] ?? 'changed the target files of';
     byVerb.set(verb, [...(byVerb.get(verb) ?? []), action.name]);
   }
   const what = [...byVerb].map(([verb, names]) => `${verb} ${names.join(', ')}`).join('; ');
@@ -129,24 +159,39 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
   const before = readTextBounded(folders.claude.resolve(LOCKFILE_NAME), MAX_LOCKFILE_BYTES, 'lockfile', { noFollow: true });
   const changes: JournalChange[] = [];
   for (const action of plan.actions) {
+    let change: JournalChange | undefined;
     if (isWrite(action)) {
-      changes.push({
+      change = {
         name: action.name,
         path: action.path,
         before: lockfile.agents[action.name] ?? null,
         after: action.entry,
         fileAfter: action.type === 'merge' || action.entry.accepted !== undefined ? computeIntegrity(action.bytes) : action.entry.integrity,
-      });
+      };
     } else if (action.type === 'remove') {
       // A file left in place (only its lock entry goes) is already gone from disk.
-      changes.push({ name: action.name, path: action.path, before: lockfile.agents[action.name] ?? null, after: null, fileAfter: null });
+      change = { name: action.name, path: action.path, before: lockfile.agents[action.name] ?? null, after: null, fileAfter: null };
+    } else if (action.type === 'unchanged' && changedTargets(action).length > 0) {
+      // Targets: only target files change; the agent file stays as it is.
+      const held = readFileBounded(folders.agents.resolve(action.path), undefined, { noFollow: true }).bytes;
+      change = {
+        name: action.name,
+        path: action.path,
+        before: lockfile.agents[action.name] ?? null,
+        after: action.entry,
+        fileAfter: held === null ? action.entry.integrity : computeIntegrity(held),
+      };
     }
+    if (change === undefined) continue;
+    const targets = changedTargets(action);
+    if (targets.length > 0) change.targets = Object.fromEntries(targets.map((t) => [t.target, { path: t.path, after: t.after }]));
+    changes.push(change);
   }
-  const fileActions = plan.actions.filter((a) => isWrite(a) || (a.type === 'remove' && a.deleteFile));
+  const fileActions = plan.actions.filter((a) => isWrite(a) || (a.type === 'remove' && a.deleteFile) || changedTargets(a).length > 0);
   const everything = new Set(fileActions);
   const next = lockfileAfter(plan, lockfile, everything);
   const nextText = serializeLockfile(next);
-  const writes = plan.actions.filter(isWrite);
+  const writes = writesOf(plan);
   const preparing = prepareAll(writes, folders);
   const checking = hooks.whilePreparing?.();
   const [outcome, checked] = await Promise.allSettled([preparing, checking]);
@@ -177,25 +222,38 @@ export async function applyPlan(plan: Plan, lockfile: Lockfile, folders: ScopeFo
       throw stoppedPartWay(error, fileActions, done, true);
     }
     for (const action of plan.actions) {
-      const change = isWrite(action)
-        ? () => prepared[committed++]!.commit()
-        : action.type === 'remove' && action.deleteFile
-          ? () => folders.agents.removeFile(action.path)
-          : undefined;
-      if (change === undefined) continue;
-      try {
-        change();
-      } catch (error) {
-        throw stopAndRecord(error, plan, lockfile, folders, fileActions, done);
+      // The agent file first, then its target files; on removal the target files go first.
+      const steps: Array<[string, () => void]> = [];
+      if (isWrite(action)) steps.push([action.path, () => prepared[committed++]!.commit()]);
+      for (const file of changedTargets(action)) {
+        if (file.type === 'remove') steps.unshift([file.path, () => targetsFolder(folders).removeFile(file.path)]);
+        else steps.push([file.path, () => prepared[committed++]!.commit()]);
+      }
+      if (action.type === 'remove' && action.deleteFile) steps.push([action.path, () => folders.agents.removeFile(action.path)]);
+      if (steps.length === 0) continue;
+      let stepsDone = 0;
+      for (const [relative, step] of steps) {
+        try {
+          step();
+        } catch (error) {
+          if (stepsDone === 0) throw stopAndRecord(error, plan, lockfile, folders, fileActions, done);
+          // Targets: part of this agent's files changed. No lock entry says that; the journal does,
+          // and the next writer settles each file from it (see reconcileJournal).
+          folders.agents.flush();
+          folders.targets?.flush();
+          throw stoppedPartWay(error, fileActions, new Set([...done, action]), false);
+        }
+        stepsDone++;
+        hooks.afterFile?.(relative);
       }
       done.add(action);
-      hooks.afterFile?.(action.path);
     }
   } finally {
     for (const write of prepared.slice(committed)) write.abort();
   }
   // Every agent file's rename is durable before the lockfile records it.
   folders.agents.flush();
+  folders.targets?.flush();
   try {
     folders.claude.writeFile(LOCKFILE_NAME, nextText);
   } catch (error) {
@@ -227,6 +285,7 @@ function stopAndRecord(
   let written = false;
   try {
     folders.agents.flush();
+    folders.targets?.flush();
     folders.claude.writeFile(LOCKFILE_NAME, serializeLockfile(lockfileAfter(plan, lockfile, done)));
     written = true;
     folders.claude.removeFile(JOURNAL_NAME);

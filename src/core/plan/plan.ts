@@ -3,6 +3,29 @@ import { type LockEntry, sameEntry } from '../lockfile/lockfile.js';
 export { sameEntry } from '../lockfile/lockfile.js';
 
 import type { Scope } from '../scope/scope.js';
+import type { Loss, OtherTarget } from '../targets/ids.js';
+
+/**
+ * Targets: one file of another coding tool derived from the agent (docs/targets-design.md),
+ * written or deleted in the same transaction as the agent's own file.
+ */
+export interface TargetFileAction {
+  target: OtherTarget;
+  /** Relative to the project (the home folder in the user scope), `/`-separated. */
+  path: string;
+  /** `refused`: no file for this target (the reason is in `note`); `unchanged` also for a file left in place. */
+  type: 'create' | 'update' | 'merge' | 'remove' | 'unchanged' | 'refused';
+  /** What is written (create, update, merge). */
+  bytes?: Uint8Array;
+  /** The integrity the file has once the action is done; null when it is gone. */
+  after: string | null;
+  /** Bytes on disk before (diffs in dry runs). */
+  current?: Uint8Array;
+  replaceSymlink?: boolean;
+  note?: string;
+  lost: Loss[];
+  approximated: Loss[];
+}
 
 interface ActionBase {
   /** Agent name (the lockfile key). */
@@ -11,6 +34,8 @@ interface ActionBase {
   path: string;
   /** One line for humans: why this action. */
   note?: string;
+  /** Targets: the agent's files for other coding tools. */
+  targets?: TargetFileAction[];
 }
 
 /**
@@ -36,6 +61,8 @@ export interface UnchangedAction extends ActionBase {
   type: 'unchanged';
   entry: LockEntry;
   previous?: LockEntry;
+  /** Targets: the integrity of the agent file as it is, when target files change beside it. */
+  fileIntegrity?: string;
 }
 
 /** Forget the agent; delete its file when it is still the installed bytes (or with --force). */
@@ -73,7 +100,14 @@ export function isWrite(action: PlanAction): action is WriteAction {
   return action.type === 'create' || action.type === 'update' || action.type === 'merge';
 }
 
+/** Does this target file action write or delete the file? */
+export function changesTargetFile(action: TargetFileAction): boolean {
+  return action.type === 'create' || action.type === 'update' || action.type === 'merge' || action.type === 'remove';
+}
+
 /** Does carrying out the plan change any file or the lockfile? */
 export function planChangesAnything(plan: Plan): boolean {
-  return plan.actions.some((a) => isWrite(a) || a.type === 'remove' || (a.type === 'unchanged' && !sameEntry(a.entry, a.previous)));
+  return plan.actions.some(
+    (a) => isWrite(a) || a.type === 'remove' || (a.type === 'unchanged' && (!sameEntry(a.entry, a.previous) || a.targets?.some(changesTargetFile) === true)),
+  );
 }

@@ -19,6 +19,17 @@ export function planPrune(snapshot: ScopeSnapshot): PlanAction[] {
         },
       ];
     }
-    return [{ type: 'remove', name: agent.name, path: agent.path, deleteFile: true, note: 'no longer in the lockfile' }];
+    // Targets: the entry this clone recorded names its target files, removed with it (when unedited).
+    const recorded = snapshot.known.installed(agent.name)?.entry;
+    return [
+      {
+        type: 'remove',
+        name: agent.name,
+        path: agent.path,
+        deleteFile: true,
+        note: 'no longer in the lockfile',
+        ...(recorded?.targets ? { previous: recorded } : {}),
+      },
+    ];
   });
 }

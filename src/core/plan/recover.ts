@@ -7,7 +7,7 @@ import { type Lockfile, serializeLockfile } from '../lockfile/lockfile.js';
 import { loadLockfile, MAX_LOCKFILE_BYTES } from '../lockfile/read.js';
 import { interruptedRunError, journalExists, journalFolderError, journalPath } from '../lockfile/scope-lockfile.js';
 import { JOURNAL_NAME, LOCKFILE_NAME, type ScopeFolders } from '../scope/folders.js';
-import type { Scope } from '../scope/scope.js';
+import { type Scope, targetRootOf } from '../scope/scope.js';
 
 /** A journal records at most every entry twice, and a hash per agent. */
 export const MAX_JOURNAL_BYTES = 2 * MAX_LOCKFILE_BYTES + 16 * 1_048_576;
@@ -77,7 +77,7 @@ export function recoverScope(scope: Scope, folders: ScopeFolders, options: Recov
     } else if (verdict !== null && digest !== verdict.journal.lockfileAfter) {
       // Killed before writing the lockfile (after writing it, the run was complete): per agent,
       // the entry its file justifies.
-      const reconciled = reconcileJournal(lockfile, verdict.journal, scope.agentsDir);
+      const reconciled = reconcileJournal(lockfile, verdict.journal, scope.agentsDir, targetRootOf(scope));
       const text = serializeLockfile(reconciled);
       if (state.kind === 'missing' ? Object.keys(reconciled.agents).length > 0 : text !== state.text) {
         // The journal names the lockfile about to be written, so that it stays true if this run is killed too.
@@ -90,6 +90,16 @@ export function recoverScope(scope: Scope, folders: ScopeFolders, options: Recov
   folders.claude.removeTempFiles('');
   const dirs = new Set(['']);
   for (const entry of Object.values(lockfile.agents)) dirs.add(path.posix.dirname(entry.path).replace(/^\.$/, ''));
+  // Targets: the folders of the locked target files, below the project (or home folder).
+  const targetDirs = new Set<string>();
+  for (const entry of Object.values(lockfile.agents)) for (const record of Object.values(entry.targets ?? {})) targetDirs.add(path.posix.dirname(record.path));
+  for (const dir of targetDirs) {
+    try {
+      folders.targets?.removeTempFiles(dir);
+    } catch (error) {
+      if (!isAgentInstallError(error) || (error.code !== 'PATH_OUTSIDE_SCOPE' && error.code !== 'PATH_IS_FOLDER')) throw error;
+    }
+  }
   for (const dir of dirs) {
     try {
       folders.agents.removeTempFiles(dir);

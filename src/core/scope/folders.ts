@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { AgentInstallError } from '../errors.js';
 import { GuardedFolder } from '../io/guarded-folder.js';
-import type { Scope } from './scope.js';
+import { type Scope, targetRootOf } from './scope.js';
 
 /** The two folders of a scope that agent-install writes to, each guarded (see GuardedFolder). */
 export interface ScopeFolders {
@@ -9,6 +9,17 @@ export interface ScopeFolders {
   claude: GuardedFolder;
   /** The agents folder: agent files, in subfolders too. */
   agents: GuardedFolder;
+  /**
+   * Targets: the folder other coding tools' agent files are written below (the project, or the
+   * home folder), each folder on the way checked to resolve inside it (src/core/targets).
+   */
+  targets?: GuardedFolder;
+}
+
+/** The guarded folder of the scope's target files; every plan that has some opens it. */
+export function targetsFolder(folders: ScopeFolders): GuardedFolder {
+  if (!folders.targets) throw new Error('this scope has no target folder');
+  return folders.targets;
 }
 
 export { JOURNAL_NAME, LOCKFILE_NAME, SCOPE_LOCK_NAME } from './file-names.js';
@@ -21,7 +32,8 @@ export { JOURNAL_NAME, LOCKFILE_NAME, SCOPE_LOCK_NAME } from './file-names.js';
  * stays inside it.
  */
 export function scopeFolders(scope: Scope): ScopeFolders {
-  if (scope.kind === 'user') return { claude: GuardedFolder.open(scope.claudeDir), agents: GuardedFolder.open(scope.agentsDir) };
+  if (scope.kind === 'user')
+    return { claude: GuardedFolder.open(scope.claudeDir), agents: GuardedFolder.open(scope.agentsDir), targets: GuardedFolder.open(targetRootOf(scope)) };
   let root: string;
   try {
     root = realpathSync(scope.root);
@@ -37,6 +49,7 @@ export function scopeFolders(scope: Scope): ScopeFolders {
   return {
     claude: GuardedFolder.open(scope.claudeDir, { within: root, refuseOutside: refuse(scope.claudeDir) }),
     agents: GuardedFolder.open(scope.agentsDir, { within: root, refuseOutside: refuse(scope.agentsDir) }),
+    targets: GuardedFolder.open(root, { within: root }),
   };
 }
 

@@ -16,6 +16,13 @@ export interface Scope {
   lockfilePath: string;
   /** Project root for project scope; the config folder for user scope. Relative paths in the lockfile are resolved against it. */
   root: string;
+  /** Targets: what other coding tools' agent files are relative to: the project root, or the home folder (default: `root`). */
+  targetRoot?: string;
+}
+
+/** The folder other coding tools' agent files are relative to (src/core/targets). */
+export function targetRootOf(scope: Scope): string {
+  return scope.targetRoot ?? scope.root;
 }
 
 export function isDirectory(p: string): boolean {
@@ -96,7 +103,14 @@ export function userScope(ctx: Pick<Context, 'env' | 'home'>): Scope {
       hint: 'Set HOME to an existing folder, or CLAUDE_CONFIG_DIR to the Claude Code config folder.',
     });
   }
-  return { kind: 'user', root: claudeDir, claudeDir, agentsDir: path.join(claudeDir, 'agents'), lockfilePath: path.join(claudeDir, 'agents.lock.json') };
+  return {
+    kind: 'user',
+    root: claudeDir,
+    claudeDir,
+    agentsDir: path.join(claudeDir, 'agents'),
+    lockfilePath: path.join(claudeDir, 'agents.lock.json'),
+    targetRoot: path.resolve(ctx.home),
+  };
 }
 
 /**

@@ -22,32 +22,16 @@
 // explorer, worker, as an empty project shows them) are left out unless redefined.
 //
 // Output: { "version", "agents": [{ name, description, notes }], "log": [{ level, text }] }
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { hideAll, installDir, installedFile, oracleMain, prepareCopies } from './common.mjs';
 
 export const CODEX_VERSION = process.env.CODEX_VERSION ?? '0.171.0';
 
-function installDir(version) {
-  const cache = process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache');
-  return path.join(process.env.AGENT_INSTALL_ORACLES_DIR ?? path.join(cache, 'agent-install-target-oracles'), '@openai', 'codex', version);
-}
-
 /** The path of the codex launcher, installed from the npm registry when missing. */
 export function codexBinary(version = CODEX_VERSION) {
-  const prefix = installDir(version);
-  const bin = path.join(prefix, 'node_modules', '.bin', 'codex');
-  if (!existsSync(bin)) {
-    process.stderr.write(`installing @openai/codex@${version} into ${prefix} (once, about 420 MB)\n`);
-    mkdirSync(prefix, { recursive: true });
-    writeFileSync(path.join(prefix, 'package.json'), '{"name":"oracle-cache","private":true}\n');
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `@openai/codex@${version}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  return bin;
+  return installedFile('@openai/codex', version, 'node_modules/.bin/codex', 'about 420 MB');
 }
 
 const DEAD_PROXY = 'http://127.0.0.1:9';
@@ -97,16 +81,11 @@ function agentTypeDescription(promptInput) {
 }
 
 function prepare(project, home, trusted) {
-  const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'codex-oracle-')));
-  const projectDir = path.join(work, 'project');
-  const homeDir = path.join(work, 'home');
-  if (project === undefined) mkdirSync(projectDir);
-  else cpSync(path.resolve(project), projectDir, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
-  if (home !== undefined) cpSync(path.resolve(home), homeDir, { recursive: true });
-  mkdirSync(path.join(homeDir, '.codex'), { recursive: true });
-  execFileSync('git', ['init', '-q'], { cwd: projectDir });
-  if (trusted) appendFileSync(path.join(homeDir, '.codex', 'config.toml'), `\n[projects.${JSON.stringify(projectDir)}]\ntrust_level = "trusted"\n`);
-  return { work, projectDir, homeDir };
+  const copies = prepareCopies(project, home, 'codex');
+  mkdirSync(path.join(copies.homeDir, '.codex'), { recursive: true });
+  if (trusted)
+    appendFileSync(path.join(copies.homeDir, '.codex', 'config.toml'), `\n[projects.${JSON.stringify(copies.projectDir)}]\ntrust_level = "trusted"\n`);
+  return copies;
 }
 
 function rolesIn(bin, projectDir, homeDir) {
@@ -123,9 +102,9 @@ const PROBE = 'agent-install-oracle-probe';
  * least one custom role exists, so the empty project gets one probe role, left out of the answer.
  */
 function builtinRoles(bin, version) {
-  const file = path.join(installDir(version), 'builtin-roles.json');
+  const file = path.join(installDir('@openai/codex', version), 'builtin-roles.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const { work, projectDir, homeDir } = prepare(undefined, undefined, true);
+  const { projectDir, homeDir, remove } = prepare(undefined, undefined, true);
   try {
     mkdirSync(path.join(homeDir, '.codex', 'agents'), { recursive: true });
     writeFileSync(path.join(homeDir, '.codex', 'agents', `${PROBE}.toml`), `name = "${PROBE}"\ndescription = "probe"\ndeveloper_instructions = "probe"\n`);
@@ -134,7 +113,7 @@ function builtinRoles(bin, version) {
     writeFileSync(file, JSON.stringify(roles));
     return roles;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -145,12 +124,11 @@ function builtinRoles(bin, version) {
 export async function askCodex({ project, home, trusted = true, version = CODEX_VERSION }) {
   const bin = codexBinary(version);
   const builtins = builtinRoles(bin, version);
-  const { work, projectDir, homeDir } = prepare(project, home, trusted);
+  const { projectDir, homeDir, hide, remove } = prepare(project, home, trusted);
   try {
-    const hide = (text) => text.split(projectDir).join('<project>').split(homeDir).join('<home>');
     const { listed, roles } = rolesIn(bin, projectDir, homeDir);
     const same = (a, b) => a.name === b.name && a.description === b.description && a.notes.join('\n') === b.notes.join('\n');
-    const agents = roles.filter((role) => !builtins.some((b) => same(b, role))).map((role) => JSON.parse(hide(JSON.stringify(role))));
+    const agents = roles.filter((role) => !builtins.some((b) => same(b, role))).map((role) => hideAll(hide, role));
     const log = [];
     if (!listed) log.push({ level: 'WARN', text: 'spawn_agent has no agent_type parameter: no role was loaded, not even the built-in ones' });
     const doctor = run(bin, ['doctor', '--json'], projectDir, homeDir);
@@ -166,23 +144,13 @@ export async function askCodex({ project, home, trusted = true, version = CODEX_
     }
     return { version, agents, log };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  if (args.includes('--install')) {
-    codexBinary();
-  } else {
-    const at = args.indexOf('--home');
-    const home = at >= 0 ? args.splice(at, 2)[1] : undefined;
-    const untrusted = args.indexOf('--untrusted');
-    if (untrusted >= 0) args.splice(untrusted, 1);
-    if (args.length !== 1) {
-      process.stderr.write('usage: node tests/targets/oracles/codex.mjs [--home DIR] [--untrusted] PROJECT\n');
-      process.exit(2);
-    }
-    process.stdout.write(`${JSON.stringify(await askCodex({ project: args[0], home, trusted: untrusted < 0 }), null, 2)}\n`);
-  }
-}
+await oracleMain(import.meta.url, {
+  usage: 'node tests/targets/oracles/codex.mjs [--home DIR] [--untrusted] PROJECT',
+  flags: ['--untrusted'],
+  install: () => codexBinary(),
+  ask: ({ project, home, flags }) => askCodex({ project, home, trusted: !flags['--untrusted'] }),
+});

@@ -22,33 +22,15 @@
 // left out.
 //
 // Output: { "version", "agents": [{ name, description }], "log": [{ level, text }] }
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { installedFile, oracleMain, prepareCopies, runUntil, startStandIn } from './common.mjs';
 
 export const COPILOT_CLI_VERSION = process.env.COPILOT_CLI_VERSION ?? '1.0.102';
 
-function installDir(version) {
-  const cache = process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache');
-  return path.join(process.env.AGENT_INSTALL_ORACLES_DIR ?? path.join(cache, 'agent-install-target-oracles'), '@github', 'copilot', version);
-}
-
 /** The path of the copilot launcher, installed from the npm registry when missing. */
 export function copilotBinary(version = COPILOT_CLI_VERSION) {
-  const prefix = installDir(version);
-  const bin = path.join(prefix, 'node_modules', '.bin', 'copilot');
-  if (!existsSync(bin)) {
-    process.stderr.write(`installing @github/copilot@${version} into ${prefix} (once, about 190 MB)\n`);
-    mkdirSync(prefix, { recursive: true });
-    writeFileSync(path.join(prefix, 'package.json'), '{"name":"oracle-cache","private":true}\n');
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `@github/copilot@${version}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  return bin;
+  return installedFile('@github/copilot', version, 'node_modules/.bin/copilot', 'about 190 MB');
 }
 
 const MODEL = 'gpt-4.1';
@@ -63,58 +45,31 @@ function chunk(delta, finish) {
  * request is the subagent's own: the tools and instructions Copilot CLI gives that agent.
  */
 function startModelServer(delegateTo) {
-  const requests = [];
   let delegated = false;
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (data) => {
-      body += data;
-    });
-    req.on('end', () => {
-      requests.push({ url: req.url, body });
-      if (req.url.includes('/models')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model' }] }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      if (delegateTo !== undefined && !delegated && req.url.includes('/chat/completions')) {
-        delegated = true;
-        const args = { name: 'probe', description: 'oracle probe', prompt: 'oracle', agent_type: delegateTo };
-        const call = { index: 0, id: 'call_oracle', type: 'function', function: { name: 'task', arguments: JSON.stringify(args) } };
-        res.write(chunk({ role: 'assistant', tool_calls: [call] }, null));
-        res.write(chunk({}, 'tool_calls'));
-      } else {
-        res.write(chunk({ role: 'assistant', content: 'ok' }, null));
-        res.write(chunk({}, 'stop'));
-      }
-      res.end('data: [DONE]\n\n');
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, requests, url: `http://127.0.0.1:${server.address().port}/v1` }));
-  });
+  return startStandIn((request, res) => {
+    if (request.url.includes('/models')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model' }] }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    if (delegateTo !== undefined && !delegated && request.url.includes('/chat/completions')) {
+      delegated = true;
+      const args = { name: 'probe', description: 'oracle probe', prompt: 'oracle', agent_type: delegateTo };
+      const call = { index: 0, id: 'call_oracle', type: 'function', function: { name: 'task', arguments: JSON.stringify(args) } };
+      res.write(chunk({ role: 'assistant', tool_calls: [call] }, null));
+      res.write(chunk({}, 'tool_calls'));
+    } else {
+      res.write(chunk({ role: 'assistant', content: 'ok' }, null));
+      res.write(chunk({}, 'stop'));
+    }
+    res.end('data: [DONE]\n\n');
+  }, '/v1');
 }
 
 function runCopilot(bin, cwd, env, logDir, done = () => false) {
   const args = ['-p', 'oracle', '--allow-all-tools', '--trust-folder', '--disable-client-telemetry', '--log-level', 'all', '--log-dir', logDir];
-  return new Promise((resolve) => {
-    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stdout.resume();
-    child.stderr.on('data', (data) => {
-      stderr += data;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    const poll = setInterval(() => {
-      if (done()) child.kill('SIGTERM');
-    }, 100);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve({ status, stderr });
-    });
-  });
+  return runUntil(bin, args, { cwd, env, done });
 }
 
 /** Reads "- **name**: description" items after "User-provided custom agents:" in the task tool. */
@@ -134,14 +89,8 @@ export function parseCustomAgents(taskDescription) {
 const ABOUT_AGENTS = /agents?\b.*\.md|custom agent|frontmatter/i;
 
 function prepare(project, home) {
-  const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'copilot-oracle-')));
-  const projectDir = path.join(work, 'project');
-  const homeDir = path.join(work, 'home');
-  cpSync(path.resolve(project), projectDir, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
-  if (home !== undefined) cpSync(path.resolve(home), homeDir, { recursive: true });
-  mkdirSync(homeDir, { recursive: true });
-  execFileSync('git', ['init', '-q'], { cwd: projectDir });
-  return { work, projectDir, homeDir, logDir: path.join(work, 'logs') };
+  const copies = prepareCopies(project, home, 'copilot');
+  return { ...copies, logDir: path.join(copies.work, 'logs') };
 }
 
 function environment(homeDir, url) {
@@ -164,7 +113,7 @@ const chatRequests = (model) => model.requests.filter((r) => r.url.includes('/ch
  * its system prompt. Undefined when the CLI did not start that agent.
  */
 async function probeAgent(bin, project, home, name) {
-  const { work, projectDir, homeDir, logDir } = prepare(project, home);
+  const { projectDir, homeDir, logDir, remove } = prepare(project, home);
   const model = await startModelServer(name);
   try {
     await runCopilot(bin, projectDir, environment(homeDir, model.url), logDir, () => chatRequests(model).length >= 2);
@@ -175,7 +124,7 @@ async function probeAgent(bin, project, home, name) {
     return { tools: (body.tools ?? []).map((t) => t.function?.name).filter(Boolean), model: body.model, system: system.join('\n') };
   } finally {
     model.server.close();
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -187,11 +136,10 @@ async function probeAgent(bin, project, home, name) {
  */
 export async function askCopilot({ project, home, probe = false, version = COPILOT_CLI_VERSION }) {
   const bin = copilotBinary(version);
-  const { work, projectDir, homeDir, logDir } = prepare(project, home);
+  const { projectDir, homeDir, logDir, hide, remove } = prepare(project, home);
   const model = await startModelServer();
   try {
     const run = await runCopilot(bin, projectDir, environment(homeDir, model.url), logDir);
-    const hide = (text) => text.split(projectDir).join('<project>').split(homeDir).join('<home>');
     const turn = chatRequests(model)[0];
     if (!turn) throw new Error(`Copilot CLI sent no request (exit ${run.status}):\n${hide(run.stderr).slice(-2000)}`);
     const body = JSON.parse(turn.body);
@@ -214,23 +162,13 @@ export async function askCopilot({ project, home, probe = false, version = COPIL
     return { version, agents, log };
   } finally {
     model.server.close();
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  if (args.includes('--install')) {
-    copilotBinary();
-  } else {
-    const at = args.indexOf('--home');
-    const home = at >= 0 ? args.splice(at, 2)[1] : undefined;
-    const probeAt = args.indexOf('--probe');
-    if (probeAt >= 0) args.splice(probeAt, 1);
-    if (args.length !== 1) {
-      process.stderr.write('usage: node tests/targets/oracles/copilot.mjs [--home DIR] [--probe] PROJECT\n');
-      process.exit(2);
-    }
-    process.stdout.write(`${JSON.stringify(await askCopilot({ project: args[0], home, probe: probeAt >= 0 }), null, 2)}\n`);
-  }
-}
+await oracleMain(import.meta.url, {
+  usage: 'node tests/targets/oracles/copilot.mjs [--home DIR] [--probe] PROJECT',
+  flags: ['--probe'],
+  install: () => copilotBinary(),
+  ask: ({ project, home, flags }) => askCopilot({ project, home, probe: flags['--probe'] }),
+});

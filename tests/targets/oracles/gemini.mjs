@@ -26,36 +26,18 @@
 // copy of --home when given. Built-in agents are left out of `agents`.
 //
 // Output: { "version", "agents": [{ name, description }], "log": [{ level, text }] }
-import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { installedFile, oracleMain, prepareCopies, runUntil, startStandIn } from './common.mjs';
 
 export const GEMINI_CLI_VERSION = process.env.GEMINI_CLI_VERSION ?? '0.61.0';
 
 const BUILT_IN = new Set(['codebase_investigator', 'cli_help', 'generalist', 'browser_agent']);
 
-function installDir(version) {
-  const cache = process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache');
-  return path.join(process.env.AGENT_INSTALL_ORACLES_DIR ?? path.join(cache, 'agent-install-target-oracles'), '@google', 'gemini-cli', version);
-}
-
 /** The path of Gemini CLI's entry script, installed from the npm registry when missing. */
 export function geminiScript(version = GEMINI_CLI_VERSION) {
-  const prefix = installDir(version);
-  const script = path.join(prefix, 'node_modules', '@google', 'gemini-cli', 'bundle', 'gemini.js');
-  if (!existsSync(script)) {
-    process.stderr.write(`installing @google/gemini-cli@${version} into ${prefix} (once, about 100 MB)\n`);
-    mkdirSync(prefix, { recursive: true });
-    writeFileSync(path.join(prefix, 'package.json'), '{"name":"oracle-cache","private":true}\n');
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `@google/gemini-cli@${version}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  return script;
+  return installedFile('@google/gemini-cli', version, 'node_modules/@google/gemini-cli/bundle/gemini.js', 'about 100 MB');
 }
 
 const REPLY = { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP', index: 0 }] };
@@ -70,31 +52,20 @@ function reply(parts) {
  * that a later request is the subagent's own: the tools and instructions Gemini CLI gives it.
  */
 function startModelServer(delegateTo) {
-  const requests = [];
   let delegated = false;
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      requests.push({ url: req.url, body });
-      let answer = REPLY;
-      if (delegateTo !== undefined && !delegated && req.url.includes('streamGenerateContent')) {
-        delegated = true;
-        answer = reply([{ functionCall: { name: 'invoke_agent', args: { agent_name: delegateTo, prompt: 'oracle' } } }]);
-      }
-      if (req.url.includes('alt=sse')) {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(`data: ${JSON.stringify(answer)}\n\n`);
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer));
-      }
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, requests, url: `http://127.0.0.1:${server.address().port}` }));
+  return startStandIn((request, res) => {
+    let answer = REPLY;
+    if (delegateTo !== undefined && !delegated && request.url.includes('streamGenerateContent')) {
+      delegated = true;
+      answer = reply([{ functionCall: { name: 'invoke_agent', args: { agent_name: delegateTo, prompt: 'oracle' } } }]);
+    }
+    if (request.url.includes('alt=sse')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`data: ${JSON.stringify(answer)}\n\n`);
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    }
   });
 }
 
@@ -137,37 +108,10 @@ function writeSettings(homeDir) {
   writeFileSync(file, JSON.stringify(settings, null, 2));
 }
 
-// Gemini CLI restarts itself in a child process; the run gets a process group of its own so that
-// ending it ends both.
+// Gemini CLI restarts itself in a child process: the run is a process group, ended as a whole.
 function runGemini(script, cwd, env, extraArgs = [], done = () => false) {
   const args = [script, '-p', 'oracle', '-m', 'gemini-2.5-flash', '--skip-trust', '--debug', ...extraArgs];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd, env, detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const stop = (signal) => {
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const timer = setTimeout(() => stop('SIGKILL'), 120_000);
-    const poll = setInterval(() => {
-      if (done()) stop('SIGTERM');
-    }, 100);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runUntil(process.execPath, args, { cwd, env, done, group: true });
 }
 
 /** Reads "- name -> description" items from the sub-agent section of the system instruction. */
@@ -210,16 +154,10 @@ export function agentLog(stderr) {
 }
 
 function prepare(project, home, acknowledgeProjectAgents) {
-  const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'gemini-oracle-')));
-  const projectDir = path.join(work, 'project');
-  const homeDir = path.join(work, 'home');
-  cpSync(path.resolve(project), projectDir, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
-  if (home !== undefined) cpSync(path.resolve(home), homeDir, { recursive: true });
-  mkdirSync(homeDir, { recursive: true });
-  execFileSync('git', ['init', '-q'], { cwd: projectDir });
-  writeSettings(homeDir);
-  if (acknowledgeProjectAgents) acknowledge(projectDir, homeDir);
-  return { work, projectDir, homeDir };
+  const copies = prepareCopies(project, home, 'gemini');
+  writeSettings(copies.homeDir);
+  if (acknowledgeProjectAgents) acknowledge(copies.projectDir, copies.homeDir);
+  return copies;
 }
 
 function environment(homeDir, url) {
@@ -234,7 +172,7 @@ const isMainTurn = (request) => request.url.includes('streamGenerateContent') &&
  * its system instruction. Undefined when the CLI did not start that agent.
  */
 async function probeAgent(script, project, home, acknowledgeProjectAgents, name) {
-  const { work, projectDir, homeDir } = prepare(project, home, acknowledgeProjectAgents);
+  const { projectDir, homeDir, hide, remove } = prepare(project, home, acknowledgeProjectAgents);
   const model = await startModelServer(name);
   const subagentTurn = () => model.requests.find((r) => r.url.includes('GenerateContent') && !isMainTurn(r) && JSON.parse(r.body).tools);
   try {
@@ -243,11 +181,10 @@ async function probeAgent(script, project, home, acknowledgeProjectAgents, name)
     if (!turn) return undefined;
     const body = JSON.parse(turn.body);
     const tools = (body.tools ?? []).flatMap((t) => (t.functionDeclarations ?? []).map((f) => f.name));
-    const system = systemOf(turn).split(projectDir).join('<project>').split(homeDir).join('<home>');
-    return { tools, model: /models\/([^:]+):/.exec(turn.url)?.[1], system };
+    return { tools, model: /models\/([^:]+):/.exec(turn.url)?.[1], system: hide(systemOf(turn)) };
   } finally {
     model.server.close();
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -260,11 +197,10 @@ async function probeAgent(script, project, home, acknowledgeProjectAgents, name)
  */
 export async function askGemini({ project, home, acknowledgeProjectAgents = true, probe = false, version = GEMINI_CLI_VERSION }) {
   const script = geminiScript(version);
-  const { work, projectDir, homeDir } = prepare(project, home, acknowledgeProjectAgents);
+  const { projectDir, homeDir, hide, remove } = prepare(project, home, acknowledgeProjectAgents);
   const model = await startModelServer();
   try {
     const run = await runGemini(script, projectDir, environment(homeDir, model.url));
-    const hide = (text) => text.split(projectDir).join('<project>').split(homeDir).join('<home>');
     const turn = model.requests.find(isMainTurn);
     if (!turn) throw new Error(`Gemini CLI sent no request (exit ${run.status}):\n${hide(run.stderr).slice(-2000)}`);
     const agents = parseSubagents(systemOf(turn))
@@ -280,26 +216,13 @@ export async function askGemini({ project, home, acknowledgeProjectAgents = true
     return { version, agents, log };
   } finally {
     model.server.close();
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  if (args.includes('--install')) {
-    geminiScript();
-  } else {
-    const at = args.indexOf('--home');
-    const home = at >= 0 ? args.splice(at, 2)[1] : undefined;
-    const noAck = args.indexOf('--no-acknowledge');
-    if (noAck >= 0) args.splice(noAck, 1);
-    const probeAt = args.indexOf('--probe');
-    if (probeAt >= 0) args.splice(probeAt, 1);
-    if (args.length !== 1) {
-      process.stderr.write('usage: node tests/targets/oracles/gemini.mjs [--home DIR] [--no-acknowledge] [--probe] PROJECT\n');
-      process.exit(2);
-    }
-    const answer = await askGemini({ project: args[0], home, acknowledgeProjectAgents: noAck < 0, probe: probeAt >= 0 });
-    process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
-  }
-}
+await oracleMain(import.meta.url, {
+  usage: 'node tests/targets/oracles/gemini.mjs [--home DIR] [--no-acknowledge] [--probe] PROJECT',
+  flags: ['--no-acknowledge', '--probe'],
+  install: () => geminiScript(),
+  ask: ({ project, home, flags }) => askGemini({ project, home, acknowledgeProjectAgents: !flags['--no-acknowledge'], probe: flags['--probe'] }),
+});

@@ -19,33 +19,14 @@
 //
 // Output: { "version", "agents": [{ name, description?, mode, model?, prompt, permission, rules,
 //           options, ... }], "log": [{ "level", "text" }] }   paths shown as <project> and <home>.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { hideAll, installedFile, oracleMain, prepareCopies } from './common.mjs';
 
 export const OPENCODE_VERSION = process.env.OPENCODE_VERSION ?? '1.18.33';
 
-function installDir(version) {
-  const cache = process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache');
-  return path.join(process.env.AGENT_INSTALL_ORACLES_DIR ?? path.join(cache, 'agent-install-target-oracles'), 'opencode-ai', version);
-}
-
 /** The path of the opencode executable, installed from the npm registry when missing. */
 export function opencodeBinary(version = OPENCODE_VERSION) {
-  const prefix = installDir(version);
-  const bin = path.join(prefix, 'node_modules', 'opencode-ai', 'bin', 'opencode.exe');
-  if (!existsSync(bin)) {
-    process.stderr.write(`installing opencode-ai@${version} into ${prefix} (once, about 190 MB)\n`);
-    mkdirSync(prefix, { recursive: true });
-    // A package.json of our own keeps npm from taking the folder for the package being installed.
-    writeFileSync(path.join(prefix, 'package.json'), '{"name":"oracle-cache","private":true}\n');
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `opencode-ai@${version}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  }
-  return bin;
+  return installedFile('opencode-ai', version, 'node_modules/opencode-ai/bin/opencode.exe', 'about 190 MB');
 }
 
 const BUILT_IN = new Set(['build', 'compaction', 'explore', 'general', 'plan', 'summary', 'title']);
@@ -96,16 +77,8 @@ function run(bin, args, cwd, home) {
  */
 export async function askOpencode({ project, home, probe = false, version = OPENCODE_VERSION }) {
   const bin = opencodeBinary(version);
-  const work = realpathSync(mkdtempSync(path.join(tmpdir(), 'opencode-oracle-')));
-  const projectDir = path.join(work, 'project');
-  const homeDir = path.join(work, 'home');
+  const { projectDir, homeDir, hide, remove } = prepareCopies(project, home, 'opencode');
   try {
-    cpSync(path.resolve(project), projectDir, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
-    if (home !== undefined) cpSync(path.resolve(home), homeDir, { recursive: true });
-    mkdirSync(homeDir, { recursive: true });
-    execFileSync('git', ['init', '-q'], { cwd: projectDir });
-
-    const hide = (text) => text.split(projectDir).join('<project>').split(homeDir).join('<home>');
     const log = [];
     const config = run(bin, ['debug', 'config'], projectDir, homeDir);
     let configured = {};
@@ -122,12 +95,12 @@ export async function askOpencode({ project, home, probe = false, version = OPEN
     for (const [name, entry] of Object.entries(configured)) {
       const resolved = final.get(name);
       agents.push({
-        ...JSON.parse(hide(JSON.stringify(entry))),
+        ...hideAll(hide, entry),
         name,
         builtIn: BUILT_IN.has(name),
         loaded: resolved !== undefined,
         mode: resolved?.mode ?? entry.mode,
-        rules: resolved?.rules ? JSON.parse(hide(JSON.stringify(resolved.rules))) : undefined,
+        rules: resolved?.rules ? hideAll(hide, resolved.rules) : undefined,
       });
     }
     if (probe) {
@@ -141,23 +114,13 @@ export async function askOpencode({ project, home, probe = false, version = OPEN
     }
     return { version, agents, log };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  if (args.includes('--install')) {
-    opencodeBinary();
-  } else {
-    const at = args.indexOf('--home');
-    const home = at >= 0 ? args.splice(at, 2)[1] : undefined;
-    const probeAt = args.indexOf('--probe');
-    if (probeAt >= 0) args.splice(probeAt, 1);
-    if (args.length !== 1) {
-      process.stderr.write('usage: node tests/targets/oracles/opencode.mjs [--home DIR] [--probe] PROJECT\n');
-      process.exit(2);
-    }
-    process.stdout.write(`${JSON.stringify(await askOpencode({ project: args[0], home, probe: probeAt >= 0 }), null, 2)}\n`);
-  }
-}
+await oracleMain(import.meta.url, {
+  usage: 'node tests/targets/oracles/opencode.mjs [--home DIR] [--probe] PROJECT',
+  flags: ['--probe'],
+  install: () => opencodeBinary(),
+  ask: ({ project, home, flags }) => askOpencode({ project, home, probe: flags['--probe'] }),
+});
