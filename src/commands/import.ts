@@ -71,11 +71,15 @@ export async function run(ctx: CommandContext, file: string, options: ImportOpti
     ensureScopeFolders(folders);
     folders.agents.createFile(fileName, imported.text, () => existsError(shown));
   }
-  const lines = [
-    header,
-    `${ctx.style.green('+')} ${dryRun ? 'would create' : 'created'}  ${shown}  ${ctx.style.dim(`(from ${from}: ${displayPath(ctx, source)})`)}`,
-    ...(lossLines.length > 0 ? lossLines : ['  nothing lost or approximated']),
-    dryRun ? 'Dry run: nothing was written.' : 'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
-  ];
+  const row = `${ctx.style.green('+')} ${dryRun ? 'would create' : 'created'}  ${shown}  ${ctx.style.dim(`(from ${from}: ${displayPath(ctx, source)})`)}`;
+  // -q, as for `new`: the created row and what the translation lost, no header or note.
+  const lines = ctx.quiet
+    ? [row, ...lossLines]
+    : [
+        header,
+        row,
+        ...(lossLines.length > 0 ? lossLines : ['  nothing lost or approximated']),
+        dryRun ? 'Dry run: nothing was written.' : 'Not recorded in the lockfile: it is your own agent (`agent-install list` shows it as unmanaged).',
+      ];
   return { json, text: lines.join('\n') };
 }

@@ -164,6 +164,20 @@ const CASES: Case[] = [
     modes: [...MODES, '--dry-run'],
   },
   {
+    file: 'add',
+    argv: ['add', `${NAME}@1.0.0`, '--target', 'opencode,codex'],
+  },
+  {
+    file: 'import',
+    argv: ['import', '--from', 'opencode', '.opencode/agents/docs-writer.md'],
+    setup: (sb) =>
+      sb.write({
+        '.opencode/agents/docs-writer.md':
+          '---\ndescription: Writes and fixes documentation. Use it for README and docs changes.\nmode: subagent\nmodel: anthropic/claude-sonnet-4-5\ntemperature: 0.2\ntools:\n  bash: false\n  webfetch: false\n---\n\nYou write clear documentation.\n',
+      }),
+    modes: [...MODES, '--dry-run'],
+  },
+  {
     file: 'merge-lockfile',
     argv: ['merge-lockfile', 'base.json', 'ours.json', 'theirs.json'],
     setup: async (sb) => {

@@ -126,7 +126,7 @@ function importFrom(text: string): Imported {
     report.approximated.push({ field: 'sandbox_mode', detail: `${d.sandbox_mode}: Claude Code asks before commands and edits instead of sandboxing them` });
   for (const key of Object.keys(d)) {
     if (['name', 'description', 'developer_instructions', 'model_reasoning_effort', 'sandbox_mode', 'web_search'].includes(key)) continue;
-    report.lost.push({ field: key === 'mcp_servers' ? 'mcpServers' : key, detail: `${key}: ${JSON.stringify(d[key])} is not expressible in Claude Code` });
+    report.lost.push({ field: key === 'mcp_servers' ? 'mcpServers' : key, detail: `${JSON.stringify(d[key])} is not expressible in Claude Code` });
   }
   return { text: claudeFile(fields, (d.developer_instructions as string).trim()), ...report };
 }

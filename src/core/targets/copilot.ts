@@ -162,7 +162,7 @@ function importFrom(text: string, fileName: string): Imported {
   }
   for (const key of Object.keys(d))
     if (!['name', 'description', 'tools'].includes(key))
-      report.lost.push({ field: key, detail: `${key}: ${JSON.stringify(d[key])} is not expressible in Claude Code` });
+      report.lost.push({ field: key, detail: `${JSON.stringify(d[key])} is not expressible in Claude Code` });
   return { text: claudeFile(fields, read.body), ...report };
 }
 

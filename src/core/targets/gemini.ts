@@ -159,7 +159,7 @@ function importFrom(text: string): Imported {
   if (d.max_turns !== undefined) fields.push(['maxTurns', d.max_turns]);
   for (const key of Object.keys(d))
     if (!['kind', 'name', 'description', 'tools', 'max_turns'].includes(key))
-      report.lost.push({ field: key === 'mcp_servers' ? 'mcpServers' : key, detail: `${key}: ${JSON.stringify(d[key])} is not expressible in Claude Code` });
+      report.lost.push({ field: key === 'mcp_servers' ? 'mcpServers' : key, detail: `${JSON.stringify(d[key])} is not expressible in Claude Code` });
   return { text: claudeFile(fields, read.body), ...report };
 }
 

@@ -160,7 +160,7 @@ export function common(source: Source, grant: Grant, report: Report, title: stri
   for (const [field, value] of fields) {
     if (value === undefined || handled.includes(field)) continue;
     if (field === 'model') lose('model', `${value}: Claude Code model names mean nothing to ${title}; omitted, so ${title} chooses the model`);
-    else lose(field, `${field}: ${JSON.stringify(value)} is not expressible in ${title}`);
+    else lose(field, `${JSON.stringify(value)} is not expressible in ${title}`);
   }
   return undefined;
 }

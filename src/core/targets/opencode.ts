@@ -234,7 +234,7 @@ function importFrom(text: string, fileName: string): Imported {
     report.approximated.push({ field: 'mode', detail: `mode ${d.mode}: in Claude Code it is a subagent only` });
   for (const key of Object.keys(d)) {
     if (['name', 'description', 'mode', 'permission', 'tools', 'steps', 'maxSteps', 'color', 'prompt', 'disable'].includes(key)) continue;
-    lose(key, `${key}: ${JSON.stringify(d[key])} is not expressible in Claude Code`);
+    lose(key, `${JSON.stringify(d[key])} is not expressible in Claude Code`);
   }
   return { text: claudeFile(fields, body), ...report };
 }
