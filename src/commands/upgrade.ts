@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { loadValidate } from '../core/agent/load.js';
 import { parseAllow } from '../core/approvals.js';
 import { ExitCode, isAgentInstallError } from '../core/errors.js';
+import { MAX_AGENT_FILE_BYTES, readFileBounded } from '../core/io/bounded-read.js';
 import { cacheGet, cachePut, contentPath } from '../core/io/cache.js';
 import { computeIntegrity } from '../core/io/integrity.js';
 import type { LockEntry } from '../core/lockfile/lockfile.js';
@@ -11,6 +13,7 @@ import type { CheckedCandidate } from '../core/resolve/check.js';
 import { fetchLockedCandidate, rememberCandidate } from '../core/resolve/locked.js';
 import { resolveRequested, resolveTarget } from '../core/resolve/target.js';
 import { isNewer, isPlainVersion } from '../core/resolve/versions.js';
+import type { Scope } from '../core/scope/scope.js';
 import { type ApprovalSubject, approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatConflicts, formatPlan, planJson, planSummary } from './format-plan.js';
@@ -42,6 +45,20 @@ function pinNote(name: string, entry: LockEntry, theirs: CheckedCandidate, newes
   return `${name} is pinned to ${entry.version}; ${newest} is available: \`agent-install upgrade --latest ${name}\` takes it (or \`agent-install add ${name}@^${newest}\`).`;
 }
 
+/**
+ * The merge base from the agent file itself when it holds exactly the locked upstream bytes: a
+ * clone whose cache never saw them (agents committed, cache empty) can still upgrade a source that
+ * moved on. The bytes are trusted by their hash alone, so the file's path needs no guarding.
+ */
+function installedLockedBytes(scope: Scope, entry: LockEntry): Uint8Array | null {
+  try {
+    const read = readFileBounded(path.join(scope.agentsDir, ...entry.path.split('/')), MAX_AGENT_FILE_BYTES, { noFollow: true });
+    return read.bytes !== null && computeIntegrity(read.bytes) === entry.integrity ? read.bytes : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function run(ctx: CommandContext, names: string[], options: UpgradeCommandOptions): Promise<CommandResult> {
   const scope = commandScope(ctx);
   const dryRun = options.dryRun === true;
@@ -65,7 +82,7 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
       });
       continue;
     }
-    const base = (await fetchLockedCandidate(name, entry, ctx)).bytes;
+    const base = installedLockedBytes(scope, entry) ?? (await fetchLockedCandidate(name, entry, ctx)).bytes;
     if (!dryRun) rememberCandidate(ctx, theirs.candidate);
     items.push({ name, entry, base, theirs });
     if (!options.latest && entry.version !== undefined && entry.requested === entry.version && isPlainVersion(entry.version)) {

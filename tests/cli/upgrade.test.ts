@@ -318,3 +318,21 @@ describe('upgrade: what it tells and keeps', () => {
     expect(sb.exists('.claude/agents/beta.md')).toBe(true);
   });
 });
+
+describe('upgrade on a clone whose cache never saw the locked bytes', () => {
+  it('takes the merge base from the agent file when it holds exactly the locked bytes', async () => {
+    const sb = makeSandbox();
+    const upstream = path.join(sb.root, 'upstream');
+    mkdirSync(upstream);
+    const v1 = '---\nname: helper\ndescription: Helps. Use it for help.\n---\n\nYou help.\n';
+    writeFileSync(path.join(upstream, 'helper.md'), v1);
+    expect((await sb.run(['add', '../upstream/helper.md'])).exitCode).toBe(0);
+    writeFileSync(path.join(upstream, 'helper.md'), `${v1}Be brief.\n`);
+    // A fresh clone of a repository that commits its agents: the file is there, the cache is not.
+    rmSync(path.join(sb.home, '.cache'), { recursive: true, force: true });
+    const result = await sb.run(['upgrade']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(sb.read('.claude/agents/helper.md')).toBe(`${v1}Be brief.\n`);
+    expect((await sb.run(['verify'])).exitCode).toBe(0);
+  });
+});
