@@ -272,7 +272,11 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
               if (known) return known;
               const held = snapshot.at(entry.path);
               if (held.bytes !== undefined && computeIntegrity(held.bytes) === entry.integrity) return held.bytes;
-              return (await fetchLockedCandidate(name, entry, ctx)).bytes;
+              const fetchedBytes = (await fetchLockedCandidate(name, entry, ctx)).bytes;
+              // A kept agent whose upstream bytes this machine lacked: they are translated now, so their grants are checked too.
+              const keptEntry = keptBytes.find((k) => k.name === name);
+              if (keptEntry !== undefined && keptEntry.bytes === null) keptEntry.bytes = fetchedBytes;
+              return fetchedBytes;
             },
           };
         },
