@@ -50,3 +50,19 @@ describe('install --target: the upstream bytes a target is translated from need 
     expect(sb.read(GEMINI)).toContain('mcp_servers');
   });
 });
+
+describe('import --from: the imported name becomes a file name only when it is a safe one', () => {
+  it('a name with a path separator, a control character or a leading dot is refused (UNSAFE_NAME), and nothing is written', async () => {
+    const sb = makeSandbox();
+    for (const [i, name] of ['team/evil', 'x\ny', 'esc\u001b[2Jz', '.hidden'].entries()) {
+      sb.write({ [`from/r${i}.toml`]: `name = ${JSON.stringify(name)}\ndescription = "d"\ndeveloper_instructions = "hi"\n` });
+      const r = await sb.run(['import', '--from', 'codex', `from/r${i}.toml`, '--json']);
+      expect(r.exitCode, name).toBe(1);
+      expect(r.json().error.code).toBe('UNSAFE_NAME');
+    }
+    expect(sb.exists('.claude/agents')).toBe(false);
+    sb.write({ 'from/ok.toml': 'name = "fine-agent"\ndescription = "d"\ndeveloper_instructions = "hi"\n' });
+    expect((await sb.run(['import', '--from', 'codex', 'from/ok.toml'])).exitCode).toBe(0);
+    expect(sb.exists('.claude/agents/fine-agent.md')).toBe(true);
+  });
+});
