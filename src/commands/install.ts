@@ -20,7 +20,7 @@ import { type CommandContext, type CommandResult, commandScope, displayPath, sco
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
-import { chosenTargets, withTargets } from './targets.js';
+import { chosenTargets, codexDeclaresMcp, withTargets } from './targets.js';
 
 export interface InstallOptions {
   frozen?: boolean;
@@ -263,6 +263,7 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
         want,
         strict: options.strictTargets === true,
         force,
+        codexMcp: codexDeclaresMcp(ctx, scope),
         source: (name) => {
           const entry = snapshot.lockfile.agents[name];
           if (entry === undefined) return undefined;

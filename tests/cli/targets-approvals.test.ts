@@ -66,3 +66,32 @@ describe('import --from: the imported name becomes a file name only when it is a
     expect(sb.exists('.claude/agents/fine-agent.md')).toBe(true);
   });
 });
+
+describe('Codex roles get the MCP servers of the Codex configuration', () => {
+  const SHELL = agentText('shell-user', 'tools: Read, Bash\n');
+  const ROLE = '.codex/agents/shell-user.toml';
+  const CONFIG = '[mcp_servers.docs]\ncommand = "npx"\nargs = ["-y", "docs-server"]\n';
+
+  it('a restricted agent is refused for Codex when the user config or the project config declares MCP servers', async () => {
+    for (const where of ['home', 'project'] as const) {
+      const sb = makeSandbox();
+      sb.write({ 'shell-user.md': SHELL }, path.join(sb.root, 'upstream'));
+      sb.write({ '.codex/config.toml': CONFIG }, where === 'home' ? sb.home : sb.project);
+      const r = await sb.run(['add', '../upstream/shell-user.md', '--target', 'codex', '--json']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const [codex] = r.json().actions[0].targets;
+      expect(codex).toMatchObject({ target: 'codex', action: 'refused' });
+      expect(codex.refused).toContain('MCP servers');
+      expect(sb.exists(ROLE)).toBe(false);
+    }
+  });
+
+  it('without MCP servers there the role is written', async () => {
+    const sb = makeSandbox();
+    sb.write({ 'shell-user.md': SHELL }, path.join(sb.root, 'upstream'));
+    sb.write({ '.codex/config.toml': 'model = "o3"\n' }, sb.home);
+    const r = await sb.run(['add', '../upstream/shell-user.md', '--target', 'codex']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(sb.read(ROLE)).toContain('sandbox_mode = "workspace-write"');
+  });
+});
