@@ -12,7 +12,7 @@ import { approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
-import { chosenTargets, withTargets } from './targets.js';
+import { chosenTargets, codexDeclaresMcp, withTargets } from './targets.js';
 
 export interface AddOptions {
   force?: boolean;
@@ -75,6 +75,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
         want,
         strict: options.strictTargets === true,
         force: options.force === true,
+        codexMcp: codexDeclaresMcp(ctx, scope),
         source: (name) => {
           const found = checked.find((c) => c.agent.name === name);
           return found ? { theirs: async () => found.candidate.bytes } : undefined;

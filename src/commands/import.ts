@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { agentFileName } from '../core/agent/names.js';
 import { checkAgentText } from '../core/agent/validate.js';
 import { AgentInstallError, UsageError } from '../core/errors.js';
 import { readFileBounded } from '../core/io/bounded-read.js';
@@ -53,7 +54,8 @@ export async function run(ctx: CommandContext, file: string, options: ImportOpti
   if (options.print) return { json: { ok: true, written: false, ...report, text: imported.text }, text: imported.text.replace(/\n$/, ''), verbatim: true };
   const scope = commandScope(ctx);
   const folders = scopeFolders(scope);
-  const fileName = `${name}.md`;
+  // The name becomes the file name, as for `add` and `new`: no separators, control characters or hidden files.
+  const fileName = agentFileName(name);
   const target = folders.agents.resolve(fileName);
   const shown = displayPath(ctx, target);
   if (occupied(target)) throw existsError(shown);

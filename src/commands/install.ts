@@ -20,7 +20,7 @@ import { type CommandContext, type CommandResult, commandScope, displayPath, sco
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
-import { chosenTargets, withTargets } from './targets.js';
+import { chosenTargets, codexDeclaresMcp, withTargets } from './targets.js';
 
 export interface InstallOptions {
   frozen?: boolean;
@@ -266,6 +266,7 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
         want,
         strict: options.strictTargets === true,
         force,
+        codexMcp: codexDeclaresMcp(ctx, scope),
         source: (name) => {
           const entry = snapshot.lockfile.agents[name];
           if (entry === undefined) return undefined;
@@ -275,7 +276,11 @@ export async function run(ctx: CommandContext, specs: string[], options: Install
               if (known) return known;
               const held = snapshot.at(entry.path);
               if (held.bytes !== undefined && computeIntegrity(held.bytes) === entry.integrity) return held.bytes;
-              return (await fetchLockedCandidate(name, entry, ctx)).bytes;
+              const fetchedBytes = (await fetchLockedCandidate(name, entry, ctx)).bytes;
+              // A kept agent whose upstream bytes this machine lacked: they are translated now, so their grants are checked too.
+              const keptEntry = keptBytes.find((k) => k.name === name);
+              if (keptEntry !== undefined && keptEntry.bytes === null) keptEntry.bytes = fetchedBytes;
+              return fetchedBytes;
             },
           };
         },

@@ -20,7 +20,7 @@ import { formatConflicts, formatPlan, planJson, planSummary } from './format-pla
 import { lockfileFor } from './lockfile-state.js';
 import { runWritingPlan } from './run-plan.js';
 import { selectLocked } from './select.js';
-import { withTargets } from './targets.js';
+import { codexDeclaresMcp, withTargets } from './targets.js';
 
 export interface UpgradeCommandOptions {
   latest?: boolean;
@@ -131,6 +131,7 @@ export async function run(ctx: CommandContext, names: string[], options: Upgrade
           force: options.force === true,
           merge: true,
           mergeMarkers: options.mergeMarkers === true,
+          codexMcp: codexDeclaresMcp(ctx, scope),
           source: (name) => {
             const item = items.find((i) => i.name === name);
             if (item) return { theirs: async () => item.theirs.candidate.bytes, base: async () => item.base };

@@ -37,6 +37,11 @@ export interface TargetPlanOptions {
   mergeMarkers?: boolean;
   /** Where the agent's bytes come from; called only when a translation is needed. */
   source: (name: string) => TargetSource | undefined;
+  /**
+   * A Codex configuration (the user's, or the project's) declares MCP servers, which a Codex role
+   * gets too: a restricted agent is refused for Codex then (docs/targets-mapping.md §3.5).
+   */
+  codexMcp?: boolean;
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -48,13 +53,14 @@ const memo = new Map<string, Translation | string>();
  * `bytes` (an agent file) for `target`. Line endings are made LF first, so a checkout with CRLF
  * gives the same file; a string says why there is none.
  */
-export function translationOf(target: OtherTarget, bytes: Uint8Array): Translation | string {
+export function translationOf(target: OtherTarget, bytes: Uint8Array, codexMcp = false): Translation | string {
   const lf = Buffer.from(decoder.decode(bytes).replace(/\r\n/g, '\n'), 'utf8');
-  const key = `${computeIntegrity(lf)} ${target}`;
+  const mcp = codexMcp && target === 'codex';
+  const key = `${computeIntegrity(lf)} ${target}${mcp ? ' mcp' : ''}`;
   let found = memo.get(key);
   if (found === undefined) {
     const source = sourceOf(lf);
-    found = typeof source === 'string' ? source : translateTo(target, source);
+    found = typeof source === 'string' ? source : translateTo(target, mcp ? { ...source, codexMcp: true } : source);
     if (memo.size > 10_000) memo.clear();
     memo.set(key, found);
   }
@@ -96,7 +102,7 @@ export async function planTargets(plan: Plan, folder: GuardedFolder, options: Ta
       const refuse = (code: Refusal['code'], reason: string, hint: string) => refusals.push({ name: action.name, path: relative, code, reason, hint });
       const source = options.source(action.name);
       if (source === undefined) throw new Error(`no bytes to translate ${action.name} from`);
-      const translation = translationOf(target, await source.theirs());
+      const translation = translationOf(target, await source.theirs(), options.codexMcp);
       if (typeof translation === 'string' || 'refused' in translation) {
         const reason = typeof translation === 'string' ? translation : translation.refused;
         const lost = typeof translation === 'string' ? [] : translation.lost;
@@ -153,7 +159,7 @@ export async function planTargets(plan: Plan, folder: GuardedFolder, options: Ta
       }
       if (record && options.merge) {
         const baseBytes = source.base ? await source.base() : undefined;
-        const was = baseBytes ? translationOf(target, baseBytes) : undefined;
+        const was = baseBytes ? translationOf(target, baseBytes, options.codexMcp) : undefined;
         if (was !== undefined && typeof was !== 'string' && 'text' in was) {
           if (was.text === translation.text) {
             files.push({ ...base, type: 'unchanged', after: computeIntegrity(disk.bytes), note: 'local edits kept; upstream unchanged' });
