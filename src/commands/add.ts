@@ -1,14 +1,16 @@
+import { existsSync } from 'node:fs';
 import { loadValidate } from '../core/agent/load.js';
-import { parseAllow } from '../core/approvals.js';
+import { parseAllow, riskyKinds } from '../core/approvals.js';
+import { readPolicy } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
-import type { ApprovalKind } from '../core/lockfile/lockfile.js';
+import type { ApprovalKind, Approved } from '../core/lockfile/lockfile.js';
 import { readLockfile } from '../core/lockfile/read.js';
 import { planWrites } from '../core/plan/writes.js';
 import { type CheckedCandidate, checkCandidate } from '../core/resolve/check.js';
 import { rememberCandidate } from '../core/resolve/locked.js';
+import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { parseSpec } from '../core/sources/index.js';
 import type { Candidate } from '../core/sources/types.js';
-import { approveGrants, policyOf, riskyUnder } from './approve.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { formatPlan, planJson, planSummary } from './format-plan.js';
 import { runWritingPlan } from './run-plan.js';
@@ -85,7 +87,7 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
   );
   // Loaded only here: reading the other scope's files is no part of planning.
   const added = plan.actions.filter((a) => 'entry' in a && a.type !== 'conflict' && !('previous' in a && a.previous)).map((a) => a.name);
-  if (!dryRun && added.length > 0) await (await import('./cross-scope.js')).warnOtherScope(ctx, scope, added);
+  if (!dryRun && added.length > 0 && otherScopeHasAgents(ctx, scope)) await (await import('./cross-scope.js')).warnOtherScope(ctx, scope, added);
   const warnings = checked.flatMap(({ agent, warnings }) => warnings.map((w) => ({ agent: agent.name, ...w })));
   for (const w of warnings) ctx.warn(`${w.agent}:${w.line}:${w.column}  warning  ${w.code}  ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
   const lines = formatPlan(plan, ctx.style, { dryRun, verbose: ctx.verbose, quiet: ctx.quiet });
@@ -97,6 +99,12 @@ export async function run(ctx: CommandContext, specs: string[], options: AddOpti
     json: { ok: true, dryRun, scope: scopeJson(scope), actions: planJson(plan), warnings, approved: approvals.json },
     text: lines.join('\n'),
   };
+}
+
+/** Whether the other scope has an agents folder at all: without one, nothing there can share a name (and nothing more is loaded). */
+function otherScopeHasAgents(ctx: CommandContext, scope: Scope): boolean {
+  const other = optionalScope(() => (scope.kind === 'project' ? userScope(ctx) : projectScope(ctx)));
+  return other !== null && other.agentsDir !== scope.agentsDir && existsSync(other.agentsDir);
 }
 
 /**
@@ -113,14 +121,17 @@ export async function approveCandidates(
 ): Promise<void> {
   // Nearly every agent has a kind a policy may make risky (unrestricted Bash): the policy decides.
   if (checked.every((c) => Object.keys(c.risky).length === 0)) return;
-  const policy = policyOf(ctx);
-  const risky = checked.filter((c) => Object.keys(riskyUnder(policy, c.risky)).length > 0 || policy.deny.size > 0);
+  const policy = readPolicy(ctx, ctx.global);
+  const riskyUnder = (hashes: Approved) => riskyKinds(hashes).filter((kind) => policy.risky.has(kind));
+  const risky = checked.filter((c) => riskyUnder(c.risky).length > 0 || policy.deny.size > 0);
   if (risky.length === 0) return;
+  // Loaded only here: most adds (any agent with `tools` unrestricted) stop at the policy.
+  const { approveGrants } = await import('./approve.js');
   // The earlier approvals (read without the scope lock: prompting must not hold it).
   const locked = readLockfile(lockfilePath).agents;
   // A bundled agent the build checked has no grants at hand: read them to show what is approved.
   for (const c of risky) {
-    if (c.grants !== undefined || Object.keys(riskyUnder(policy, c.risky)).length === 0) continue;
+    if (c.grants !== undefined || riskyUnder(c.risky).length === 0) continue;
     const { checkAgentBytes, grantsOf } = await loadValidate();
     c.grants = grantsOf(checkAgentBytes(c.candidate.bytes, { fileName: c.candidate.fileName }).effective);
   }
