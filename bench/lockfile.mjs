@@ -81,6 +81,25 @@ function makeProject(count) {
   return { project, agents, write };
 }
 
+// `node -e DURABLE_WRITES <dir> <count>`: what restoring `count` files costs the disk at least.
+const DURABLE_WRITES = `
+const fs = require('node:fs');
+const [dir, count] = [process.argv[1], Number(process.argv[2])];
+fs.mkdirSync(dir, { recursive: true });
+const body = Buffer.alloc(2900, 97); // the size of the generated agents
+for (let i = 0; i < count; i++) {
+  const temp = dir + '/.f' + i + '.tmp';
+  const fd = fs.openSync(temp, 'wx');
+  fs.writeSync(fd, body);
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  fs.renameSync(temp, dir + '/f' + i + '.md');
+}
+const folder = fs.openSync(dir, 'r');
+fs.fsyncSync(folder);
+fs.closeSync(folder);
+`;
+
 const rows = [];
 const row = (what, { ms, floor }, note = '') => rows.push(`| ${what} | ${ms.toFixed(0)} ms | ${(ms / floor).toFixed(1)}× | ${note} |`);
 const perAgent = (ms, count) => `${((ms * 1000) / count).toFixed(0)} µs per agent`;
@@ -97,7 +116,17 @@ for (const count of SIZES) {
   row(`\`install\`, ${n} agents present`, install, `${(install.ms / verify.ms).toFixed(2)}× verify`);
   if (count <= 5000) {
     const restore = measure([BIN, 'install', '--frozen', '--offline'], project, () => rmSync(agents, { recursive: true, force: true }));
-    row(`\`install --frozen\`, ${n} agents restored from the cache`, restore, perAgent(restore.ms, count));
+    // The disk's floor for the same durable writes: a bare Node loop that writes `count` files of
+    // the same size as agent-install does (temporary file, write, fsync, rename; one folder sync),
+    // with nothing else, in the same project and in the same run.
+    const floorDir = path.join(project, 'floor');
+    const floor = measure(['-e', DURABLE_WRITES, floorDir, String(count)], project, () => rmSync(floorDir, { recursive: true, force: true }));
+    row(
+      `\`install --frozen\`, ${n} agents restored from the cache`,
+      restore,
+      `${perAgent(restore.ms, count)}; ${(restore.ms / floor.ms).toFixed(2)}× the floor below`,
+    );
+    row(`floor: ${n} durable writes of the same files by a bare \`node\` loop`, floor, perAgent(floor.ms, count));
     write();
   }
 }
