@@ -1,4 +1,4 @@
-import { lstatSync, type Stats, statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { escapeForDisplay } from '../core/agent/escape-display.js';
 import { type AuditFinding, FINDING_SEVERITIES, type FindingSeverity, findingsOf, reaches } from '../core/agent/findings.js';
@@ -10,6 +10,7 @@ import { scanTree } from '../core/scope/scan.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, displayPath } from './context.js';
 import { lockfileFor } from './lockfile-state.js';
+import { onceEach } from './once-each.js';
 
 export interface AuditOptions {
   failOn?: string;
@@ -144,22 +145,6 @@ function scopeTargets(ctx: CommandContext, options: AuditOptions): Target[] {
   return targets;
 }
 
-/** The same file reached twice (two arguments, a link) is audited once. */
-function dedupe(targets: Target[]): Target[] {
-  const seen = new Set<string>();
-  return targets.filter((target) => {
-    try {
-      const stats = lstatSync(target.file);
-      const key = `${stats.dev}:${stats.ino}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-    } catch {
-      /* reported when read */
-    }
-    return true;
-  });
-}
-
 /** The one buffer every file is read into. */
 const scratch = Buffer.allocUnsafe(MAX_AGENT_FILE_BYTES);
 
@@ -231,7 +216,7 @@ const indented = (value: unknown, depth: number): string =>
 export async function run(ctx: CommandContext, paths: string[], options: AuditOptions): Promise<CommandResult> {
   // --fail-on wins; else the config's grants.failOn (the stricter of the project's and the user's), else high.
   const failOn = parseFailOn(options.failOn ?? readPolicy(ctx, ctx.global).failOn?.value);
-  const targets = dedupe(paths.length > 0 ? namedTargets(ctx, paths) : scopeTargets(ctx, options));
+  const targets = onceEach(paths.length > 0 ? namedTargets(ctx, paths) : scopeTargets(ctx, options));
   if (targets.length === 0) ctx.warn(paths.length > 0 ? `no agent files (*.md) in ${paths.join(', ')}` : 'no agent files in the project or user agents folder');
 
   const { style } = ctx;

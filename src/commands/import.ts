@@ -6,8 +6,7 @@ import { readFileBounded } from '../core/io/bounded-read.js';
 import { ensureScopeFolders, scopeFolders } from '../core/scope/folders.js';
 import { type OtherTarget, parseTargets } from '../core/targets/ids.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
-import { filesNamed } from './cross-scope.js';
-import { existsError, occupied } from './new.js';
+import { assertNewAgent, existsError } from './new.js';
 
 export interface ImportOptions {
   from?: string | undefined;
@@ -58,14 +57,7 @@ export async function run(ctx: CommandContext, file: string, options: ImportOpti
   const fileName = agentFileName(name);
   const target = folders.agents.resolve(fileName);
   const shown = displayPath(ctx, target);
-  if (occupied(target)) throw existsError(shown);
-  const sameName = await filesNamed(scope, name);
-  if (sameName.length > 0) {
-    throw new AgentInstallError(`An agent named ${JSON.stringify(name)} already exists in ${displayPath(ctx, scope.agentsDir)}: ${sameName.join(', ')}.`, {
-      code: 'AGENT_NAME_TAKEN',
-      hint: 'Claude Code loads only one of two agents with the same name. Rename one of them.',
-    });
-  }
+  await assertNewAgent(ctx, scope, target, name, 'Rename one of them.');
   const dryRun = options.dryRun === true;
   const json = { ok: true, written: !dryRun, dryRun, scope: scopeJson(scope), path: target, ...report, managed: false };
   const header = `${dryRun ? 'Would import into' : 'Importing into'} ${scope.agentsDir} (${scope.kind} scope)`;

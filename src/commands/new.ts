@@ -15,6 +15,7 @@ import {
 import { checkAgentText } from '../core/agent/validate.js';
 import { AgentInstallError } from '../core/errors.js';
 import { ensureScopeFolders, scopeFolders } from '../core/scope/folders.js';
+import type { Scope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, commandScope, displayPath, scopeJson } from './context.js';
 import { filesNamed, warnOtherScope } from './cross-scope.js';
 
@@ -70,6 +71,20 @@ export function existsError(shown: string): AgentInstallError {
 }
 
 /**
+ * A file `new` or `import` may create: nothing at `target`, and no agent of the tree named `name`
+ * (Claude Code keys agents on `name`, not on the file name). `advice` ends the hint.
+ */
+export async function assertNewAgent(ctx: CommandContext, scope: Scope, target: string, name: string, advice: string): Promise<void> {
+  if (occupied(target)) throw existsError(displayPath(ctx, target));
+  const sameName = await filesNamed(scope, name);
+  if (sameName.length === 0) return;
+  throw new AgentInstallError(`An agent named ${JSON.stringify(name)} already exists in ${displayPath(ctx, scope.agentsDir)}: ${sameName.join(', ')}.`, {
+    code: 'AGENT_NAME_TAKEN',
+    hint: `Claude Code identifies agents by \`name\`, not by file name, and loads only one of two with the same name. ${advice}`,
+  });
+}
+
+/**
  * Scaffolds `<agents dir>/<name>.md` from a template. Never overwrites, never adds a second agent
  * of a name the tree already has, and leaves the lockfile alone: the file is the user's own.
  */
@@ -116,14 +131,7 @@ export async function run(ctx: CommandContext, name: string, options: NewOptions
   const fileName = `${name}.md`;
   const target = folders.agents.resolve(fileName);
   const shown = displayPath(ctx, target);
-  if (occupied(target)) throw existsError(shown);
-  const sameName = await filesNamed(scope, name);
-  if (sameName.length > 0) {
-    throw new AgentInstallError(`An agent named ${JSON.stringify(name)} already exists in ${displayPath(ctx, scope.agentsDir)}: ${sameName.join(', ')}.`, {
-      code: 'AGENT_NAME_TAKEN',
-      hint: 'Claude Code identifies agents by `name`, not by file name, and loads only one of two with the same name. Choose another name.',
-    });
-  }
+  await assertNewAgent(ctx, scope, target, name, 'Choose another name.');
   await warnOtherScope(ctx, scope, [name]);
 
   const dryRun = options.dryRun === true;

@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { chmodSync, realpathSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   type AgentCheck,
@@ -21,6 +21,7 @@ import { GuardedFolder } from '../core/io/guarded-folder.js';
 import { Spool } from '../core/io/spool.js';
 import { scanAgentsTree } from '../core/scope/scan.js';
 import type { CommandContext, CommandResult } from './context.js';
+import { onceEach } from './once-each.js';
 
 export interface ValidateOptions {
   strict?: boolean;
@@ -166,22 +167,6 @@ function collectTargets(ctx: CommandContext, paths: string[]): { targets: Target
 }
 
 const parentOf = (relative: string): string => relative.slice(0, Math.max(0, relative.lastIndexOf('/')));
-
-/** The same file reached twice (two arguments, a link) is checked once, like Claude Code reads an inode once. */
-function dedupe(targets: Target[]): Target[] {
-  const seen = new Set<string>();
-  return targets.filter((target) => {
-    try {
-      const stats = lstatSync(target.file);
-      const key = `${stats.dev}:${stats.ino}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-    } catch {
-      /* reported when read */
-    }
-    return true;
-  });
-}
 
 /** The one buffer every file is read into (a file's bytes are needed only while it is checked and fixed). */
 const scratch = Buffer.allocUnsafe(MAX_AGENT_FILE_BYTES);
@@ -423,7 +408,7 @@ export async function run(ctx: CommandContext, paths: string[], options: Validat
   if (options.dryRun && !fix) ctx.warn('--dry-run changes nothing without --fix: validate alone never writes');
   const { targets, special, registryDocs } = collectTargets(ctx, paths);
   if (ctx.verbose) for (const doc of registryDocs) ctx.info(`${doc}: documentation beside a registry's versions, not an agent file (not checked)`);
-  const queue: Array<Target | Checked> = [...(paths.length > 1 ? dedupe(targets) : targets), ...special];
+  const queue: Array<Target | Checked> = [...(paths.length > 1 ? onceEach(targets) : targets), ...special];
   if (queue.length === 0) ctx.warn(`no agent files (*.md) in ${paths.join(', ')}`);
   // The diff library loads only for --fix --dry-run.
   const textDiff = dryRun ? await import('../core/diff/text-diff.js') : undefined;

@@ -4,7 +4,7 @@
  * guarded folders.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../src/core/io/integrity.js';
@@ -372,6 +372,13 @@ describe('import --from', () => {
     const again = await other.run(['import', '--from', 'codex', 'from/fastapi-backend-builder.toml']);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toContain('already exists');
+    // Nor adds a second agent of a name the tree has under another file name.
+    renameSync(path.join(other.project, '.claude/agents/fastapi-backend-builder.md'), path.join(other.project, '.claude/agents/backend.md'));
+    const twin = await other.run(['import', '--from', 'codex', 'from/fastapi-backend-builder.toml', '--json']);
+    expect(twin.exitCode).toBe(1);
+    expect(twin.json().error).toMatchObject({ code: 'AGENT_NAME_TAKEN' });
+    expect(twin.json().error.message).toContain('backend.md');
+    expect(other.exists('.claude/agents/fastapi-backend-builder.md')).toBe(false);
     const printed = await other.run(['import', '--from', 'codex', 'from/fastapi-backend-builder.toml', '--print']);
     expect(printed.exitCode).toBe(0);
     expect(printed.stdout).toContain('name: "fastapi-backend-builder"');
