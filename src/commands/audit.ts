@@ -6,11 +6,10 @@ import { checkAgentBytes, formatGrantsSummary, type Grants, grantsOf, type Risky
 import { readPolicy } from '../core/config.js';
 import { AgentInstallError, ExitCode, isAgentInstallError, UsageError } from '../core/errors.js';
 import { type BoundedRead, MAX_AGENT_FILE_BYTES, readFileBounded } from '../core/io/bounded-read.js';
-import { scanTree } from '../core/scope/scan.js';
+import { onceEach, scanTree } from '../core/scope/scan.js';
 import { optionalScope, projectScope, type Scope, userScope } from '../core/scope/scope.js';
 import { type CommandContext, type CommandResult, displayPath } from './context.js';
 import { lockfileFor } from './lockfile-state.js';
-import { onceEach } from './once-each.js';
 
 export interface AuditOptions {
   failOn?: string;

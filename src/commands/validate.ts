@@ -19,9 +19,8 @@ import { AgentInstallError, type ErrorCode, ExitCode, isAgentInstallError } from
 import { type BoundedRead, MAX_AGENT_FILE_BYTES, readFileBounded } from '../core/io/bounded-read.js';
 import { GuardedFolder } from '../core/io/guarded-folder.js';
 import { Spool } from '../core/io/spool.js';
-import { scanAgentsTree } from '../core/scope/scan.js';
+import { onceEach, scanAgentsTree } from '../core/scope/scan.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { onceEach } from './once-each.js';
 
 export interface ValidateOptions {
   strict?: boolean;

@@ -131,3 +131,22 @@ export function scanTree(root: string, options: { maxEntries?: number } = {}): S
 export function scanAgentsTree(root: string, options: { maxEntries?: number } = {}): ScannedFile[] {
   return scanTree(root, options).files;
 }
+
+/**
+ * The same file reached twice (two arguments, a link) is kept once, as Claude Code reads an
+ * inode once. Files that cannot be stat'ed are kept: reading them reports why.
+ */
+export function onceEach<T extends { file: string }>(targets: T[]): T[] {
+  const seen = new Set<string>();
+  return targets.filter((target) => {
+    try {
+      const stats = lstatSync(target.file);
+      const key = `${stats.dev}:${stats.ino}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+    } catch {
+      /* reported when read */
+    }
+    return true;
+  });
+}
